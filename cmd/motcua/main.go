@@ -1,0 +1,136 @@
+// Command motcua digitizes paper dossiers, publishes the procedure catalogue
+// as a static site and serves search over both. Each subcommand lives in its
+// own file.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+)
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string // Vietnamese, shown in the help
+	run     func(args []string) error
+}
+
+var commands = map[string]*command{}
+
+func register(c *command) { commands[c.name] = c }
+
+// Defaults shared by several subcommands.
+const (
+	defaultCatalogue = "site/content/thu-tuc"
+	defaultPublic    = "public"
+)
+
+// exitError carries an exit code; its message, if any, is already printed.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// usageError is a mistake in the command line: exit code 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func main() {
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel()})))
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func logLevel() slog.Level {
+	if os.Getenv("MOTCUA_DEBUG") != "" {
+		return slog.LevelDebug
+	}
+	return slog.LevelInfo
+}
+
+var stdout io.Writer = os.Stdout
+
+func run(args []string, out, errw io.Writer) int {
+	stdout = out
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(out)
+		return 0
+	}
+	c, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(errw, "motcua: không có lệnh %q (unknown command). Xem: motcua help\n", args[0])
+		return 2
+	}
+	err := c.run(args[1:])
+	var ee exitError
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ee):
+		return ee.code
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(errw, "motcua %s: %s\n", c.name, ue.msg)
+		return 2
+	default:
+		fmt.Fprintf(errw, "motcua %s: %v\n", c.name, err)
+		return 1
+	}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "motcua: số hóa hồ sơ, công bố thủ tục hành chính, tìm kiếm.")
+	fmt.Fprintln(w, "\nCách dùng: motcua <lệnh> [tham số]\n\nCác lệnh:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nXem tham số của một lệnh: motcua <lệnh> -h")
+}
+
+// parseFlags parses flags that may come before, between or after the
+// positional arguments ("import dvcqg DIR --out X") and returns the latter.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fs.SetOutput(os.Stdout)
+				fs.PrintDefaults()
+				return nil, err
+			}
+			return nil, usageError{err.Error()}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// isTerminal reports whether f is a terminal (for progress display).
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0 && os.Getenv("TERM") != "dumb"
+}
+
+func plural(n int, word string) string { return fmt.Sprintf("%d %s", n, word) }
+
+var _ = strings.TrimSpace
