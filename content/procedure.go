@@ -3,6 +3,7 @@
 package content
 
 import (
+	"encoding/json"
 	"regexp"
 	"strings"
 	"unicode"
@@ -34,6 +35,28 @@ type Procedure struct {
 	Results    []Result   `json:"results" yaml:"results,omitempty"`
 	Keywords   []string   `json:"keywords" yaml:"keywords,omitempty"`
 	SourceURL  string     `json:"source_url" yaml:"source_url,omitempty"`
+}
+
+// MarshalJSON writes absent lists as [] rather than null, so that API
+// clients can always iterate them.
+func (p Procedure) MarshalJSON() ([]byte, error) {
+	type plain Procedure
+	q := plain(p)
+	q.Levels = nonNil(q.Levels)
+	q.Related = nonNil(q.Related)
+	q.Channels = nonNil(q.Channels)
+	q.Documents = nonNil(q.Documents)
+	q.LegalBasis = nonNil(q.LegalBasis)
+	q.Results = nonNil(q.Results)
+	q.Keywords = nonNil(q.Keywords)
+	return json.Marshal(q)
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 // Agencies are the bodies involved in a procedure.

@@ -20,28 +20,28 @@ import (
 
 // record is one portal JSON file. Only the keys the importer reads are listed.
 type record struct {
-	Code          *string `json:"ma_thu_tuc"`
-	Name          *string `json:"ten_thu_tuc"`
-	Decision      string  `json:"so_quyet_dinh"`
-	Levels        string  `json:"cap_thuc_hien"`
-	Kind          string  `json:"loai_thu_tuc"`
-	Field         string  `json:"linh_vuc"`
-	Applicants    string  `json:"doi_tuong_thuc_hien"`
-	Competent     string  `json:"co_quan_co_tham_quyen"`
-	Address       string  `json:"dia_chi_tiep_nhan"`
-	Authorized    string  `json:"co_quan_duoc_uy_quyen"`
-	Coordinating  string  `json:"co_quan_phoi_hop"`
-	Related       string  `json:"thu_tuc_lien_quan"`
-	Steps         string  `json:"trinh_tu_thuc_hien"`
-	Channels      *string `json:"cach_thuc_thuc_hien"`
-	Documents     *string `json:"thanh_phan_ho_so"`
-	LegalBasis    string  `json:"can_cu_phap_ly"`
-	Executing     string  `json:"co_quan_thuc_hien"`
-	Conditions    string  `json:"yeu_cau_dieu_kien"`
-	Results       string  `json:"ket_qua_xu_ly"`
-	DetailURL     string  `json:"detail_url"`
-	RawText       string  `json:"raw_text"`
-	FormalityID   string  `json:"formality_id"`
+	Code         *string `json:"ma_thu_tuc"`
+	Name         *string `json:"ten_thu_tuc"`
+	Decision     string  `json:"so_quyet_dinh"`
+	Levels       string  `json:"cap_thuc_hien"`
+	Kind         string  `json:"loai_thu_tuc"`
+	Field        string  `json:"linh_vuc"`
+	Applicants   string  `json:"doi_tuong_thuc_hien"`
+	Competent    string  `json:"co_quan_co_tham_quyen"`
+	Address      string  `json:"dia_chi_tiep_nhan"`
+	Authorized   string  `json:"co_quan_duoc_uy_quyen"`
+	Coordinating string  `json:"co_quan_phoi_hop"`
+	Related      string  `json:"thu_tuc_lien_quan"`
+	Steps        string  `json:"trinh_tu_thuc_hien"`
+	Channels     *string `json:"cach_thuc_thuc_hien"`
+	Documents    *string `json:"thanh_phan_ho_so"`
+	LegalBasis   string  `json:"can_cu_phap_ly"`
+	Executing    string  `json:"co_quan_thuc_hien"`
+	Conditions   string  `json:"yeu_cau_dieu_kien"`
+	Results      string  `json:"ket_qua_xu_ly"`
+	DetailURL    string  `json:"detail_url"`
+	RawText      string  `json:"raw_text"`
+	FormalityID  string  `json:"formality_id"`
 }
 
 // Coverage gives, per table, the share of source records holding a row with

@@ -33,19 +33,14 @@ func ParseLegalBasis(s string) []content.LegalDoc {
 			continue
 		}
 		// A capital glued after the symbol starts the next name: "TT-BTCNghị".
-		for end < len(s) && end > start {
-			next, _ := utf8.DecodeRuneInString(s[end:])
-			last, size := utf8.DecodeLastRuneInString(s[start:end])
-			if !unicode.IsLower(next) || !(unicode.IsUpper(last) || last == 'g') {
-				break
-			}
-			end -= size
-		}
+		end = trimGluedWord(s, start, end)
 		// A number glued to the digits before it ("giai đoạn 2026 - 2030182/2025/NQ-HĐND")
 		// loses the leading zeros it took from them; padded numbers ("05/") keep theirs.
+		start = numberStart(s, start)
 		code := s[start:end]
-		for strings.HasPrefix(code, "0") && strings.IndexByte(code, '/') > 2 {
-			code, start = code[1:], start+1
+		if t := trimTitleWord(code); t != code {
+			end = start + len(t)
+			code = t
 		}
 		if !isTerminator(s, end) {
 			continue
@@ -145,4 +140,78 @@ func ParseResults(s string) (results []content.Result, keywords []string) {
 		}
 	}
 	return results, keywords
+}
+
+// syllableStart matches the start of a Vietnamese syllable in capitals at
+// the end of a symbol: "LU" of "CPLUẬT", "NGH" of "CPNGHỊ".
+var syllableStart = regexp.MustCompile(`(?:NGH|NG|GH|KH|NH|PH|TH|TR|CH|GI|QU|[BCDĐGHKLMNPQRSTVX])?[AEIOUY]?$`)
+
+// onsets are the letters that may follow a capital consonant at the start of
+// a Vietnamese word: "Nghị", "Thông", "Luật" but not "Pquy".
+const onsetFollowers = "aăâeêioôơuưyhgr" + "áàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
+
+// trimGluedWord moves the end of a code match back when the next name,
+// glued without a space, starts with letters the match took: "TT-BTCNghị"
+// ends at "BTC", "NĐ-CPLUẬT" at "CP"; "TT-VPCPquy" keeps "VPCP".
+func trimGluedWord(s string, start, end int) int {
+	if end >= len(s) {
+		return end
+	}
+	next, _ := utf8.DecodeRuneInString(s[end:])
+	switch {
+	case unicode.IsLower(next):
+		last, size := utf8.DecodeLastRuneInString(s[start:end])
+		if last == 'g' && end-size > start {
+			// "TTgNghị" cannot happen (the regexp stops at N); "TTghi" is not a symbol.
+			return end - size
+		}
+		if unicode.IsUpper(last) && strings.ContainsRune(onsetFollowers, next) {
+			return end - size
+		}
+	case unicode.IsUpper(next) && next > unicode.MaxASCII:
+		seg := s[start:end]
+		dash := strings.LastIndexAny(seg, "-/")
+		if loc := syllableStart.FindStringIndex(seg[dash+1:]); loc != nil && loc[0] > 0 {
+			return start + dash + 1 + loc[0]
+		}
+	}
+	return end
+}
+
+var yearPrefix = regexp.MustCompile(`^(?:19|20)\d\d`)
+
+// numberStart finds where a code's number begins when it is glued to digits
+// before it: "sửa đổi 202323/2023/QH15" is the year 2023 then 23/2023/QH15;
+// "2030182/2025/NQ-HĐND" is 2030 then 182. Padded numbers ("05/") keep
+// their zero; longer runs lose the zeros they took from the text before.
+func numberStart(s string, start int) int {
+	runStart := start
+	for runStart > 0 && s[runStart-1] >= '0' && s[runStart-1] <= '9' {
+		runStart--
+	}
+	runEnd := start
+	for runEnd < len(s) && s[runEnd] >= '0' && s[runEnd] <= '9' {
+		runEnd++
+	}
+	if run := s[runStart:runEnd]; len(run) > 4 && yearPrefix.MatchString(run) {
+		start = runStart + 4
+	}
+	for runEnd-start > 2 && s[start] == '0' {
+		start++
+	}
+	return start
+}
+
+// titleWords start legal documents' names written in capitals, which the
+// portal glues to the previous code: "22/2023/TT-BCAQUY ĐỊNH …".
+var titleWords = []string{"QUY", "QUYẾT", "LUẬT", "NGHỊ", "THÔNG", "SỬA", "HƯỚNG", "BAN", "VỀ", "BỘ", "PHÁP"}
+
+func trimTitleWord(code string) string {
+	seg := code[strings.LastIndexAny(code, "-/")+1:]
+	for _, w := range titleWords {
+		if len(seg) > len(w) && strings.HasSuffix(seg, w) {
+			return code[:len(code)-len(w)]
+		}
+	}
+	return code
 }

@@ -154,13 +154,14 @@ func parseFee(ch *content.Channel, rest string) {
 		amount = nil
 	}
 	if amount != nil && thousands {
-		// The portal's "VNĐ" column often counts in thousands: "20 VNĐ" for
-		// 20.000 đồng. Trust it only when the note or description agrees.
-		for _, m := range moneyInText.FindAllStringSubmatch(note+" "+rest, -1) {
-			if v, ok := parseInt(m[1]); ok && v == *amount*1000 {
-				*amount = v
-				break
-			}
+		switch {
+		case regexp.MustCompile(`(?i)\b` + strconv.FormatInt(*amount, 10) + `\s*USD`).MatchString(note):
+			// "145 VNĐ (… 145 USD/thẻ)": the cell's currency is wrong.
+			amount = nil
+		case *amount < 1000:
+			// The portal's "VNĐ" cell counts in thousands when it has no
+			// separators: "20 VNĐ (20.000 đồng/tờ khai)", "135 VNĐ (135.000 đồng/lần)".
+			*amount *= 1000
 		}
 	}
 	ch.FeeVND = amount
@@ -311,7 +312,9 @@ func ParseDocuments(s string) []DocumentRow {
 			if name == "" {
 				name = form
 			}
-			out = append(out, DocumentRow{content.Document{Group: group, Name: name, Form: form}, false})
+			if name != "" {
+				out = append(out, DocumentRow{content.Document{Group: group, Name: name, Form: form}, false})
+			}
 		}
 	}
 	return out
@@ -349,7 +352,7 @@ func splitForm(text string) (name, form string) {
 		valid = append(valid, l)
 	}
 	if len(valid) == 0 {
-		return strings.TrimSpace(text), ""
+		return cleanName(text), ""
 	}
 	end := valid[len(valid)-1][1]
 	start := formStart(text[:valid[0][0]])
@@ -359,7 +362,7 @@ func splitForm(text string) (name, form string) {
 		forms = append(forms, strings.TrimSpace(text[prev:l[1]]))
 		prev = l[1]
 	}
-	name = strings.TrimSpace(text[:start] + " " + text[end:])
+	name = cleanName(text[:start] + " " + text[end:])
 	return name, strings.Join(forms, "; ")
 }
 
