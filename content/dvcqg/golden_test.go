@@ -78,4 +78,3 @@ func firstDiff(want, got string) string {
 	}
 	return "(no line differs)"
 }
-

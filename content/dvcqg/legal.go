@@ -33,7 +33,9 @@ func ParseLegalBasis(s string) []content.LegalDoc {
 			continue
 		}
 		// A capital glued after the symbol starts the next name: "TT-BTCNghị".
-		end = trimGluedWord(s, start, end)
+		for e := trimGluedWord(s, start, end); e != end; e = trimGluedWord(s, start, end) {
+			end = e
+		}
 		// A number glued to the digits before it ("giai đoạn 2026 - 2030182/2025/NQ-HĐND")
 		// loses the leading zeros it took from them; padded numbers ("05/") keep theirs.
 		start = numberStart(s, start)
