@@ -62,7 +62,6 @@ func Load(dir string) (*Catalogue, error) {
 		return nil, fmt.Errorf("content: read catalogue: %w", err)
 	}
 	c := &Catalogue{Dir: dir, byCode: map[string]*Procedure{}}
-	files := map[string]string{} // code → file name
 	type loaded struct {
 		p    *Procedure
 		root *yaml.Node
@@ -89,12 +88,8 @@ func Load(dir string) (*Catalogue, error) {
 		if hasError(probs) {
 			continue
 		}
-		if prev, dup := files[p.Code]; dup {
-			c.Problems = append(c.Problems, &Error{File: name, Line: keyLine(root, "code"),
-				Msg: fmt.Sprintf("code %s is already used by %s: each procedure needs its own code", p.Code, prev)})
-			continue
-		}
-		files[p.Code] = name
+		// The file name equals the code (Validate checks it), so codes in
+		// one folder are unique.
 		c.byCode[p.Code] = p
 		all = append(all, loaded{p, root, name})
 	}
