@@ -190,8 +190,18 @@ func Slug(s string) string {
 			dash = true
 		}
 	}
-	return b.String()
+	out := b.String()
+	// Keep URLs and file names short: cut long slugs at a word boundary.
+	if len(out) > maxSlug {
+		out = out[:maxSlug]
+		if i := strings.LastIndexByte(out, '-'); i > maxSlug/2 {
+			out = out[:i]
+		}
+	}
+	return out
 }
+
+const maxSlug = 80
 
 var foldChain = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 
