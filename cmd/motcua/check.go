@@ -3,7 +3,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"os"
 
 	"motcua/content"
 )
@@ -34,10 +33,10 @@ func runCheck(args []string) error {
 			if *quiet {
 				continue
 			}
-			fmt.Fprintln(os.Stderr, "cảnh báo:", p.Error())
+			fmt.Fprintln(stderr, "cảnh báo:", p.Error())
 		} else {
 			errs++
-			fmt.Fprintln(os.Stderr, "lỗi:", p.Error())
+			fmt.Fprintln(stderr, "lỗi:", p.Error())
 		}
 	}
 	fmt.Fprintf(stdout, "%s: %d thủ tục hợp lệ, %d lỗi, %d cảnh báo.\n", *dir, len(cat.Procedures), errs, warns)

@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"os"
 	"sort"
-	"strings"
 )
 
 // command is one subcommand.
@@ -53,10 +52,14 @@ func logLevel() slog.Level {
 	return slog.LevelInfo
 }
 
-var stdout io.Writer = os.Stdout
+// Where subcommands print; run sets them so that tests can capture both.
+var (
+	stdout io.Writer = os.Stdout
+	stderr io.Writer = os.Stderr
+)
 
 func run(args []string, out, errw io.Writer) int {
-	stdout = out
+	stdout, stderr = out, errw
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(out)
 		return 0
@@ -124,13 +127,3 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 		args = args[1:]
 	}
 }
-
-// isTerminal reports whether f is a terminal (for progress display).
-func isTerminal(f *os.File) bool {
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0 && os.Getenv("TERM") != "dumb"
-}
-
-func plural(n int, word string) string { return fmt.Sprintf("%d %s", n, word) }
-
-var _ = strings.TrimSpace
