@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 )
@@ -62,36 +64,40 @@ func Load(dir string) (*Catalogue, error) {
 		return nil, fmt.Errorf("content: read catalogue: %w", err)
 	}
 	c := &Catalogue{Dir: dir, byCode: map[string]*Procedure{}}
-	type loaded struct {
-		p    *Procedure
-		root *yaml.Node
-		file string
-	}
-	var all []loaded
+	var names []string
 	for _, e := range entries {
 		name := e.Name()
-		if e.IsDir() || filepath.Ext(name) != ".md" || strings.HasPrefix(name, "_") {
+		if !e.IsDir() && filepath.Ext(name) == ".md" && !strings.HasPrefix(name, "_") {
+			names = append(names, name)
+		}
+	}
+	// Parse and validate files in parallel; merge in name order.
+	results := make([]fileResult, len(names))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i] = loadFile(dir, names[i])
+			}
+		}()
+	}
+	for i := range names {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+
+	var all []loaded
+	for _, r := range results {
+		c.Problems = append(c.Problems, r.probs...)
+		if r.p == nil {
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			c.Problems = append(c.Problems, &Error{File: name, Msg: err.Error()})
-			continue
-		}
-		p, root, err := Parse(name, data)
-		if err != nil {
-			c.Problems = append(c.Problems, asError(name, err))
-			continue
-		}
-		probs := Validate(name, p, root)
-		c.Problems = append(c.Problems, probs...)
-		if hasError(probs) {
-			continue
-		}
-		// The file name equals the code (Validate checks it), so codes in
-		// one folder are unique.
-		c.byCode[p.Code] = p
-		all = append(all, loaded{p, root, name})
+		c.byCode[r.p.Code] = r.p
+		all = append(all, r.loaded)
 	}
 	for _, l := range all {
 		for i, r := range l.p.Related {
@@ -110,6 +116,38 @@ func Load(dir string) (*Catalogue, error) {
 		return c.Problems[i].Line < c.Problems[j].Line
 	})
 	return c, nil
+}
+
+type loaded struct {
+	p    *Procedure
+	root *yaml.Node
+	file string
+}
+
+type fileResult struct {
+	loaded
+	probs []*Error
+}
+
+// loadFile reads, parses and validates one file. p is nil when the file has
+// errors; warnings come with a usable procedure.
+func loadFile(dir, name string) (r fileResult) {
+	r.file = name
+	data, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		r.probs = []*Error{{File: name, Msg: err.Error()}}
+		return r
+	}
+	p, root, err := Parse(name, data)
+	if err != nil {
+		r.probs = []*Error{asError(name, err)}
+		return r
+	}
+	r.probs = Validate(name, p, root)
+	if !hasError(r.probs) {
+		r.p, r.root = p, root
+	}
+	return r
 }
 
 func asError(name string, err error) *Error {

@@ -16,6 +16,7 @@ import (
 	"github.com/gohugoio/hugo/deps"
 	"github.com/gohugoio/hugo/hugofs"
 	"github.com/gohugoio/hugo/hugolib"
+	"github.com/spf13/afero"
 )
 
 // buildConfig holds the settings run passes to Hugo on top of hugo.toml.
@@ -31,19 +32,22 @@ var buildMu sync.Mutex
 // run builds the Hugo project in dir into a fresh directory next to out and
 // then swaps it into place, so that nothing from an earlier build survives
 // and out is never left half written.
-func run(dir, out string, bc buildConfig) (err error) {
+// src holds the project: the disk (hugofs.Os) or memory.
+func run(src afero.Fs, dir, out string, bc buildConfig) (err error) {
 	if out == "" {
 		return errors.New("site: no output directory")
 	}
-	dir, err = filepath.Abs(dir)
-	if err != nil {
-		return fmt.Errorf("site: %w", err)
+	if hugofs.IsOsFs(src) {
+		dir, err = filepath.Abs(dir)
+		if err != nil {
+			return fmt.Errorf("site: %w", err)
+		}
 	}
 	out, err = filepath.Abs(out)
 	if err != nil {
 		return fmt.Errorf("site: %w", err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "hugo.toml")); err != nil {
+	if _, err := src.Stat(filepath.Join(dir, "hugo.toml")); err != nil {
 		return fmt.Errorf("site: no Hugo project in %s: %w", dir, err)
 	}
 	if within(out, dir) || within(dir, out) {
@@ -65,13 +69,13 @@ func run(dir, out string, bc buildConfig) (err error) {
 			os.RemoveAll(tmp)
 		}
 	}()
-	cache, err := os.MkdirTemp("", "motcua-hugo-cache-")
+	cache, err := afero.TempDir(src, "", "motcua-hugo-cache-")
 	if err != nil {
 		return fmt.Errorf("site: unable to create cache directory: %w", err)
 	}
-	defer os.RemoveAll(cache)
+	defer src.RemoveAll(cache)
 
-	if err := hugoBuild(dir, tmp, cache, bc); err != nil {
+	if err := hugoBuild(src, dir, tmp, cache, bc); err != nil {
 		return err
 	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
@@ -110,9 +114,9 @@ func within(path, dir string) bool {
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
-// hugoBuild runs one Hugo build of the project in dir (absolute) into
-// publish, with a fresh HugoSites.
-func hugoBuild(dir, publish, cache string, bc buildConfig) error {
+// hugoBuild runs one Hugo build of the project in dir (absolute, on src)
+// into publish (on the disk), with a fresh HugoSites.
+func hugoBuild(src afero.Fs, dir, publish, cache string, bc buildConfig) error {
 	buildMu.Lock()
 	defer buildMu.Unlock()
 
@@ -123,6 +127,9 @@ func hugoBuild(dir, publish, cache string, bc buildConfig) error {
 	flags.Set("workingDir", dir)
 	flags.Set("publishDir", publish)
 	flags.Set("cacheDir", cache)
+	// The lock file guards against two hugo processes on one project; builds
+	// here are serialised by buildMu and the project may live in memory.
+	flags.Set("noBuildLock", true)
 	if bc.baseURL != "" {
 		flags.Set("baseURL", bc.baseURL)
 	}
@@ -132,7 +139,7 @@ func hugoBuild(dir, publish, cache string, bc buildConfig) error {
 
 	conf, err := allconfig.LoadConfig(allconfig.ConfigSourceDescriptor{
 		Flags:       flags,
-		Fs:          hugofs.Os,
+		Fs:          src,
 		Logger:      logger,
 		Environment: "production",
 		Environ:     environ(),
@@ -140,7 +147,8 @@ func hugoBuild(dir, publish, cache string, bc buildConfig) error {
 	if err != nil {
 		return fmt.Errorf("site: hugo config: %w", err)
 	}
-	fs := hugofs.NewFrom(hugofs.Os, conf.LoadingInfo.BaseConfig)
+	// Read the project from src, publish to the disk.
+	fs := hugofs.NewFromSourceAndDestination(src, hugofs.Os, flags)
 	h, err := hugolib.NewHugoSites(deps.DepsCfg{
 		Configs:  conf,
 		Fs:       fs,

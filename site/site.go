@@ -7,8 +7,8 @@ package site
 import (
 	"embed"
 	"errors"
-	"fmt"
-	"os"
+	"github.com/gohugoio/hugo/hugofs"
+	"github.com/spf13/afero"
 
 	"motcua/content"
 )
@@ -37,35 +37,36 @@ type Options struct {
 	BaseURL string
 }
 
-// Build generates the Hugo project for cat into opt.Work (or a temporary
-// directory) and builds it into opt.Out.
-func Build(cat *content.Catalogue, opt Options) (err error) {
+// Build generates the Hugo project for cat and builds it into opt.Out. The
+// project is generated in memory unless opt.Work names a directory for it.
+func Build(cat *content.Catalogue, opt Options) error {
 	if cat == nil {
 		return errors.New("site: no catalogue")
 	}
 	if opt.Out == "" {
 		return errors.New("site: no output directory")
 	}
-	dir := opt.Work
-	if dir == "" {
-		dir, err = os.MkdirTemp("", "motcua-site-")
-		if err != nil {
-			return fmt.Errorf("site: unable to create work directory: %w", err)
+	bc := buildConfig{baseURL: opt.BaseURL, strict: strict}
+	if opt.Work != "" {
+		if err := Generate(cat, opt.Work); err != nil {
+			return err
 		}
-		defer func() {
-			if rerr := os.RemoveAll(dir); rerr != nil && err == nil {
-				err = fmt.Errorf("site: unable to remove work directory: %w", rerr)
-			}
-		}()
+		return run(hugofs.Os, opt.Work, opt.Out, bc)
 	}
-	if err := Generate(cat, dir); err != nil {
+	files, err := projectFiles(cat)
+	if err != nil {
 		return err
 	}
-	return run(dir, opt.Out, buildConfig{baseURL: opt.BaseURL, strict: strict})
+	mem := afero.NewMemMapFs()
+	const dir = "/motcua-site"
+	if err := writeFiles(mem, dir, files); err != nil {
+		return err
+	}
+	return run(mem, dir, opt.Out, bc)
 }
 
 // Hugo builds the project already generated in dir into out, in-process. Out
 // is replaced as a whole.
 func Hugo(dir, out string) error {
-	return run(dir, out, buildConfig{strict: strict})
+	return run(hugofs.Os, dir, out, buildConfig{strict: strict})
 }
