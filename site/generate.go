@@ -240,6 +240,7 @@ type channel struct {
 	TimeText    string   `json:"time_text,omitempty"`
 	FeeVND      *int64   `json:"fee_vnd,omitempty"`
 	FeeText     string   `json:"fee_text,omitempty"`
+	FeeNote     string   `json:"fee_note,omitempty"`
 	Description string   `json:"description,omitempty"`
 }
 
@@ -275,6 +276,7 @@ func procedureFrontMatter(p *content.Procedure, weight int, terms map[string]*te
 			TimeText:    c.TimeText,
 			FeeVND:      c.FeeVND,
 			FeeText:     c.FeeText,
+			FeeNote:     feeNote(c.FeeText),
 			Description: c.Description,
 		})
 	}
@@ -486,4 +488,15 @@ func splitAgencies(s string) []string {
 		}
 	}
 	return res
+}
+
+// feeNote is the parenthesised note after a fee's summary: "20.000 đồng
+// (miễn cho hộ nghèo)" → "miễn cho hộ nghèo". Pages show it under the amount,
+// because it often says who is exempt or who sets the fee.
+func feeNote(text string) string {
+	i := strings.Index(text, "(")
+	if i < 0 {
+		return ""
+	}
+	return strings.TrimSpace(strings.TrimSuffix(text[i+1:], ")"))
 }

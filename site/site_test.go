@@ -144,7 +144,7 @@ func TestBuildPages(t *testing.T) {
 			page: "thu-tuc/1.004227/index.html",
 			want: []string{
 				`<td>1.500.000 đồng</td>`,
-				`<td>20.000 đồng</td>`,
+				`<td>20.000 đồng<span class="fee-note">Miễn cho hộ nghèo</span></td>`,
 				`<td>20 ngày làm việc</td>`,
 				`<a href="/cap-thuc-hien/cap-tinh/">Cấp tỉnh</a>, <a href="/cap-thuc-hien/cap-xa/">Cấp xã</a>`,
 				`<a href="/linh-vuc/dat-dai/">Đất đai</a>`,
