@@ -1,0 +1,158 @@
+// Package store holds the records the pipeline makes from scans, their
+// originals and the files that could not be digitized. The types here are
+// shared by every part of motcua; the database behind them is an
+// implementation of Store (store/sqlite is the embedded default, a
+// PostgreSQL one can be added beside it).
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Status says whether a record needs a person to look at it.
+type Status string
+
+const (
+	StatusAuto   Status = "auto"   // every key field was read confidently
+	StatusReview Status = "review" // a key field is missing or doubtful
+)
+
+// Visibility says who may see a record.
+type Visibility string
+
+const (
+	Restricted Visibility = "restricted" // staff only: anything about a person
+	Public     Visibility = "public"     // published by nature (decisions, official letters)
+)
+
+// ParseVisibility accepts "restricted" or "public".
+func ParseVisibility(s string) (Visibility, error) {
+	switch v := Visibility(s); v {
+	case Restricted, Public:
+		return v, nil
+	}
+	return "", errors.New("visibility must be restricted or public")
+}
+
+// Field names one extracted field; the names are those of the JSON export.
+type Field string
+
+const (
+	DocType        Field = "doc_type"
+	NumberSymbol   Field = "number_symbol"
+	IssueDate      Field = "issue_date"
+	IssuePlace     Field = "issue_place"
+	Issuer         Field = "issuer"
+	Summary        Field = "summary"
+	SignerName     Field = "signer_name"
+	SignerTitle    Field = "signer_title"
+	PersonIDs      Field = "person_ids"
+	DossierCodes   Field = "dossier_codes"
+	ProcedureCodes Field = "procedure_codes"
+	MoneyVND       Field = "money_vnd"
+)
+
+// AllFields lists every field in export order.
+var AllFields = []Field{DocType, NumberSymbol, IssueDate, IssuePlace, Issuer, Summary,
+	SignerName, SignerTitle, PersonIDs, DossierCodes, ProcedureCodes, MoneyVND}
+
+// KeyFields decide a record's status: all confident → auto.
+var KeyFields = []Field{DocType, NumberSymbol, IssueDate, Issuer}
+
+// Fields are the typed values read from a document. An empty string or
+// list means the document has no such field (or it was not found).
+type Fields struct {
+	DocType        string   `json:"doc_type"`
+	NumberSymbol   string   `json:"number_symbol"`
+	IssueDate      string   `json:"issue_date"` // YYYY-MM-DD
+	IssuePlace     string   `json:"issue_place"`
+	Issuer         string   `json:"issuer"`
+	Summary        string   `json:"summary"`
+	SignerName     string   `json:"signer_name"`
+	SignerTitle    string   `json:"signer_title"`
+	PersonIDs      []string `json:"person_ids"`
+	DossierCodes   []string `json:"dossier_codes"`
+	ProcedureCodes []string `json:"procedure_codes"`
+	MoneyVND       []int64  `json:"money_vnd"`
+}
+
+// Confidence is each field's confidence in [0, 1].
+type Confidence map[Field]float64
+
+// Word is one recognised word with its box in page pixels and its OCR
+// confidence in [0, 1]. Line numbers the word's text line on its page.
+type Word struct {
+	Text string  `json:"t"`
+	Box  [4]int  `json:"b"` // x0, y0, x1, y1
+	Conf float64 `json:"c"`
+	Line int     `json:"l"`
+}
+
+// Page is one page of a record.
+type Page struct {
+	N      int    `json:"n"` // from 1
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+	DPI    int    `json:"dpi"`
+	Text   string `json:"text"`
+	Words  []Word `json:"words,omitempty"`
+}
+
+// Record is one digitized document: one source file with its pages.
+type Record struct {
+	ID         int64      `json:"id"`
+	SHA256     string     `json:"sha256"`      // of the original file, hex
+	SourceName string     `json:"source_name"` // the original file's name
+	SourcePath string     `json:"source_path"` // where it was read from
+	MediaType  string     `json:"media_type"`  // image/png, application/pdf, …
+	Size       int64      `json:"size"`        // bytes of the original
+	DocType    string     `json:"doc_type"`
+	Status     Status     `json:"status"`
+	Visibility Visibility `json:"visibility"`
+	TextLayer  bool       `json:"text_layer"` // text taken from the PDF's own text layer, not OCR
+	Text       string     `json:"text"`       // all pages, NFC
+	Fields     Fields     `json:"fields"`
+	Confidence Confidence `json:"confidence"`
+	Pages      []Page     `json:"pages,omitempty"`
+	Version    int        `json:"version"` // 1, then +1 for each --force redo
+	CreatedAt  time.Time  `json:"created_at"`
+	UpdatedAt  time.Time  `json:"updated_at"`
+}
+
+// Failure is a file that could not be digitized.
+type Failure struct {
+	Path   string    `json:"path"`
+	SHA256 string    `json:"sha256,omitempty"`
+	Reason string    `json:"reason"` // Vietnamese, for people
+	At     time.Time `json:"at"`
+}
+
+// ErrNotFound is returned when a record does not exist.
+var ErrNotFound = errors.New("store: not found")
+
+// Store is the records database.
+type Store interface {
+	// Put saves r with its pages in one transaction. A record with the same
+	// SHA-256 is replaced: the previous version goes to the history and r
+	// keeps its ID with Version+1. Any failure stored for r.SourcePath is
+	// cleared. Put sets r.ID, r.Version and the timestamps.
+	Put(ctx context.Context, r *Record) error
+	// Get returns a record with its pages.
+	Get(ctx context.Context, id int64) (*Record, error)
+	// BySHA256 returns the record of a source file, with its pages.
+	BySHA256(ctx context.Context, sha string) (*Record, error)
+	// All calls fn for every record in ID order, without pages' words
+	// when withWords is false. Stop early by returning an error.
+	All(ctx context.Context, withWords bool, fn func(*Record) error) error
+	// History returns a record's replaced versions, oldest first.
+	History(ctx context.Context, id int64) ([]Record, error)
+	// Fail records that a file failed, replacing an earlier failure of it.
+	Fail(ctx context.Context, f Failure) error
+	// Failures lists the files that failed, oldest first.
+	Failures(ctx context.Context) ([]Failure, error)
+	// Check verifies the database's integrity.
+	Check(ctx context.Context) error
+	Close() error
+}
