@@ -3,7 +3,10 @@
 package server
 
 import (
+	"runtime"
+
 	"log/slog"
+	"motcua/search"
 	"net/http"
 	"os"
 	"path"
@@ -14,18 +17,53 @@ import (
 
 // Config says what to serve.
 type Config struct {
-	Public string // the built site (motcua build)
+	Public string        // the built site (motcua build)
+	Index  *search.Index // the search index; nil serves the site without search
+	// MaxSearches is how many searches may run at once; more wait briefly,
+	// then get 503. Default: 4 per CPU.
+	MaxSearches int
+}
+
+type srv struct {
+	public  string
+	index   *search.Index
+	slots   chan struct{}
+	metrics *metrics
 }
 
 // New returns the server's handler.
 func New(cfg Config) http.Handler {
+	n := cfg.MaxSearches
+	if n <= 0 {
+		n = 4 * runtime.GOMAXPROCS(0)
+	}
+	s := &srv{public: cfg.Public, index: cfg.Index, slots: make(chan struct{}, n), metrics: newMetrics()}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+	route := func(pattern, name string, h http.HandlerFunc) {
+		mux.Handle(pattern, s.count(name, h))
+	}
+	route("GET /healthz", "healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
 	})
-	mux.Handle("GET /", staticSite(cfg.Public))
+	mux.Handle("GET /metrics", s.metrics)
+	route("GET /api/search", "api_search", s.apiSearch)
+	route("GET /api/suggest", "api_suggest", s.apiSuggest)
+	route("GET /tim-kiem/{$}", "tim_kiem", s.resultsPage)
+	route("GET /tim-kiem", "tim_kiem", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/tim-kiem/?"+r.URL.RawQuery, http.StatusMovedPermanently)
+	})
+	route("GET /", "static", staticSite(cfg.Public).ServeHTTP)
 	return logRequests(secureHeaders(mux))
+}
+
+// count records each request's route and status in the metrics.
+func (s *srv) count(route string, h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		h(sw, r)
+		s.metrics.request(route, sw.status)
+	})
 }
 
 // staticSite serves the built site, with its own 404 page.

@@ -162,6 +162,18 @@ func contentFiles(cat *content.Catalogue) (map[string][]byte, error) {
 	}
 	files[path.Join("content", procedureSection, "_index.md")] = data
 
+	// The search results page: the server fills it in (see server.resultsPage).
+	searchPage := map[string]any{
+		"title":   "Kết quả tìm kiếm",
+		"type":    "tim-kiem",
+		"url":     "/tim-kiem/",
+		"sitemap": map[string]any{"disable": true},
+	}
+	if data, err = page(searchPage, ""); err != nil {
+		return nil, err
+	}
+	files[path.Join("content", "tim-kiem.md")] = data
+
 	for _, t := range taxonomies {
 		data, err := page(map[string]any{"title": t.title}, "")
 		if err != nil {

@@ -13,13 +13,14 @@ import (
 	"syscall"
 	"time"
 
+	"motcua/search"
 	"motcua/server"
 )
 
 func init() {
 	register(&command{
 		name:    "serve",
-		summary: "phục vụ trang web đã dựng: serve [--addr 127.0.0.1:8080] [--public DIR]",
+		summary: "phục vụ trang web và tìm kiếm: serve [--addr 127.0.0.1:8080] [--public DIR] [--data DIR]",
 		run:     runServe,
 	})
 }
@@ -28,18 +29,35 @@ func runServe(args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8080", "địa chỉ lắng nghe (mặc định chỉ máy này)")
 	public := fs.String("public", defaultPublic, "thư mục trang web đã dựng (motcua build)")
+	data := fs.String("data", defaultData, "thư mục dữ liệu (chỉ mục tìm kiếm)")
+	dir := fs.String("catalogue", defaultCatalogue, "thư mục danh mục thủ tục (lập chỉ mục nếu chỉ mục trống)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if _, err := os.Stat(*public + "/index.html"); err != nil {
 		return fmt.Errorf("chưa có trang web trong %s: chạy motcua build trước (no built site: %w)", *public, err)
 	}
+	ix, err := openIndex(search.Open, *data)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	if n, _ := ix.Count(); n == 0 {
+		cat, err := loadCatalogue(*dir)
+		if err != nil {
+			return err
+		}
+		if _, _, err := ix.SyncProcedures(cat.Procedures); err != nil {
+			return err
+		}
+		slog.Info("indexed the catalogue", "procedures", len(cat.Procedures))
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("không lắng nghe được trên %s: %w", *addr, err)
 	}
 	srv := &http.Server{
-		Handler:           server.New(server.Config{Public: *public}),
+		Handler:           server.New(server.Config{Public: *public, Index: ix}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      30 * time.Second,

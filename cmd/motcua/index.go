@@ -1,0 +1,70 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"motcua/search"
+)
+
+func init() {
+	register(&command{
+		name:    "index",
+		summary: "dựng hoặc cập nhật chỉ mục tìm kiếm: index [--data DIR] [--catalogue DIR] [--rebuild]",
+		run:     runIndex,
+	})
+}
+
+const defaultData = "data"
+
+// indexPath is where the search index lives inside the data directory.
+func indexPath(data string) string { return filepath.Join(data, "index.bleve") }
+
+func runIndex(args []string) error {
+	fs := flag.NewFlagSet("index", flag.ContinueOnError)
+	data := fs.String("data", defaultData, "thư mục dữ liệu")
+	dir := fs.String("catalogue", defaultCatalogue, "thư mục danh mục thủ tục")
+	rebuild := fs.Bool("rebuild", false, "dựng lại chỉ mục từ đầu")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	start := time.Now()
+	cat, err := loadCatalogue(*dir)
+	if err != nil {
+		return err
+	}
+	if err := cat.Err(); err != nil {
+		return fmt.Errorf("danh mục có lỗi, chưa lập chỉ mục (the catalogue has errors; run motcua check --catalogue %s)", *dir)
+	}
+	open := search.Open
+	if *rebuild {
+		open = search.Create
+	}
+	ix, err := openIndex(open, *data)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	added, removed, err := ix.SyncProcedures(cat.Procedures)
+	if err != nil {
+		return err
+	}
+	n, _ := ix.Count()
+	fmt.Fprintf(stdout, "Chỉ mục %s: %d thủ tục được lập chỉ mục, %d bị xóa, tổng %d mục, trong %.1f s.\n",
+		indexPath(*data), added, removed, n, time.Since(start).Seconds())
+	return nil
+}
+
+// openIndex opens the index in data, creating the folder.
+func openIndex(open func(string) (*search.Index, error), data string) (*search.Index, error) {
+	if err := mkdirAll(data); err != nil {
+		return nil, err
+	}
+	ix, err := open(indexPath(data))
+	if err == search.ErrLocked {
+		return nil, fmt.Errorf("chỉ mục đang được một tiến trình motcua khác dùng (motcua serve?): dừng nó rồi thử lại (%w)", err)
+	}
+	return ix, err
+}

@@ -1,0 +1,310 @@
+package search
+
+import (
+	"errors"
+	"fmt"
+	"html"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	bolt "go.etcd.io/bbolt"
+
+	"motcua/content"
+)
+
+// Index field names.
+const (
+	fTitle        = "title"
+	fTitleExact   = "title_exact"
+	fTitleBi      = "title_bi"
+	fTitleEdge    = "title_edge"
+	fDocs         = "docs"
+	fDocsExact    = "docs_exact"
+	fDocsBi       = "docs_bi"
+	fBody         = "body"
+	fBodyExact    = "body_exact"
+	fBodyBi       = "body_bi"
+	fKind         = "kind"
+	fCode         = "code"
+	fField        = "field"
+	fLevel        = "level"
+	fAgency       = "agency"
+	fDocType      = "doc_type"
+	fNumberSymbol = "number_symbol"
+	fPersonIDs    = "person_ids"
+	fVisibility   = "visibility"
+	fURL          = "url"
+)
+
+// Kinds of indexed items.
+const (
+	KindProcedure = "procedure"
+	KindRecord    = "record"
+)
+
+// Visibility values; public search sees only VisibilityPublic.
+const (
+	VisibilityPublic     = "public"
+	VisibilityRestricted = "restricted"
+)
+
+// Doc is one indexed item. Title weighs most, then Docs (required and
+// result documents), then Body (everything else worth finding).
+type Doc struct {
+	ID           string   `json:"-"`
+	Kind         string   `json:"kind"`
+	Code         string   `json:"code,omitempty"`
+	Title        string   `json:"title"`
+	Docs         string   `json:"docs,omitempty"`
+	Body         string   `json:"body,omitempty"`
+	Field        string   `json:"field,omitempty"`
+	Level        []string `json:"level,omitempty"`
+	Agency       []string `json:"agency,omitempty"`
+	DocType      string   `json:"doc_type,omitempty"`
+	NumberSymbol string   `json:"number_symbol,omitempty"`
+	PersonIDs    []string `json:"person_ids,omitempty"`
+	Visibility   string   `json:"visibility"`
+	URL          string   `json:"url,omitempty"`
+}
+
+// ProcedureDoc is the indexed form of a catalogue procedure. Procedures are
+// public by nature.
+func ProcedureDoc(p *content.Procedure) Doc {
+	var docs, body []string
+	for _, d := range p.Documents {
+		docs = append(docs, d.Name)
+	}
+	for _, r := range p.Results {
+		docs = append(docs, r.Name)
+	}
+	body = append(body, p.Steps, p.Conditions, p.Applicants, strings.Join(p.Keywords, ", "))
+	for _, l := range p.LegalBasis {
+		body = append(body, l.Name)
+	}
+	var agencies []string
+	for _, a := range []string{p.Agencies.Competent, p.Agencies.Executing} {
+		if a != "" && len(a) < 200 && !containsString(agencies, a) {
+			agencies = append(agencies, a)
+		}
+	}
+	return Doc{
+		ID:         KindProcedure + ":" + p.Code,
+		Kind:       KindProcedure,
+		Code:       p.Code,
+		Title:      p.Name,
+		Docs:       plain(strings.Join(docs, "\n")),
+		Body:       plain(strings.Join(nonEmpty(body), "\n")),
+		Field:      p.Field,
+		Level:      p.Levels,
+		Agency:     agencies,
+		Visibility: VisibilityPublic,
+		URL:        "/thu-tuc/" + p.Code + "/",
+	}
+}
+
+// plain turns catalogue Markdown into text for indexing: entities decoded,
+// escapes and list marks dropped.
+func plain(s string) string {
+	s = html.UnescapeString(s)
+	s = strings.ReplaceAll(s, `\`, "")
+	return s
+}
+
+func nonEmpty(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if strings.TrimSpace(s) != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func containsString(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Index is the search index. It is safe for concurrent use.
+type Index struct {
+	bleve bleve.Index
+	path  string
+
+	mu    sync.RWMutex
+	vocab map[string]bool // folded terms of the text fields; nil when stale
+}
+
+// ErrLocked means another process has the index open for writing.
+var ErrLocked = errors.New("search: the index is in use by another motcua process (motcua serve or motcua index); stop it or wait, then try again")
+
+// Open opens the index at path, creating it when absent.
+func Open(path string) (*Index, error) {
+	cfg := map[string]any{"bolt_timeout": "2s"}
+	b, err := bleve.OpenUsing(path, cfg)
+	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
+		m, merr := newMapping()
+		if merr != nil {
+			return nil, merr
+		}
+		b, err = bleve.NewUsing(path, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, cfg)
+	}
+	if err != nil {
+		if errors.Is(err, bolt.ErrTimeout) || strings.Contains(err.Error(), "timeout") {
+			return nil, ErrLocked
+		}
+		return nil, fmt.Errorf("search: open index %s: %w", path, err)
+	}
+	return &Index{bleve: b, path: path}, nil
+}
+
+// Create makes a new, empty index at path, removing any index there.
+func Create(path string) (*Index, error) {
+	if _, err := os.Stat(path); err == nil {
+		// Refuse to remove it while another process holds it.
+		ix, err := Open(path)
+		if err != nil {
+			return nil, err
+		}
+		ix.Close()
+		if err := os.RemoveAll(path); err != nil {
+			return nil, fmt.Errorf("search: remove old index: %w", err)
+		}
+	}
+	return Open(path)
+}
+
+// Close closes the index.
+func (ix *Index) Close() error { return ix.bleve.Close() }
+
+// Count returns the number of indexed items.
+func (ix *Index) Count() (uint64, error) { return ix.bleve.DocCount() }
+
+// Put indexes docs, replacing items with the same IDs, in batches.
+func (ix *Index) Put(docs ...Doc) error {
+	const batchSize = 500
+	for start := 0; start < len(docs); start += batchSize {
+		b := ix.bleve.NewBatch()
+		for _, d := range docs[start:min(start+batchSize, len(docs))] {
+			if d.ID == "" {
+				return errors.New("search: a document has no ID")
+			}
+			if err := b.Index(d.ID, d); err != nil {
+				return fmt.Errorf("search: index %s: %w", d.ID, err)
+			}
+		}
+		if err := ix.bleve.Batch(b); err != nil {
+			return fmt.Errorf("search: write batch: %w", err)
+		}
+	}
+	ix.mu.Lock()
+	ix.vocab = nil
+	ix.mu.Unlock()
+	return nil
+}
+
+// Delete removes items by ID.
+func (ix *Index) Delete(ids ...string) error {
+	b := ix.bleve.NewBatch()
+	for _, id := range ids {
+		b.Delete(id)
+	}
+	if err := ix.bleve.Batch(b); err != nil {
+		return fmt.Errorf("search: delete: %w", err)
+	}
+	ix.mu.Lock()
+	ix.vocab = nil
+	ix.mu.Unlock()
+	return nil
+}
+
+// SyncProcedures makes the index's procedures those of procs: new and
+// changed ones are indexed, ones no longer in the catalogue removed.
+func (ix *Index) SyncProcedures(procs []*content.Procedure) (added, removed int, err error) {
+	want := map[string]bool{}
+	docs := make([]Doc, 0, len(procs))
+	for _, p := range procs {
+		d := ProcedureDoc(p)
+		want[d.ID] = true
+		docs = append(docs, d)
+	}
+	var stale []string
+	ids, err := ix.ids(KindProcedure)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, id := range ids {
+		if !want[id] {
+			stale = append(stale, id)
+		}
+	}
+	if err := ix.Put(docs...); err != nil {
+		return 0, 0, err
+	}
+	if len(stale) > 0 {
+		if err := ix.Delete(stale...); err != nil {
+			return 0, 0, err
+		}
+	}
+	return len(docs), len(stale), nil
+}
+
+// ids lists the IDs of every item of a kind.
+func (ix *Index) ids(kind string) ([]string, error) {
+	q := bleve.NewTermQuery(kind)
+	q.SetField(fKind)
+	var ids []string
+	for from := 0; ; from += 10000 {
+		req := bleve.NewSearchRequestOptions(q, 10000, from, false)
+		req.SortBy([]string{"_id"})
+		res, err := ix.bleve.Search(req)
+		if err != nil {
+			return nil, fmt.Errorf("search: list %s: %w", kind, err)
+		}
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		if len(res.Hits) < 10000 {
+			return ids, nil
+		}
+	}
+}
+
+// vocabulary returns the set of folded terms in the text fields, used to
+// decide which query terms need fuzzy matching.
+func (ix *Index) vocabulary() (map[string]bool, error) {
+	ix.mu.RLock()
+	v := ix.vocab
+	ix.mu.RUnlock()
+	if v != nil {
+		return v, nil
+	}
+	v = map[string]bool{}
+	for _, f := range []string{fTitle, fDocs, fBody} {
+		dict, err := ix.bleve.FieldDict(f)
+		if err != nil {
+			return nil, err
+		}
+		for {
+			e, err := dict.Next()
+			if err != nil {
+				dict.Close()
+				return nil, err
+			}
+			if e == nil {
+				break
+			}
+			v[e.Term] = true
+		}
+		dict.Close()
+	}
+	ix.mu.Lock()
+	ix.vocab = v
+	ix.mu.Unlock()
+	return v, nil
+}

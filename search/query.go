@@ -1,0 +1,235 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"golang.org/x/text/unicode/norm"
+)
+
+// MaxQueryLen caps a query's length in characters; longer input is cut.
+const MaxQueryLen = 200
+
+// Request is a search. Nothing in it can widen what a public search sees:
+// Restricted is set by the server for authenticated staff only.
+type Request struct {
+	Query      string
+	Field      string // lĩnh vực
+	Level      string // cấp thực hiện
+	Agency     string // cơ quan
+	DocType    string // loại văn bản (records)
+	Kind       string // "procedure", "record" or "" for both
+	Page       int    // from 1
+	Size       int    // hits per page, at most 50
+	Restricted bool   // include restricted records (staff only)
+}
+
+// Hit is one result. Snippet is HTML: text escaped, matches in <mark>.
+type Hit struct {
+	Kind    string  `json:"kind"`
+	ID      string  `json:"id"`
+	Code    string  `json:"code,omitempty"`
+	Title   string  `json:"title"`
+	URL     string  `json:"url,omitempty"`
+	Snippet string  `json:"snippet"`
+	Score   float64 `json:"score"`
+}
+
+// FacetValue is one value of a facet with its count.
+type FacetValue struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// Result is a page of hits with facets.
+type Result struct {
+	Total  uint64                  `json:"total"`
+	Hits   []Hit                   `json:"hits"`
+	Facets map[string][]FacetValue `json:"facets"`
+	Loose  bool                    `json:"loose,omitempty"` // no item matched every word
+	Took   time.Duration           `json:"-"`
+}
+
+// Facet names in results, as the API and pages use them.
+var facetFields = map[string]string{
+	"linh_vuc":     fField,
+	"cap":          fLevel,
+	"co_quan":      fAgency,
+	"loai_van_ban": fDocType,
+}
+
+// Field weights: the name outweighs documents, which outweigh body text.
+const (
+	wTitle = 6.0
+	wDocs  = 2.5
+	wBody  = 1.0
+)
+
+var (
+	procedureCode = regexp.MustCompile(`^[1-9]\.\d{6}(\.\d{2})?$`)
+	numberSymbol  = regexp.MustCompile(`^\d{1,5}(\.\d+)?/(\d{4}/)?[\p{L}\d]+(-[\p{L}\d]+)*$`)
+	personID      = regexp.MustCompile(`^\d{12}$`)
+)
+
+// normalizeQuery returns q in NFC, on one line, cut to MaxQueryLen characters.
+func normalizeQuery(q string) string {
+	q = norm.NFC.String(q)
+	q = strings.Join(strings.Fields(q), " ")
+	if utf8.RuneCountInString(q) > MaxQueryLen {
+		r := []rune(q)
+		q = string(r[:MaxQueryLen])
+	}
+	return q
+}
+
+// Search runs req.
+func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
+	start := time.Now()
+	q := normalizeQuery(req.Query)
+	size := req.Size
+	if size <= 0 {
+		size = 10
+	}
+	size = min(size, 50)
+	page := max(req.Page, 1)
+	page = min(page, 100)
+	from := (page - 1) * size
+
+	filter := ix.filter(req)
+	var res *bleve.SearchResult
+	var err error
+	loose := false
+
+	run := func(main query.Query) error {
+		b := query.NewBooleanQuery(nil, nil, nil)
+		b.AddMust(main)
+		b.AddFilter(filter)
+		sr := bleve.NewSearchRequestOptions(b, size, from, false)
+		sr.Fields = []string{fKind, fCode, fTitle, fURL}
+		sr.Highlight = bleve.NewHighlightWithStyle(html.Name)
+		sr.Highlight.Fields = []string{fTitle, fDocs, fBody}
+		for name, f := range facetFields {
+			sr.AddFacet(name, bleve.NewFacetRequest(f, 10))
+		}
+		res, err = ix.bleve.SearchInContext(ctx, sr)
+		return err
+	}
+
+	switch {
+	case q == "":
+		if err := run(bleve.NewMatchAllQuery()); err != nil {
+			return nil, searchErr(err)
+		}
+	case procedureCode.MatchString(q):
+		if err := run(term(fCode, q, 1)); err != nil {
+			return nil, searchErr(err)
+		}
+	case personID.MatchString(q):
+		if err := run(term(fPersonIDs, q, 1)); err != nil {
+			return nil, searchErr(err)
+		}
+	case numberSymbol.MatchString(q):
+		if err := run(term(fNumberSymbol, strings.ToLower(q), 1)); err != nil {
+			return nil, searchErr(err)
+		}
+	}
+	if res == nil || (res.Total == 0 && q != "") {
+		pq, err := ix.parse(q)
+		if err != nil {
+			return nil, err
+		}
+		if err := run(pq.strict()); err != nil {
+			return nil, searchErr(err)
+		}
+		if res.Total == 0 && len(pq.required) > 1 {
+			loose = true
+			if err := run(pq.loose()); err != nil {
+				return nil, searchErr(err)
+			}
+		}
+	}
+	out := &Result{Total: res.Total, Facets: map[string][]FacetValue{}, Loose: loose}
+	for _, h := range res.Hits {
+		out.Hits = append(out.Hits, Hit{
+			Kind:    str(h.Fields[fKind]),
+			ID:      h.ID,
+			Code:    str(h.Fields[fCode]),
+			Title:   str(h.Fields[fTitle]),
+			URL:     str(h.Fields[fURL]),
+			Snippet: snippet(h.Fragments),
+			Score:   math.Round(h.Score*1000) / 1000,
+		})
+	}
+	for name, fr := range res.Facets {
+		var vals []FacetValue
+		if fr.Terms != nil {
+			for _, t := range fr.Terms.Terms() {
+				vals = append(vals, FacetValue{Value: t.Term, Count: t.Count})
+			}
+		}
+		if len(vals) > 0 {
+			out.Facets[name] = vals
+		}
+	}
+	out.Took = time.Since(start)
+	return out, nil
+}
+
+func searchErr(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return fmt.Errorf("search: the search took too long: %w", err)
+	}
+	return fmt.Errorf("search: %w", err)
+}
+
+// filter is the non-scoring part of every query. Public searches always
+// carry visibility = public; nothing in the query text reaches it.
+func (ix *Index) filter(req Request) query.Query {
+	var must []query.Query
+	if !req.Restricted {
+		must = append(must, term(fVisibility, VisibilityPublic, 0))
+	}
+	for f, v := range map[string]string{fField: req.Field, fLevel: req.Level, fAgency: req.Agency, fDocType: req.DocType, fKind: req.Kind} {
+		if v = strings.TrimSpace(norm.NFC.String(v)); v != "" {
+			must = append(must, term(f, v, 0))
+		}
+	}
+	if len(must) == 0 {
+		return bleve.NewMatchAllQuery()
+	}
+	return query.NewConjunctionQuery(must)
+}
+
+func term(field, value string, boost float64) *query.TermQuery {
+	t := query.NewTermQuery(value)
+	t.SetField(field)
+	if boost > 0 {
+		t.SetBoost(boost)
+	}
+	return t
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+// snippet picks the best highlighted fragment: from the documents or body
+// first (the title is shown anyway), else the title.
+func snippet(frags map[string][]string) string {
+	for _, f := range []string{fDocs, fBody, fTitle} {
+		if fs := frags[f]; len(fs) > 0 {
+			return strings.TrimSpace(fs[0])
+		}
+	}
+	return ""
+}
