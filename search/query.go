@@ -227,8 +227,10 @@ func str(v any) string {
 // first (the title is shown anyway), else the title.
 func snippet(frags map[string][]string) string {
 	for _, f := range []string{fDocs, fBody, fTitle} {
-		if fs := frags[f]; len(fs) > 0 {
-			return strings.TrimSpace(fs[0])
+		for _, frag := range frags[f] {
+			if frag = strings.TrimSpace(frag); frag != "" {
+				return frag
+			}
 		}
 	}
 	return ""
