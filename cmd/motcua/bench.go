@@ -18,12 +18,16 @@ import (
 func init() {
 	register(&command{
 		name:    "bench",
-		summary: "đo hiệu năng: bench site [--source DIR] [--runs N]",
+		summary: "đo hiệu năng: bench site [--source DIR] [--runs N] | bench ocr DIR",
 		run:     runBench,
+		ocr:     true,
 	})
 }
 
 func runBench(args []string) error {
+	if len(args) > 0 && args[0] == "ocr" {
+		return runBenchOCR(args[1:])
+	}
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	source := fs.String("source", "../shared/data/dvcqg", "dữ liệu Cổng DVC quốc gia (DIR/<bộ>/<mã>.json)")
 	runs := fs.Int("runs", 3, "số lần dựng trang cho mỗi phép đo")
@@ -32,7 +36,7 @@ func runBench(args []string) error {
 		return err
 	}
 	if len(pos) != 1 || pos[0] != "site" {
-		return usageError{"cách dùng: motcua bench site [--source DIR] [--runs N]"}
+		return usageError{"cách dùng: motcua bench site [--source DIR] [--runs N] | motcua bench ocr DIR [--workers N]"}
 	}
 	return benchSite(*source, max(*runs, 1))
 }

@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"os"
 	"sort"
+
+	"motcua/pipeline"
 )
 
 // command is one subcommand.
@@ -18,6 +20,7 @@ type command struct {
 	name    string
 	summary string // Vietnamese, shown in the help
 	run     func(args []string) error
+	ocr     bool // runs Tesseract: needs OMP_THREAD_LIMIT before the process starts
 }
 
 var commands = map[string]*command{}
@@ -42,6 +45,12 @@ func (e usageError) Error() string { return e.msg }
 
 func main() {
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel()})))
+	if len(os.Args) > 1 && commands[os.Args[1]] != nil && commands[os.Args[1]].ocr {
+		// Returns only if the re-exec was not needed or failed.
+		if err := pipeline.ReexecForOMP(); err != nil {
+			slog.Warn("cannot re-execute with OMP_THREAD_LIMIT=1; OCR will be slower", "err", err)
+		}
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"syscall"
+
+	"motcua/internal/progress"
+	"motcua/pipeline"
+	"motcua/store"
+	"motcua/store/sqlite"
+)
+
+func init() {
+	register(&command{
+		name:    "digitize",
+		summary: "số hóa bản quét (PNG, JPEG, TIFF, PDF): digitize [--data DIR] [--workers N] ĐƯỜNG_DẪN...",
+		run:     runDigitize,
+		ocr:     true,
+	})
+}
+
+
+// openStore opens the records database and the originals under dir.
+func openStore(dir string) (*sqlite.DB, store.DirBlobs, error) {
+	if err := os.MkdirAll(filepath.Join(dir, "blobs"), 0o755); err != nil {
+		return nil, store.DirBlobs{}, fmt.Errorf("không tạo được thư mục dữ liệu %s: %w", dir, err)
+	}
+	db, err := sqlite.Open(filepath.Join(dir, "motcua.db"))
+	if err != nil {
+		return nil, store.DirBlobs{}, err
+	}
+	return db, store.DirBlobs{Dir: filepath.Join(dir, "blobs")}, nil
+}
+
+func runDigitize(args []string) error {
+	fs := flag.NewFlagSet("digitize", flag.ContinueOnError)
+	data := fs.String("data", defaultData, "thư mục dữ liệu (cơ sở dữ liệu và bản gốc)")
+	workers := fs.Int("workers", runtime.NumCPU(), "số luồng nhận dạng chữ (mặc định: số nhân CPU)")
+	force := fs.Bool("force", false, "số hóa lại cả tệp đã có (giữ lịch sử bản ghi)")
+	vis := fs.String("visibility", "", "public hoặc restricted cho mọi bản ghi (mặc định: theo loại văn bản)")
+	maxMP := fs.Int("max-megapixels", pipeline.DefaultLimits.MaxPixels/1_000_000, "từ chối ảnh lớn hơn (megapixel), trước khi giải mã")
+	paths, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(paths) == 0 {
+		return usageError{"cần ít nhất một tệp hoặc thư mục: motcua digitize [--data DIR] ĐƯỜNG_DẪN..."}
+	}
+	opt := pipeline.Options{Workers: *workers, Force: *force, Limits: pipeline.DefaultLimits}
+	opt.Limits.MaxPixels = *maxMP * 1_000_000
+	if *vis != "" {
+		v, err := store.ParseVisibility(*vis)
+		if err != nil {
+			return usageError{"--visibility phải là public hoặc restricted"}
+		}
+		opt.Visibility = v
+	}
+	db, blobs, err := openStore(*data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	// Ctrl-C: finish the pages in flight, store nothing half-done, report.
+	// A second Ctrl-C quits at once (the database stays consistent).
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	go func() {
+		if _, ok := <-sigs; !ok {
+			return
+		}
+		fmt.Fprintln(stderr, "\nĐang dừng: hoàn tất các trang đang nhận dạng… (nhấn Ctrl-C lần nữa để thoát ngay)")
+		cancel()
+		if _, ok := <-sigs; ok {
+			os.Exit(130)
+		}
+	}()
+
+	bar := progress.New(stderr, "số hóa", "trang")
+	opt.Progress = bar.Update
+	sum, err := pipeline.Digitize(ctx, db, blobs, paths, opt)
+	bar.Done()
+	printSummary(sum)
+	if err != nil {
+		return err
+	}
+	switch {
+	case sum.Interrupted:
+		fmt.Fprintln(stderr, "Đã dừng theo yêu cầu. Chạy lại cùng lệnh để số hóa tiếp các tệp còn lại.")
+		return exitError{130}
+	case sum.Failed > 0:
+		return exitError{1}
+	}
+	return nil
+}
+
+func printSummary(s pipeline.Summary) {
+	rate := 0.0
+	if s.Elapsed > 0 {
+		rate = float64(s.Pages) / s.Elapsed.Minutes()
+	}
+	fmt.Fprintf(stdout, "Số hóa: %d tệp, %d trang trong %s (%.1f trang/phút)\n", s.Files, s.Pages, s.Elapsed.Round(100e6), rate)
+	fmt.Fprintf(stdout, "Bản ghi: %d tự động, %d cần duyệt; đã có từ trước (bỏ qua): %d; lỗi: %d\n", s.Auto, s.Review, s.Skipped, s.Failed)
+	for _, f := range s.Failures {
+		fmt.Fprintf(stdout, "  lỗi  %s: %s\n", f.Path, f.Reason)
+	}
+	if s.Failed > 0 {
+		fmt.Fprintln(stdout, "Xem lại các tệp lỗi: motcua records failed")
+	}
+}

@@ -1,0 +1,284 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"motcua/pipeline"
+	"motcua/store"
+)
+
+func init() {
+	register(&command{
+		name:    "records",
+		summary: "bản ghi đã số hóa: records list | show ID | export [--json] | failed | pdf ID",
+		run:     runRecords,
+		ocr:     true,
+	})
+}
+
+const recordsUsage = "cách dùng: motcua records list | show ID [--json] | export [--json] [--words] | failed | pdf ID [--out TỆP.pdf] [--data DIR]"
+
+func runRecords(args []string) error {
+	fs := flag.NewFlagSet("records", flag.ContinueOnError)
+	data := fs.String("data", defaultData, "thư mục dữ liệu")
+	asJSON := fs.Bool("json", false, "xuất JSON (export: JSON Lines, mỗi dòng một bản ghi)")
+	words := fs.Bool("words", false, "export: kèm các trang với từng từ và khung chữ")
+	out := fs.String("out", "", "pdf: tệp PDF ghi ra (mặc định: ban-ghi-ID.pdf)")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usageError{recordsUsage}
+	}
+	needID := pos[0] == "show" || pos[0] == "pdf"
+	if needID != (len(pos) == 2) || len(pos) > 2 {
+		return usageError{recordsUsage}
+	}
+	var id int64
+	if needID {
+		if id, err = strconv.ParseInt(pos[1], 10, 64); err != nil || id <= 0 {
+			return usageError{fmt.Sprintf("mã bản ghi %q không hợp lệ: cần một số nguyên dương", pos[1])}
+		}
+	}
+	db, blobs, err := openStore(*data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx := context.Background()
+	get := func() (*store.Record, error) {
+		r, err := db.Get(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			fmt.Fprintf(stderr, "motcua records: không có bản ghi %d. Xem danh sách: motcua records list\n", id)
+			return nil, exitError{1}
+		}
+		return r, err
+	}
+	switch pos[0] {
+	case "list":
+		return listRecords(ctx, db)
+	case "show":
+		r, err := get()
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			enc := json.NewEncoder(stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(r)
+		}
+		showRecord(r)
+		return nil
+	case "export":
+		return exportRecords(ctx, db, *asJSON, *words)
+	case "failed":
+		ff, err := db.Failures(ctx)
+		if err != nil {
+			return err
+		}
+		if len(ff) == 0 {
+			fmt.Fprintln(stdout, "Không có tệp lỗi.")
+			return nil
+		}
+		for _, f := range ff {
+			fmt.Fprintf(stdout, "%s  %s\n    %s\n", f.At.Local().Format("2006-01-02 15:04"), f.Path, f.Reason)
+		}
+		return nil
+	case "pdf":
+		r, err := get()
+		if err != nil {
+			return err
+		}
+		if *out == "" {
+			*out = fmt.Sprintf("ban-ghi-%d.pdf", r.ID)
+		}
+		return recordPDF(r, blobs, *out)
+	}
+	return usageError{recordsUsage}
+}
+
+func listRecords(ctx context.Context, db store.Store) error {
+	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "MÃ\tTRẠNG THÁI\tPHẠM VI\tLOẠI\tSỐ, KÝ HIỆU\tNGÀY\tTỆP GỐC")
+	n := 0
+	err := db.All(ctx, false, func(r *store.Record) error {
+		n++
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, statusVI(r.Status), visibilityVI(r.Visibility),
+			dash(r.DocType), dash(r.Fields.NumberSymbol), dash(r.Fields.IssueDate), r.SourceName)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	tw.Flush()
+	fmt.Fprintf(stdout, "%d bản ghi\n", n)
+	return nil
+}
+
+func statusVI(s store.Status) string {
+	if s == store.StatusAuto {
+		return "tự động"
+	}
+	return "cần duyệt"
+}
+
+func visibilityVI(v store.Visibility) string {
+	if v == store.Public {
+		return "công khai"
+	}
+	return "hạn chế"
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+var fieldNamesVI = map[store.Field]string{
+	store.DocType: "Loại văn bản", store.NumberSymbol: "Số, ký hiệu", store.IssueDate: "Ngày ban hành",
+	store.IssuePlace: "Nơi ban hành", store.Issuer: "Cơ quan ban hành", store.Summary: "Trích yếu",
+	store.SignerName: "Người ký", store.SignerTitle: "Chức vụ người ký", store.PersonIDs: "Số định danh cá nhân",
+	store.DossierCodes: "Mã hồ sơ", store.ProcedureCodes: "Mã thủ tục", store.MoneyVND: "Số tiền (đồng)",
+}
+
+func fieldValue(f store.Fields, k store.Field) string {
+	switch k {
+	case store.DocType:
+		return f.DocType
+	case store.NumberSymbol:
+		return f.NumberSymbol
+	case store.IssueDate:
+		return f.IssueDate
+	case store.IssuePlace:
+		return f.IssuePlace
+	case store.Issuer:
+		return f.Issuer
+	case store.Summary:
+		return f.Summary
+	case store.SignerName:
+		return f.SignerName
+	case store.SignerTitle:
+		return f.SignerTitle
+	case store.PersonIDs:
+		return strings.Join(f.PersonIDs, ", ")
+	case store.DossierCodes:
+		return strings.Join(f.DossierCodes, ", ")
+	case store.ProcedureCodes:
+		return strings.Join(f.ProcedureCodes, ", ")
+	case store.MoneyVND:
+		var s []string
+		for _, m := range f.MoneyVND {
+			s = append(s, strconv.FormatInt(m, 10))
+		}
+		return strings.Join(s, ", ")
+	}
+	return ""
+}
+
+func showRecord(r *store.Record) {
+	w := stdout
+	fmt.Fprintf(w, "Bản ghi %d (phiên bản %d): %s\n", r.ID, r.Version, r.SourceName)
+	fmt.Fprintf(w, "Trạng thái: %s; phạm vi: %s; %d trang; SHA-256 %s\n", statusVI(r.Status), visibilityVI(r.Visibility), len(r.Pages), r.SHA256)
+	if r.TextLayer {
+		fmt.Fprintln(w, "Nội dung lấy từ lớp chữ có sẵn của tệp PDF (không nhận dạng).")
+	}
+	fmt.Fprintf(w, "Số hóa lúc %s, cập nhật %s\n\n", r.CreatedAt.Local().Format("2006-01-02 15:04"), r.UpdatedAt.Local().Format("2006-01-02 15:04"))
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	for _, k := range store.AllFields {
+		mark := ""
+		if r.Confidence[k] < pipeline.Confident {
+			mark = "  ← cần kiểm tra"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%.0f %%%s\n", fieldNamesVI[k], dash(fieldValue(r.Fields, k)), 100*r.Confidence[k], mark)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nVăn bản:\n%s\n", r.Text)
+}
+
+func exportRecords(ctx context.Context, db store.Store, asJSON, words bool) error {
+	bw := bufio.NewWriter(stdout)
+	defer bw.Flush()
+	if asJSON {
+		enc := json.NewEncoder(bw)
+		enc.SetEscapeHTML(false)
+		return db.All(ctx, words, func(r *store.Record) error {
+			if !words {
+				r.Pages = nil
+			}
+			return enc.Encode(r)
+		})
+	}
+	cw := csv.NewWriter(bw)
+	head := []string{"id", "sha256", "source_name", "status", "visibility"}
+	for _, k := range store.AllFields {
+		head = append(head, string(k))
+	}
+	cw.Write(head)
+	err := db.All(ctx, false, func(r *store.Record) error {
+		row := []string{strconv.FormatInt(r.ID, 10), r.SHA256, r.SourceName, string(r.Status), string(r.Visibility)}
+		for _, k := range store.AllFields {
+			row = append(row, fieldValue(r.Fields, k))
+		}
+		return cw.Write(row)
+	})
+	cw.Flush()
+	if err != nil {
+		return err
+	}
+	return cw.Error()
+}
+
+// recordPDF writes a searchable PDF of a record from its stored original.
+func recordPDF(r *store.Record, blobs store.Blobs, out string) error {
+	rc, err := blobs.Open(r.SHA256)
+	if err != nil {
+		return fmt.Errorf("không mở được bản gốc của bản ghi %d: %w", r.ID, err)
+	}
+	data, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil {
+		return err
+	}
+	src, err := pipeline.OpenSource(r.SourceName, data, pipeline.DefaultLimits)
+	if err != nil {
+		return err
+	}
+	var pages []pipeline.Prepared
+	if src.TextLayer != nil {
+		fmt.Fprintf(stderr, "Bản ghi %d là PDF đã có lớp chữ; tệp gốc đã tìm kiếm được.\n", r.ID)
+		return exitError{1}
+	}
+	for i := range src.Pages {
+		img, dpi, err := src.Page(i)
+		if err != nil {
+			return err
+		}
+		pages = append(pages, pipeline.Prepare(img, dpi))
+	}
+	if !strings.HasSuffix(strings.ToLower(out), ".pdf") {
+		return usageError{"--out phải là tệp .pdf"}
+	}
+	abs, err := filepath.Abs(out)
+	if err != nil {
+		return err
+	}
+	if err := pipeline.SearchablePDF(abs, pages, pipeline.Lang, r.SourceName); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Đã ghi %s (%d trang, ảnh kèm lớp chữ tìm kiếm được)\n", out, len(pages))
+	return nil
+}

@@ -1,0 +1,309 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+)
+
+type headerFields struct {
+	issuer, number, docType, summary                 string
+	issuerConf, numberConf, docTypeConf, summaryConf float64
+}
+
+// kinds are the document types named by a title's first words: Decree
+// 30's kinds, plus the citizen's forms. A title that starts with none of
+// them (a certificate, an extract, a receipt) is its own type.
+var kinds = []string{
+	"Nghị quyết", "Quyết định", "Chỉ thị", "Quy chế", "Quy định", "Thông cáo", "Thông báo", "Hướng dẫn",
+	"Chương trình", "Kế hoạch", "Phương án", "Đề án", "Dự án", "Báo cáo", "Biên bản", "Tờ trình", "Hợp đồng",
+	"Công điện", "Bản ghi nhớ", "Bản thỏa thuận", "Giấy ủy quyền", "Giấy mời", "Giấy giới thiệu", "Giấy nghỉ phép",
+	"Phiếu gửi", "Phiếu chuyển", "Phiếu báo", "Nghị định", "Thông tư", "Công văn", "Tờ khai", "Đơn",
+}
+
+// kindOf returns the document type a title names, and whether the title
+// was a known kind (rather than its own type).
+func kindOf(title string) (string, bool) {
+	ft := Fold(title)
+	for _, k := range kinds {
+		fk := Fold(k)
+		if ft == fk || strings.HasPrefix(ft, fk+" ") {
+			return k, true
+		}
+	}
+	return sentenceCase(title), false
+}
+
+// sentenceCase: "TRÍCH LỤC KHAI SINH" → "Trích lục khai sinh".
+func sentenceCase(s string) string {
+	r := []rune(strings.ToLower(s))
+	if len(r) > 0 {
+		r[0] = unicode.ToUpper(r[0])
+	}
+	return string(r)
+}
+
+func meanConf(segs []Segment) float64 {
+	if len(segs) == 0 {
+		return 0
+	}
+	var c float64
+	for _, s := range segs {
+		c += s.Conf
+	}
+	return c / float64(len(segs))
+}
+
+func joinSegs(segs []Segment) string {
+	var parts []string
+	for _, s := range segs {
+		parts = append(parts, s.Text)
+	}
+	return strings.Join(parts, " ")
+}
+
+// header reads the first page's header: issuer and number from the left
+// column, document type and summary from the lines under it.
+func header(l *Layout) headerFields {
+	var h headerFields
+	segs := l.Segs
+	W := float64(l.W)
+	// The right column starts where the national title does; a centred
+	// title (a citizen's form) leaves no left column.
+	colX := W * 0.45
+	hasLeft := true
+	motto := -1
+	for i, s := range segs {
+		if float64(s.Box[1]) > 0.3*float64(l.H) {
+			break
+		}
+		if isNationalTitle(s) {
+			colX = float64(s.Box[0]) - 0.01*W
+			if s.cx() < 0.58*W && s.cx() > 0.42*W {
+				hasLeft = false
+			}
+		}
+		if isMotto(s) {
+			motto = i
+			if s.cx() < 0.58*W && s.cx() > 0.42*W {
+				hasLeft = false
+			}
+		}
+	}
+	// The header ends at the first line of the body or form.
+	end := len(segs)
+	for i, s := range segs {
+		if bodyLine(s) || float64(s.Box[1]) > 0.5*float64(l.H) {
+			end = i
+			break
+		}
+	}
+	left := func(s Segment) bool { return hasLeft && s.cx() < colX && float64(s.Box[0]) < 0.4*W }
+
+	// Number: the first "Số:" line of the header.
+	numIdx := -1
+	for i := 0; i < end; i++ {
+		rest, ok := numberLabel(segs[i])
+		if !ok {
+			continue
+		}
+		src := []Segment{segs[i]}
+		if rest == "" && i+1 < end && segs[i+1].Row == segs[i].Row {
+			rest, src = segs[i+1].Text, append(src, segs[i+1])
+		}
+		num, valid := ParseNumber(rest)
+		if num == "" {
+			continue
+		}
+		h.number, h.numberConf = num, numberWordConf(src, num)
+		if !valid {
+			h.numberConf *= 0.85
+		}
+		numIdx = i
+		break
+	}
+
+	// Issuer: the capitalised lines of the left column above the number
+	// (or above the first line that is not one).
+	var issuer []Segment
+	vv := -1
+	for i := 0; i < end; i++ {
+		s := segs[i]
+		if !left(s) || junk(s) {
+			continue
+		}
+		if strings.HasPrefix(s.Fold, "v/v") || strings.HasPrefix(s.Fold, "v/") {
+			vv = i
+			break
+		}
+		if i == numIdx || (numIdx >= 0 && s.Row >= segs[numIdx].Row) {
+			break
+		}
+		if !isUpperLine(s.Text) {
+			break
+		}
+		issuer = append(issuer, s)
+	}
+	if len(issuer) > 0 {
+		h.issuer, h.issuerConf = joinSegs(issuer), meanConf(issuer)
+	}
+	if vv < 0 {
+		for i := 0; i < end; i++ {
+			if left(segs[i]) && strings.HasPrefix(segs[i].Fold, "v/v") {
+				vv = i
+				break
+			}
+		}
+	}
+
+	// Title: the first centred line in capitals under the header rows.
+	title := -1
+	for i, s := range segs {
+		if float64(s.Box[1]) > 0.55*float64(l.H) || bodyLine(s) {
+			break
+		}
+		if i <= motto || isNationalTitle(s) || isMotto(s) || junk(s) || left(s) && (i < numIdx || numIdx < 0 && i < end && isUpperLine(s.Text) && s.Row <= lastRow(issuer)) {
+			continue
+		}
+		if _, ok := numberLabel(s); ok {
+			continue
+		}
+		if _, _, ok := ParseDateLine(s.Text); ok {
+			continue
+		}
+		if !isUpperLine(s.Text) || letters(s.Text) < 4 || strings.HasPrefix(s.Text, "(") {
+			if labelLine(s.Text) || left(s) {
+				continue
+			}
+			if vv >= 0 {
+				break
+			}
+			continue
+		}
+		if c := s.cx(); c < 0.3*W || c > 0.7*W {
+			continue
+		}
+		title = i
+		break
+	}
+	if title >= 0 {
+		t := []Segment{segs[title]}
+		k, known := kindOf(segs[title].Text)
+		// A long title wraps onto a second centred line in capitals.
+		if j := title + 1; !known || Fold(k) != segs[title].Fold {
+			if j < len(segs) && isUpperLine(segs[j].Text) && !strings.HasPrefix(segs[j].Text, "(") && centred(segs[j], W) &&
+				gapBelow(segs[title], segs[j]) < 1.2*l.lineH && !known {
+				t = append(t, segs[j])
+				k, known = kindOf(joinSegs(t))
+			}
+		}
+		h.docType, h.docTypeConf = k, meanConf(t)
+		if st := SymbolType(h.number); st != "" && st != k {
+			h.docTypeConf *= 0.7
+		}
+		h.summary, h.summaryConf = summaryAfter(l, title+len(t)-1, joinSegs(t), meanConf(t))
+	} else if st := SymbolType(h.number); st != "" {
+		h.docType, h.docTypeConf = st, h.numberConf*0.8
+	} else if vv >= 0 || h.number != "" && strings.Contains(h.number, "/") {
+		h.docType, h.docTypeConf = "Công văn", 0.9*max(h.numberConf, segs[max(vv, 0)].Conf)
+		if vv < 0 {
+			h.docTypeConf *= 0.8
+		}
+	}
+	if vv >= 0 {
+		h.summary, h.summaryConf = vvSummary(l, vv, left)
+	}
+	return h
+}
+
+func lastRow(segs []Segment) int {
+	if len(segs) == 0 {
+		return -1
+	}
+	return segs[len(segs)-1].Row
+}
+
+func centred(s Segment, W float64) bool { c := s.cx(); return c > 0.3*W && c < 0.7*W }
+
+func gapBelow(a, b Segment) float64 { return float64(b.Box[1] - a.Box[3]) }
+
+// numberWordConf is the confidence of the words holding the number.
+func numberWordConf(src []Segment, num string) float64 {
+	best := 0.0
+	var all []float64
+	for _, s := range src {
+		for _, w := range s.Words {
+			all = append(all, w.Conf)
+			if strings.Contains(w.Text, num) || strings.Contains(num, w.Text) && len(w.Text) > 2 {
+				best = max(best, w.Conf)
+			}
+		}
+	}
+	if best > 0 {
+		return best
+	}
+	if len(all) == 0 {
+		return 0
+	}
+	m := 1.0
+	for _, c := range all {
+		m = min(m, c)
+	}
+	return m
+}
+
+// trimAbout removes a leading "Về việc", "V/v" or "Về".
+func trimAbout(s string) string {
+	f := Fold(s)
+	for _, p := range []string{"ve viec ", "v/v ", "v/v: ", "ve "} {
+		if strings.HasPrefix(f, p) {
+			return strings.TrimSpace(string([]rune(s)[len([]rune(p)):]))
+		}
+	}
+	return s
+}
+
+// summaryAfter reads the trích yếu under the title: the lines that follow
+// until the body, a line in capitals or a gap. A document without one is
+// summarised by its title and a parenthesised subtitle.
+func summaryAfter(l *Layout, title int, titleText string, titleConf float64) (string, float64) {
+	segs := l.Segs
+	var lines []Segment
+	prev := segs[title]
+	for i := title + 1; i < len(segs) && len(lines) < 4; i++ {
+		s := segs[i]
+		if junk(s) {
+			continue
+		}
+		if len(lines) == 0 && strings.HasPrefix(s.Text, "(") && strings.HasSuffix(s.Text, ")") {
+			return titleText + " " + s.Text, (titleConf + s.Conf) / 2
+		}
+		if bodyLine(s) || labelLine(s.Text) || isUpperLine(s.Text) || gapBelow(prev, s) > 1.8*l.lineH ||
+			!centred(s, float64(l.W)) {
+			break
+		}
+		lines = append(lines, s)
+		prev = s
+	}
+	if len(lines) == 0 {
+		return titleText, titleConf
+	}
+	return trimAbout(joinSegs(lines)), meanConf(lines)
+}
+
+// vvSummary reads a công văn's "V/v …" lines in the header's left column.
+func vvSummary(l *Layout, vv int, left func(Segment) bool) (string, float64) {
+	lines := []Segment{l.Segs[vv]}
+	prev := l.Segs[vv]
+	for i := vv + 1; i < len(l.Segs) && len(lines) < 4; i++ {
+		s := l.Segs[i]
+		if !left(s) {
+			continue
+		}
+		if junk(s) || bodyLine(s) || labelLine(s.Text) || gapBelow(prev, s) > 1.8*l.lineH {
+			break
+		}
+		lines = append(lines, s)
+		prev = s
+	}
+	return trimAbout(joinSegs(lines)), meanConf(lines)
+}

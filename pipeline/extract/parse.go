@@ -1,0 +1,280 @@
+package extract
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// The parsers below each read one kind of value from a piece of text and
+// say whether it is valid by the rules of its format. They are fuzzed.
+
+// Fold lowers s and removes its diacritics (đ → d), for matching words
+// that OCR may have read with a wrong tone mark.
+func Fold(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		switch r {
+		case 'đ', 'Đ':
+			r = 'd'
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+// dateRe matches "Place, ngày d tháng m năm yyyy" on folded text; the
+// place is 1–6 words before the comma.
+var dateRe = regexp.MustCompile(`(?:^|:\s*)([\p{L}][\p{L}.\- ]{0,40}?)\s*,\s*ngay\s+(\d{1,2})\s*thang\s+(\d{1,2})\s*nam\s+(\d{4})`)
+
+// ParseDateLine reads a place-and-date line: "Hà Nội, ngày 05 tháng 11 năm
+// 2019" or "Làm tại: Nghi Phong, ngày …". It returns the place as printed
+// and the date as YYYY-MM-DD; ok is false when the line is not one or the
+// date does not exist.
+func ParseDateLine(s string) (place, date string, ok bool) {
+	s = norm.NFC.String(strings.Join(strings.Fields(s), " "))
+	runes := []rune(s)
+	folded := []rune(Fold(s))
+	if len(folded) != len(runes) {
+		return "", "", false // should not happen: folding keeps one rune per rune
+	}
+	m := dateRe.FindStringSubmatchIndex(string(folded))
+	if m == nil {
+		return "", "", false
+	}
+	// Map byte offsets in the folded string back to rune offsets.
+	fs := string(folded)
+	ri := func(b int) int { return len([]rune(fs[:b])) }
+	place = strings.TrimSpace(string(runes[ri(m[2]):ri(m[3])]))
+	d, _ := strconv.Atoi(fs[m[4]:m[5]])
+	mo, _ := strconv.Atoi(fs[m[6]:m[7]])
+	y, _ := strconv.Atoi(fs[m[8]:m[9]])
+	date, ok = ValidDate(y, mo, d)
+	if !ok || !placeLike(place) {
+		return "", "", false
+	}
+	return place, date, true
+}
+
+// placeLike: every word of a place name starts with a capital letter.
+func placeLike(p string) bool {
+	ws := strings.Fields(p)
+	if len(ws) == 0 || len(ws) > 6 {
+		return false
+	}
+	for _, w := range ws {
+		r := []rune(w)
+		if !unicode.IsUpper(r[0]) && !unicode.IsDigit(r[0]) {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidDate formats y-m-d when it is a real date between 1945 and 2100.
+func ValidDate(y, m, d int) (string, bool) {
+	if y < 1945 || y > 2100 || m < 1 || m > 12 || d < 1 || d > 31 {
+		return "", false
+	}
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d {
+		return "", false
+	}
+	return t.Format("2006-01-02"), true
+}
+
+// numberRe is Decree 30's number and symbol: number[/year]/TYPE[-AGENCY…],
+// e.g. 05/QĐ-UBND, 61/2018/NĐ-CP, 66.7/2025/NQ-CP, 3758/STNMT-ĐĐ.
+var numberRe = regexp.MustCompile(`^\d{1,7}(?:\.\d{1,3})?(?:/\d{4})?/[\p{Lu}][\p{L}\d]*(?:-[\p{Lu}\d][\p{L}\d.]*)*$`)
+
+// ParseNumber cleans what follows "Số:" and says whether it has Decree
+// 30's form. Spaces OCR put around "/" and "-" are removed.
+func ParseNumber(s string) (string, bool) {
+	s = norm.NFC.String(strings.TrimSpace(s))
+	s = strings.NewReplacer("–", "-", "—", "-", "‐", "-", " /", "/", "/ ", "/", " -", "-", "- ", "-").Replace(s)
+	s = strings.TrimRight(s, ".,;:")
+	if f := strings.Fields(s); len(f) > 0 {
+		s = f[0]
+	}
+	if s == "" {
+		return "", false
+	}
+	return s, numberRe.MatchString(s)
+}
+
+// typeAbbrev maps Decree 30's type abbreviations to document types.
+var typeAbbrev = map[string]string{
+	"NQ": "Nghị quyết", "QĐ": "Quyết định", "CT": "Chỉ thị", "QC": "Quy chế", "QyĐ": "Quy định",
+	"TC": "Thông cáo", "TB": "Thông báo", "HD": "Hướng dẫn", "CTr": "Chương trình", "KH": "Kế hoạch",
+	"PA": "Phương án", "ĐA": "Đề án", "DA": "Dự án", "BC": "Báo cáo", "BB": "Biên bản", "TTr": "Tờ trình",
+	"HĐ": "Hợp đồng", "CĐ": "Công điện", "BGN": "Bản ghi nhớ", "BTT": "Bản thỏa thuận", "GUQ": "Giấy ủy quyền",
+	"GM": "Giấy mời", "GGT": "Giấy giới thiệu", "GNP": "Giấy nghỉ phép", "PG": "Phiếu gửi", "PC": "Phiếu chuyển",
+	"PB": "Phiếu báo", "NĐ": "Nghị định", "TT": "Thông tư",
+}
+
+// SymbolType returns the document type a number's symbol names ("QĐ" in
+// 12/QĐ-UBND → Quyết định), or "" when the symbol has no type (a công văn).
+func SymbolType(number string) string {
+	parts := strings.Split(number, "/")
+	if len(parts) < 2 {
+		return ""
+	}
+	sym := parts[len(parts)-1]
+	t, _, _ := strings.Cut(sym, "-")
+	return typeAbbrev[t]
+}
+
+// provinces are the first three digits of personal ID numbers.
+var provinces = map[string]bool{}
+
+func init() {
+	for _, c := range []int{1, 2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31, 33, 34, 35, 36,
+		37, 38, 40, 42, 44, 45, 46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64, 66, 67, 68, 70, 72, 74, 75, 77, 79, 80, 82,
+		83, 84, 86, 87, 89, 91, 92, 93, 94, 95, 96} {
+		provinces[strconv.Itoa(1000 + c)[1:]] = true
+	}
+}
+
+// ValidPersonID checks a 12-digit personal ID number: province code,
+// a gender/century digit, and a birth year not in the future.
+func ValidPersonID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	if !provinces[s[:3]] {
+		return false
+	}
+	century := 1900 + 100*int((s[3]-'0')/2)
+	year := century + int(s[4]-'0')*10 + int(s[5]-'0')
+	return year <= time.Now().Year() && year >= 1900
+}
+
+var digitRun = regexp.MustCompile(`\d+`)
+
+// PersonIDs finds valid 12-digit personal ID numbers in text, in order,
+// without repeats.
+func PersonIDs(text string) []string {
+	var out []string
+	for _, loc := range digitRun.FindAllStringIndex(text, -1) {
+		s := text[loc[0]:loc[1]]
+		if !ValidPersonID(s) || adjacent(text, loc, ".,/-") {
+			continue
+		}
+		out = appendNew(out, s)
+	}
+	return out
+}
+
+// adjacent says whether the match at loc touches a digit joined by one of
+// seps (so that it is part of a larger number, code or date).
+func adjacent(text string, loc []int, seps string) bool {
+	if loc[0] >= 2 && strings.ContainsRune(seps, rune(text[loc[0]-1])) && isDigit(text[loc[0]-2]) {
+		return true
+	}
+	if loc[1]+1 < len(text) && strings.ContainsRune(seps, rune(text[loc[1]])) && isDigit(text[loc[1]+1]) {
+		return true
+	}
+	return false
+}
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+func appendNew(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+// dossierRe is a one-stop dossier code: {unit code}-{yyMMdd}-{NNNN}, the
+// unit code being dot-separated groups (000.00.06.H56).
+var dossierRe = regexp.MustCompile(`\b([0-9A-Z]{2,4}(?:\.[0-9A-Z]{2,4}){1,4})-(\d{6})-(\d{4})\b`)
+
+// DossierCodes finds dossier codes whose date part is a real date.
+func DossierCodes(text string) []string {
+	var out []string
+	for _, m := range dossierRe.FindAllStringSubmatch(text, -1) {
+		d := m[2]
+		y, _ := strconv.Atoi(d[:2])
+		mo, _ := strconv.Atoi(d[2:4])
+		dd, _ := strconv.Atoi(d[4:])
+		if _, ok := ValidDate(2000+y, mo, dd); ok {
+			out = appendNew(out, m[0])
+		}
+	}
+	return out
+}
+
+// procRe is a procedure code (mã TTHC) such as 1.001193 or 2.000794.
+var procRe = regexp.MustCompile(`\d\.\d{6}`)
+
+// ProcedureCodes finds procedure codes not embedded in longer numbers.
+func ProcedureCodes(text string) []string {
+	var out []string
+	for _, loc := range procRe.FindAllStringIndex(text, -1) {
+		if loc[0] > 0 && (isDigit(text[loc[0]-1]) || text[loc[0]-1] == '.' || text[loc[0]-1] == ',') {
+			continue
+		}
+		if loc[1] < len(text) && isDigit(text[loc[1]]) {
+			continue
+		}
+		if loc[1]+1 < len(text) && (text[loc[1]] == '.' || text[loc[1]] == ',') && isDigit(text[loc[1]+1]) {
+			continue
+		}
+		out = appendNew(out, text[loc[0]:loc[1]])
+	}
+	return out
+}
+
+// moneyRe is an amount written with dot thousands separators before
+// "đồng" (or VNĐ), compared on folded text.
+var moneyRe = regexp.MustCompile(`(^|[^\d.,])(\d{1,3}(?:\.\d{3})+|\d{1,3})\s*(?:dong\b|vnd\b)`)
+
+// Money finds amounts in đồng as integers, in order, without repeats.
+func Money(text string) []int64 {
+	var out []int64
+	seen := map[int64]bool{}
+	for _, m := range moneyRe.FindAllStringSubmatch(Fold(text), -1) {
+		v, ok := ParseMoney(m[2])
+		if ok && v > 0 && !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// ParseMoney reads "3.000.000" as 3000000.
+func ParseMoney(s string) (int64, bool) {
+	groups := strings.Split(s, ".")
+	if len(groups) > 6 || len(groups[0]) == 0 || len(groups[0]) > 3 {
+		return 0, false
+	}
+	var v int64
+	for i, g := range groups {
+		if i > 0 && len(g) != 3 {
+			return 0, false
+		}
+		for _, c := range g {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			v = v*10 + int64(c-'0')
+		}
+	}
+	return v, true
+}

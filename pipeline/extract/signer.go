@@ -1,0 +1,141 @@
+package extract
+
+import (
+	"math"
+	"strings"
+	"unicode"
+)
+
+type signerFields struct {
+	name, title         string
+	nameConf, titleConf float64
+}
+
+// ranks printed before a signer's name, to be removed.
+var ranks = []string{"Đại tướng", "Thượng tướng", "Trung tướng", "Thiếu tướng", "Đại tá", "Thượng tá", "Trung tá",
+	"Thiếu tá", "Đại úy", "Thượng úy", "Trung úy", "Thiếu úy", "Ông", "Bà"}
+
+func stripRank(s string) string {
+	f := Fold(s)
+	for _, r := range ranks {
+		if fr := Fold(r) + " "; strings.HasPrefix(f, fr) {
+			return strings.TrimSpace(string([]rune(s)[len([]rune(fr)):]))
+		}
+	}
+	return s
+}
+
+// nameLike: 2–6 words in title case, letters only (a person's name).
+func nameLike(s string) bool {
+	ws := strings.Fields(s)
+	if len(ws) < 2 || len(ws) > 6 || letters(s) < 5 {
+		return false
+	}
+	for _, w := range ws {
+		for i, r := range []rune(w) {
+			if !unicode.IsLetter(r) || (i == 0) != unicode.IsUpper(r) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// signer reads the signature block at the bottom of the last page: the
+// lowest name-like line (the rightmost where two people sign, the issuing
+// side), and the signer's role: the line printed under the name, or else
+// the lines above it in the same column.
+func signer(l *Layout) signerFields {
+	var sf signerFields
+	segs := l.Segs
+	W := float64(l.W)
+	ni := -1
+	for i := len(segs) - 1; i >= 0; i-- {
+		s := segs[i]
+		if junk(s) || !nameLike(stripRank(s.Text)) {
+			continue
+		}
+		// The rightmost name of this row.
+		ni = i
+		for j := i + 1; j < len(segs) && segs[j].Row == s.Row; j++ {
+			if nameLike(stripRank(segs[j].Text)) && !junk(segs[j]) {
+				ni = j
+			}
+		}
+		break
+	}
+	if ni < 0 {
+		return sf
+	}
+	name := segs[ni]
+	sf.name, sf.nameConf = stripRank(name.Text), name.Conf
+	inCol := func(s Segment) bool {
+		return math.Abs(s.cx()-name.cx()) < 0.15*W && float64(s.Box[2]-s.Box[0]) < 0.6*W
+	}
+	// A role printed under the name.
+	for j := ni + 1; j < len(segs); j++ {
+		s := segs[j]
+		if s.Row == name.Row || junk(s) || !inCol(s) {
+			continue
+		}
+		if gapBelow(name, s) < 2*l.lineH && roleLike(s.Text) {
+			sf.title, sf.titleConf = s.Text, s.Conf
+			return sf
+		}
+		break
+	}
+	// Else the lines above it in its column.
+	var role []Segment
+	prev := name
+	for j := ni - 1; j >= 0; j-- {
+		s := segs[j]
+		if s.Row == name.Row || junk(s) || !inCol(s) {
+			if s.Row != name.Row && !junk(s) && len(role) > 0 && float64(s.Box[2]-s.Box[0]) >= 0.6*W {
+				break
+			}
+			continue
+		}
+		if strings.HasPrefix(s.Text, "(") {
+			if len(role) > 0 {
+				break
+			}
+			prev = s
+			continue
+		}
+		limit := 2.5 * l.lineH
+		if len(role) == 0 {
+			limit = 14 * l.lineH // the signature's space
+		}
+		if gapBelow(s, prev) > limit || !roleLike(s.Text) {
+			break
+		}
+		role = append(role, s)
+		prev = s
+		if len(role) == 5 {
+			break
+		}
+	}
+	for i, j := 0, len(role)-1; i < j; i, j = i+1, j-1 {
+		role[i], role[j] = role[j], role[i]
+	}
+	if len(role) > 0 {
+		sf.title, sf.titleConf = joinSegs(role), meanConf(role)
+	}
+	return sf
+}
+
+// roleLike: a short line starting with a capital, not a date, a field
+// or a sentence.
+func roleLike(s string) bool {
+	r := []rune(s)
+	if len(r) == 0 || !unicode.IsUpper(r[0]) || len(strings.Fields(s)) > 10 {
+		return false
+	}
+	if _, _, ok := ParseDateLine(s); ok {
+		return false
+	}
+	if strings.Contains(s, ":") || strings.HasSuffix(s, ";") || strings.HasSuffix(s, ",") {
+		return false
+	}
+	return letters(s) >= 3
+}

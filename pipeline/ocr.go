@@ -1,0 +1,112 @@
+package pipeline
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/otiai10/gosseract/v2"
+	"golang.org/x/text/unicode/norm"
+
+	"motcua/store"
+)
+
+// OpenMP (which Debian's Tesseract is built with) reads OMP_THREAD_LIMIT
+// when the library loads, before Go's main runs; without it every
+// recognition spins up threads that fight the other workers for the cores
+// (4.6× slower on the 2-core machine). So a process that runs Tesseract
+// re-executes itself once with the variable set.
+
+// OMPEnv is the variable and value the OCR workers need.
+const OMPEnv = "OMP_THREAD_LIMIT"
+
+// ReexecForOMP replaces the running process by itself with
+// OMP_THREAD_LIMIT=1 unless the variable is already set (by the user or
+// by an earlier re-exec). It returns only on failure or when nothing was
+// needed.
+func ReexecForOMP() error {
+	if _, ok := os.LookupEnv(OMPEnv); ok {
+		return nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	return syscall.Exec(exe, os.Args, append(os.Environ(), OMPEnv+"=1"))
+}
+
+// Engine is one Tesseract instance; the model is loaded once and reused
+// for every page. An Engine is not safe for concurrent use: give each
+// worker its own.
+type Engine struct {
+	c    *gosseract.Client
+	lang string
+}
+
+// Lang is the Tesseract model used: Debian's tesseract-ocr-vie.
+const Lang = "vie"
+
+// NewEngine makes an engine for lang with automatic page segmentation.
+func NewEngine(lang string) (*Engine, error) {
+	c := gosseract.NewClient()
+	if err := c.SetLanguage(lang); err != nil {
+		c.Close()
+		return nil, err
+	}
+	// SetPageSegMode is lost when the client initialises (gosseract issue
+	// #167); variables are applied after Init.
+	c.SetVariable("tessedit_pageseg_mode", strconv.Itoa(int(gosseract.PSM_AUTO)))
+	return &Engine{c: c, lang: lang}, nil
+}
+
+// Close frees the Tesseract instance.
+func (e *Engine) Close() error { return e.c.Close() }
+
+// Recognize runs one recognition of p and returns the page's words with
+// boxes (in p's pixels), confidences and line numbers, and its text
+// rebuilt from them in Tesseract's reading order.
+func (e *Engine) Recognize(p Prepared) (store.Page, error) {
+	if err := e.c.SetImageFromBytes(PGM(p.Gray)); err != nil {
+		return store.Page{}, err
+	}
+	// The real resolution, so that Tesseract sizes its text models right.
+	e.c.SetVariable("user_defined_dpi", strconv.Itoa(p.DPI))
+	boxes, err := e.c.GetBoundingBoxesVerbose()
+	if err != nil {
+		return store.Page{}, fmt.Errorf("tesseract: %w", err)
+	}
+	page := store.Page{Width: p.Gray.Rect.Dx(), Height: p.Gray.Rect.Dy(), DPI: p.DPI}
+	var text strings.Builder
+	line, lastKey := 0, [3]int{-1, -1, -1}
+	lastBlock := -1
+	for _, b := range boxes {
+		w := norm.NFC.String(strings.TrimSpace(b.Word))
+		if w == "" {
+			continue
+		}
+		key := [3]int{b.BlockNum, b.ParNum, b.LineNum}
+		if key != lastKey {
+			if line > 0 {
+				text.WriteByte('\n')
+				if b.BlockNum != lastBlock {
+					text.WriteByte('\n')
+				}
+			}
+			line++
+			lastKey, lastBlock = key, b.BlockNum
+		} else {
+			text.WriteByte(' ')
+		}
+		text.WriteString(w)
+		page.Words = append(page.Words, store.Word{
+			Text: w,
+			Box:  [4]int{b.Box.Min.X, b.Box.Min.Y, b.Box.Max.X, b.Box.Max.Y},
+			Conf: b.Confidence / 100,
+			Line: line,
+		})
+	}
+	page.Text = text.String()
+	return page, nil
+}

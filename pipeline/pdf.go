@@ -1,0 +1,197 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	ledong "github.com/ledongthuc/pdf"
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+	"golang.org/x/image/tiff"
+	"golang.org/x/text/unicode/norm"
+)
+
+func init() { api.DisableConfigDir() }
+
+// pdfSource holds what a PDF's pages are made of: for a scan, the one
+// image each page shows (taken as it is); otherwise nil and the page is
+// rasterized.
+type pdfSource struct {
+	images [][]byte  // per page: the embedded image file, or nil
+	widths []float64 // page widths in points, for the image's dpi
+}
+
+const reasonRaster = "trang PDF không phải một ảnh quét và máy chưa có pdftoppm để dựng ảnh: hãy cài poppler-utils (apt-get install poppler-utils)"
+
+func (s *Source) openPDF(lim Limits) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &InputError{Path: s.Path, Reason: reasonPDF, Err: fmt.Errorf("panic: %v", r)}
+		}
+	}()
+	conf := model.NewDefaultConfiguration()
+	conf.Cmd = model.EXTRACTIMAGES
+	ctx, err := api.ReadValidateAndOptimize(bytes.NewReader(s.Data), conf)
+	if err != nil {
+		msg := strings.ToLower(err.Error())
+		if strings.Contains(msg, "password") || strings.Contains(msg, "encrypt") {
+			return &InputError{Path: s.Path, Reason: reasonEncrypted, Err: err}
+		}
+		return &InputError{Path: s.Path, Reason: reasonPDF, Err: err}
+	}
+	s.Pages = ctx.PageCount
+	if text, ok := pdfText(s.Data, s.Pages); ok {
+		s.TextLayer = text
+		return nil
+	}
+	dims, err := ctx.PageDims()
+	if err != nil {
+		return &InputError{Path: s.Path, Reason: reasonPDF, Err: err}
+	}
+	p := &pdfSource{images: make([][]byte, s.Pages), widths: make([]float64, s.Pages)}
+	for n := 1; n <= s.Pages; n++ {
+		if n-1 < len(dims) {
+			p.widths[n-1] = min(dims[n-1].Width, dims[n-1].Height)
+		}
+		mm, err := pdfcpu.ExtractPageImages(ctx, n, false)
+		if err != nil {
+			return &InputError{Path: s.Path, Reason: reasonPDF, Err: err}
+		}
+		var imgs []model.Image
+		for _, im := range mm {
+			if !im.Thumb {
+				imgs = append(imgs, im)
+			}
+		}
+		if len(imgs) != 1 {
+			continue // rasterized when needed
+		}
+		if err := checkPixels(s.Path, imgs[0].Width, imgs[0].Height, lim); err != nil {
+			return err
+		}
+		data, err := io.ReadAll(imgs[0])
+		if err != nil {
+			return &InputError{Path: s.Path, Reason: reasonPDF, Err: err}
+		}
+		p.images[n-1] = data
+	}
+	s.pdf = p
+	return nil
+}
+
+// pdfText returns the PDF's own text per page when it has a text layer
+// worth the name (on average 40 letters or digits a page).
+func pdfText(data []byte, pages int) (out []string, ok bool) {
+	defer func() {
+		if recover() != nil {
+			out, ok = nil, false
+		}
+	}()
+	r, err := ledong.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, false
+	}
+	letters := 0
+	for i := 1; i <= r.NumPage(); i++ {
+		p := r.Page(i)
+		if p.V.IsNull() {
+			out = append(out, "")
+			continue
+		}
+		t, err := p.GetPlainText(nil)
+		if err != nil {
+			return nil, false
+		}
+		t = norm.NFC.String(t)
+		for _, c := range t {
+			if unicode.IsLetter(c) || unicode.IsDigit(c) {
+				letters++
+			}
+		}
+		out = append(out, t)
+	}
+	if len(out) == 0 || letters < 40*len(out) {
+		return nil, false
+	}
+	return out, true
+}
+
+func (s *Source) pdfPage(i int) (image.Image, float64, error) {
+	if s.pdf == nil || i < 0 || i >= len(s.pdf.images) {
+		return nil, 0, fmt.Errorf("pdf: no page image %d", i+1)
+	}
+	data := s.pdf.images[i]
+	if data == nil {
+		img, err := rasterize(s.Data, i+1, 300)
+		return img, 300, err
+	}
+	var img image.Image
+	var err error
+	switch sniff(data) {
+	case KindPNG:
+		img, err = png.Decode(bytes.NewReader(data))
+	case KindJPEG:
+		img, err = jpeg.Decode(bytes.NewReader(data))
+	case KindTIFF:
+		img, err = tiff.Decode(bytes.NewReader(data))
+	default:
+		img, _, err = image.Decode(bytes.NewReader(data))
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	dpi := 0.0
+	if w := s.pdf.widths[i]; w > 0 {
+		b := img.Bounds()
+		dpi = float64(min(b.Dx(), b.Dy())) / (w / 72)
+	}
+	return img, dpi, nil
+}
+
+// rasterize renders one PDF page with poppler's pdftoppm.
+func rasterize(pdf []byte, page, dpi int) (image.Image, error) {
+	bin, err := exec.LookPath("pdftoppm")
+	if err != nil {
+		return nil, &InputError{Reason: reasonRaster, Err: err}
+	}
+	dir, err := os.MkdirTemp("", "motcua-pdf-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	in := filepath.Join(dir, "in.pdf")
+	if err := os.WriteFile(in, pdf, 0o600); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	p := strconv.Itoa(page)
+	out, err := exec.CommandContext(ctx, bin, "-r", strconv.Itoa(dpi), "-gray", "-png", "-f", p, "-l", p, "-singlefile", in, filepath.Join(dir, "out")).CombinedOutput()
+	if err != nil {
+		return nil, fmt.Errorf("pdftoppm: %v: %s", err, out)
+	}
+	f, err := os.Open(filepath.Join(dir, "out.png"))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		return nil, errors.New("pdftoppm: " + err.Error())
+	}
+	return img, nil
+}

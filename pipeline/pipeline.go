@@ -1,0 +1,435 @@
+// Package pipeline turns scans into records: it reads PNG, JPEG, TIFF and
+// PDF files, prepares each page (red channel, about 200 dpi, deskew), runs
+// Tesseract on a pool of workers (one engine each, loaded once), extracts
+// the fields and stores the record with its original.
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/text/unicode/norm"
+
+	"motcua/pipeline/extract"
+	"motcua/store"
+)
+
+// Options control a run.
+type Options struct {
+	Workers    int              // OCR workers; 0 = number of cores
+	Force      bool             // redo files already stored (history is kept)
+	Visibility store.Visibility // "" = by document kind
+	Limits     Limits
+	Lang       string                // Tesseract model, default Lang
+	Progress   func(done, total int) // pages done of total; called from one goroutine
+}
+
+// Summary reports a run.
+type Summary struct {
+	Files       int // files found
+	Skipped     int // already stored
+	Pages       int // pages recognised (or read from a text layer)
+	Auto        int // records stored as auto
+	Review      int // records stored for review
+	Failed      int // files that failed
+	Interrupted bool
+	Elapsed     time.Duration
+	Failures    []store.Failure
+}
+
+// Records is the number of records stored.
+func (s Summary) Records() int { return s.Auto + s.Review }
+
+// Collect lists the files under paths: files as given, folders walked
+// recursively in name order, skipping hidden entries inside folders.
+func Collect(paths []string) ([]string, []store.Failure) {
+	var files []string
+	var fails []store.Failure
+	seen := map[string]bool{}
+	add := func(p string) {
+		if !seen[p] {
+			seen[p] = true
+			files = append(files, p)
+		}
+	}
+	for _, root := range paths {
+		fi, err := os.Stat(root)
+		if err != nil {
+			fails = append(fails, store.Failure{Path: root, Reason: "không tìm thấy hoặc không đọc được: hãy kiểm tra đường dẫn"})
+			continue
+		}
+		if !fi.IsDir() {
+			add(root)
+			continue
+		}
+		filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				fails = append(fails, store.Failure{Path: p, Reason: reasonRead})
+				return nil
+			}
+			if p != root && strings.HasPrefix(d.Name(), ".") {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.Type().IsRegular() {
+				add(p)
+			}
+			return nil
+		})
+	}
+	return files, fails
+}
+
+// file is one source in flight.
+type file struct {
+	path  string
+	sha   string
+	src   *Source
+	pages []store.Page
+	left  int
+	err   error
+}
+
+type job struct {
+	f *file
+	i int
+}
+
+type result struct {
+	f    *file
+	i    int
+	page store.Page
+	err  error
+}
+
+// Digitize stores a record for every file under paths. Bad input is
+// stored as a failure and the rest goes on. When ctx is cancelled the
+// pages in flight finish, files not complete are not stored, and the
+// summary says Interrupted.
+func Digitize(ctx context.Context, st store.Store, blobs store.Blobs, paths []string, opt Options) (Summary, error) {
+	start := time.Now()
+	if opt.Workers <= 0 {
+		opt.Workers = runtime.NumCPU()
+	}
+	if opt.Lang == "" {
+		opt.Lang = Lang
+	}
+	if opt.Limits == (Limits{}) {
+		opt.Limits = DefaultLimits
+	}
+	var sum Summary
+	fail := func(f store.Failure) error {
+		slog.Warn("digitize failed", "file", f.Path, "reason", f.Reason)
+		sum.Failed++
+		sum.Failures = append(sum.Failures, f)
+		return st.Fail(context.WithoutCancel(ctx), f)
+	}
+
+	files, bad := Collect(paths)
+	sum.Files = len(files)
+	for _, f := range bad {
+		if err := fail(f); err != nil {
+			return sum, err
+		}
+	}
+
+	// First pass: hash, skip what is stored, check and count pages. Only
+	// the counts are kept; the files are read again when their turn comes.
+	var todo []*file
+	total := 0
+	for _, p := range files {
+		if ctx.Err() != nil {
+			sum.Interrupted = true
+			break
+		}
+		f, err := scan(ctx, st, p, opt)
+		if err != nil {
+			var ie *InputError
+			if errors.As(err, &ie) {
+				if err := fail(store.Failure{Path: p, SHA256: f.sha, Reason: ie.Reason}); err != nil {
+					return sum, err
+				}
+				continue
+			}
+			return sum, err
+		}
+		if f == nil {
+			sum.Skipped++
+			continue
+		}
+		todo = append(todo, f)
+		total += f.left
+	}
+	if opt.Progress != nil {
+		opt.Progress(0, total)
+	}
+	if sum.Interrupted || len(todo) == 0 {
+		sum.Elapsed = time.Since(start)
+		return sum, nil
+	}
+
+	jobs := make(chan job)
+	results := make(chan result, opt.Workers)
+	var wg sync.WaitGroup
+	var engErr error
+	var engOnce sync.Once
+	for range min(opt.Workers, max(total, 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			eng, err := NewEngine(opt.Lang)
+			if err != nil {
+				engOnce.Do(func() { engErr = err })
+				for j := range jobs {
+					results <- result{f: j.f, i: j.i, err: err}
+				}
+				return
+			}
+			defer eng.Close()
+			for j := range jobs {
+				if ctx.Err() != nil {
+					results <- result{f: j.f, i: j.i, err: ctx.Err()}
+					continue
+				}
+				pg, err := recognizePage(eng, j.f.src, j.i)
+				results <- result{f: j.f, i: j.i, page: pg, err: err}
+			}
+		}()
+	}
+	// The feeder reads each file again and hands out its pages; a file
+	// that fails to open, or has a text layer, goes to the collector whole
+	// (i = -1).
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(jobs)
+		for _, f := range todo {
+			if ctx.Err() != nil {
+				return
+			}
+			if err := reopen(f, opt); err != nil {
+				results <- result{f: f, i: -1, err: err}
+				continue
+			}
+			if f.src.TextLayer != nil {
+				for i, t := range f.src.TextLayer {
+					f.pages[i] = store.Page{N: i + 1, Text: t}
+				}
+				results <- result{f: f, i: -1}
+				continue
+			}
+			for i := range f.src.Pages {
+				select {
+				case jobs <- job{f, i}:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(results) }()
+
+	var storeErr error
+	done := 0
+	finish := func(f *file) {
+		defer func() { f.src = nil }() // let the memory go
+		if storeErr != nil {
+			return
+		}
+		if f.err != nil {
+			if errors.Is(f.err, context.Canceled) {
+				return // interrupted: nothing of it is stored
+			}
+			reason := "lỗi khi nhận dạng: " + f.err.Error()
+			var ie *InputError
+			if errors.As(f.err, &ie) {
+				reason = ie.Reason
+			}
+			storeErr = fail(store.Failure{Path: f.path, SHA256: f.sha, Reason: reason})
+			return
+		}
+		// The original first (written whole or not at all), then the
+		// record in one transaction: a crash in between leaves only an
+		// unreferenced blob, which the next run reuses.
+		if err := blobs.Put(f.sha, f.src.Data); err != nil {
+			storeErr = err
+			return
+		}
+		rec := buildRecord(f, opt)
+		if err := st.Put(context.WithoutCancel(ctx), rec); err != nil {
+			storeErr = err
+			return
+		}
+		if rec.Status == store.StatusAuto {
+			sum.Auto++
+		} else {
+			sum.Review++
+		}
+		slog.Debug("digitized", "file", f.path, "id", rec.ID, "status", rec.Status, "pages", len(rec.Pages))
+	}
+	for r := range results {
+		f := r.f
+		if r.i < 0 {
+			f.err = r.err
+			if r.err == nil {
+				done += f.left
+				sum.Pages += f.left
+				if opt.Progress != nil {
+					opt.Progress(done, total)
+				}
+			}
+			f.left = 0
+			finish(f)
+			continue
+		}
+		f.left--
+		if r.err != nil {
+			if f.err == nil || errors.Is(f.err, context.Canceled) {
+				f.err = r.err
+			}
+		} else {
+			r.page.N = r.i + 1
+			f.pages[r.i] = r.page
+			done++
+			sum.Pages++
+			if opt.Progress != nil {
+				opt.Progress(done, total)
+			}
+		}
+		if f.left == 0 {
+			finish(f)
+		}
+	}
+	if engErr != nil {
+		return sum, fmt.Errorf("không khởi động được Tesseract (mô hình %q): %w. Hãy cài: apt-get install tesseract-ocr tesseract-ocr-vie", opt.Lang, engErr)
+	}
+	sum.Interrupted = ctx.Err() != nil
+	sum.Elapsed = time.Since(start)
+	return sum, storeErr
+}
+
+// reopen reads a scanned file again for processing and checks that it
+// has not changed since the first pass.
+func reopen(f *file, opt Options) error {
+	data, err := os.ReadFile(f.path)
+	if err != nil {
+		return &InputError{Path: f.path, Reason: reasonRead, Err: err}
+	}
+	if store.SHA256(data) != f.sha {
+		return &InputError{Path: f.path, Reason: "tệp đã thay đổi trong khi số hóa: hãy chạy lại lệnh"}
+	}
+	src, err := OpenSource(f.path, data, opt.Limits)
+	if err != nil {
+		return err
+	}
+	f.src = src
+	return nil
+}
+
+// scan reads a file, returns nil when it is stored already, and checks it.
+func scan(ctx context.Context, st store.Store, path string, opt Options) (*file, error) {
+	f := &file{path: path}
+	fh, err := os.Open(path)
+	if err != nil {
+		return f, &InputError{Path: path, Reason: reasonRead, Err: err}
+	}
+	data, err := readAllLimit(fh, opt.Limits.MaxBytes)
+	fh.Close()
+	if err != nil {
+		if err.Error() == "too large" {
+			fi, _ := os.Stat(path)
+			return f, &InputError{Path: path, Reason: fmt.Sprintf(reasonFileSize, fi.Size()>>20, opt.Limits.MaxBytes>>20)}
+		}
+		return f, &InputError{Path: path, Reason: reasonRead, Err: err}
+	}
+	f.sha = store.SHA256(data)
+	if !opt.Force {
+		if _, err := st.BySHA256(ctx, f.sha); err == nil {
+			return nil, nil
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return f, err
+		}
+	}
+	src, err := OpenSource(path, data, opt.Limits)
+	if err != nil {
+		return f, err
+	}
+	if src.Warning != "" {
+		slog.Warn("digitize", "file", path, "warning", src.Warning)
+	}
+	f.left = src.Pages
+	f.pages = make([]store.Page, src.Pages)
+	return f, nil
+}
+
+func recognizePage(eng *Engine, src *Source, i int) (store.Page, error) {
+	img, dpi, err := src.Page(i)
+	if err != nil {
+		return store.Page{}, err
+	}
+	return eng.Recognize(Prepare(img, dpi))
+}
+
+// publicKinds are published by nature.
+var publicKinds = []string{"Công văn", "Thông báo", "Nghị quyết", "Chỉ thị", "Kế hoạch", "Thông cáo", "Hướng dẫn"}
+
+// visibilityOf decides who may see a record unless the user said.
+func visibilityOf(f store.Fields, forced store.Visibility) store.Visibility {
+	if forced != "" {
+		return forced
+	}
+	if len(f.PersonIDs) > 0 {
+		return store.Restricted
+	}
+	if slices.Contains(publicKinds, f.DocType) {
+		return store.Public
+	}
+	if f.DocType == "Quyết định" && strings.Contains(strings.ToLower(f.Summary), "công bố") {
+		return store.Public
+	}
+	return store.Restricted
+}
+
+// Confident is the confidence a key field needs for a record to be auto.
+const Confident = 0.8
+
+func buildRecord(f *file, opt Options) *store.Record {
+	var text []string
+	for _, p := range f.pages {
+		text = append(text, p.Text)
+	}
+	fields, conf := extract.Extract(f.pages)
+	status := store.StatusAuto
+	for _, k := range store.KeyFields {
+		if conf[k] < Confident {
+			status = store.StatusReview
+		}
+	}
+	return &store.Record{
+		SHA256:     f.sha,
+		SourceName: norm.NFC.String(filepath.Base(f.path)),
+		SourcePath: f.path,
+		MediaType:  MediaType(f.src.Kind),
+		Size:       int64(len(f.src.Data)),
+		DocType:    fields.DocType,
+		Status:     status,
+		Visibility: visibilityOf(fields, opt.Visibility),
+		TextLayer:  f.src.TextLayer != nil,
+		Text:       strings.Join(text, "\n\f\n"),
+		Fields:     fields,
+		Confidence: conf,
+		Pages:      f.pages,
+	}
+}
