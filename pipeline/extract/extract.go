@@ -33,9 +33,10 @@ func (s Segment) h() int      { return s.Box[3] - s.Box[1] }
 
 // Layout is a page as rows of segments in reading order.
 type Layout struct {
-	W, H  int
-	Segs  []Segment // sorted by row, then x
-	lineH float64   // median word height
+	W, H     int
+	Segs     []Segment // sorted by row, then x
+	lineH    float64   // median word height
+	textOnly bool      // from a text layer: no positions
 }
 
 // NewLayout groups a page's words into segments and rows. A page without
@@ -53,7 +54,7 @@ func NewLayout(p store.Page) *Layout {
 			l.Segs = append(l.Segs, newSegment([]store.Word{w}))
 			y += 20
 		}
-		l.W, l.H, l.lineH = 1000, max(y, 1), 10
+		l.W, l.H, l.lineH, l.textOnly = 1000, max(y, 1), 10, true
 		for i := range l.Segs {
 			l.Segs[i].Row = i
 		}

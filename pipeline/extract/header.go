@@ -143,6 +143,16 @@ func header(l *Layout) headerFields {
 		}
 		issuer = append(issuer, s)
 	}
+	if l.textOnly {
+		// No columns: the capitalised lines before the national title.
+		issuer = nil
+		for _, s := range segs[:end] {
+			if isNationalTitle(s) || !isUpperLine(s.Text) {
+				break
+			}
+			issuer = append(issuer, s)
+		}
+	}
 	if len(issuer) > 0 {
 		h.issuer, h.issuerConf = joinSegs(issuer), meanConf(issuer)
 	}
@@ -215,6 +225,12 @@ func header(l *Layout) headerFields {
 	return h
 }
 
+// sentenceEnd: a body sentence or list item ends so; a trích yếu does
+// not.
+func sentenceEnd(s string) bool {
+	return strings.HasSuffix(s, ":") || strings.HasSuffix(s, ";") || strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "..")
+}
+
 func lastRow(segs []Segment) int {
 	if len(segs) == 0 {
 		return -1
@@ -278,7 +294,7 @@ func summaryAfter(l *Layout, title int, titleText string, titleConf float64) (st
 			return titleText + " " + s.Text, (titleConf + s.Conf) / 2
 		}
 		if bodyLine(s) || labelLine(s.Text) || isUpperLine(s.Text) || gapBelow(prev, s) > 1.8*l.lineH ||
-			!centred(s, float64(l.W)) {
+			!centred(s, float64(l.W)) || sentenceEnd(s.Text) {
 			break
 		}
 		lines = append(lines, s)

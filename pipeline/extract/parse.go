@@ -71,6 +71,9 @@ func placeLike(p string) bool {
 	}
 	for _, w := range ws {
 		r := []rune(w)
+		if w == "-" {
+			continue
+		}
 		if !unicode.IsUpper(r[0]) && !unicode.IsDigit(r[0]) {
 			return false
 		}
@@ -94,11 +97,14 @@ func ValidDate(y, m, d int) (string, bool) {
 // e.g. 05/QĐ-UBND, 61/2018/NĐ-CP, 66.7/2025/NQ-CP, 3758/STNMT-ĐĐ.
 var numberRe = regexp.MustCompile(`^\d{1,7}(?:\.\d{1,3})?(?:/\d{4})?/[\p{Lu}][\p{L}\d]*(?:-[\p{Lu}\d][\p{L}\d.]*)*$`)
 
+var sepSpaces = regexp.MustCompile(`\s*([/-])\s*`)
+
 // ParseNumber cleans what follows "Số:" and says whether it has Decree
 // 30's form. Spaces OCR put around "/" and "-" are removed.
 func ParseNumber(s string) (string, bool) {
 	s = norm.NFC.String(strings.TrimSpace(s))
-	s = strings.NewReplacer("–", "-", "—", "-", "‐", "-", " /", "/", "/ ", "/", " -", "-", "- ", "-").Replace(s)
+	s = strings.NewReplacer("–", "-", "—", "-", "‐", "-").Replace(s)
+	s = sepSpaces.ReplaceAllString(s, "$1")
 	s = strings.TrimRight(s, ".,;:")
 	if f := strings.Fields(s); len(f) > 0 {
 		s = f[0]

@@ -70,7 +70,7 @@ func signer(l *Layout) signerFields {
 	name := segs[ni]
 	sf.name, sf.nameConf = stripRank(name.Text), name.Conf
 	inCol := func(s Segment) bool {
-		return math.Abs(s.cx()-name.cx()) < 0.15*W && float64(s.Box[2]-s.Box[0]) < 0.6*W
+		return l.textOnly || math.Abs(s.cx()-name.cx()) < 0.15*W && float64(s.Box[2]-s.Box[0]) < 0.6*W
 	}
 	// A role printed under the name.
 	for j := ni + 1; j < len(segs); j++ {
