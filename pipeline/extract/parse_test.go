@@ -18,8 +18,8 @@ func TestParseDateLine(t *testing.T) {
 		{"TP. Hồ Chí Minh, ngày 01 tháng 01 năm 2020", "TP. Hồ Chí Minh", "2020-01-01"},
 		{"Bà Rịa - Vũng Tàu, ngày 9 tháng 9 năm 2021", "Bà Rịa - Vũng Tàu", "2021-09-09"},
 		{"Cầu Giấy, ngày  17  tháng 4 năm 2023", "Cầu Giấy", "2023-04-17"},
-		{"Huế, ngảy 3 thảng 2 nảm 2022", "Huế", "2022-02-03"}, // tone marks misread
-		{"Hà Nội, ngày 30 tháng 2 năm 2023", "", ""},          // no such day
+		{"Huế, ngảy 3 thảng 2 nảm 2022", "Huế", "2022-02-03"},  // tone marks misread
+		{"Hà Nội, ngày 30 tháng 2 năm 2023", "", ""},           // no such day
 		{"Đăng ký lần đầu: ngày 14 tháng 02 năm 2020", "", ""}, // no place
 		{"Căn cứ Luật Đất đai ngày 29 tháng 11 năm 2013;", "", ""},
 		{"quận 3, ngày 1 tháng 1 năm 2020", "", ""}, // a place is capitalised
