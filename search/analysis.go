@@ -157,15 +157,20 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		text(fTitleExact, analyzerExact, false),
 		text(fTitleBi, analyzerBigram, false),
 		text(fTitleEdge, analyzerEdge, false))
+	prop("lead",
+		text(fLead, analyzerFold, false),
+		text(fLeadBi, analyzerBigram, false))
 	prop("docs",
 		text(fDocs, analyzerFold, true),
 		text(fDocsExact, analyzerExact, false),
 		text(fDocsBi, analyzerBigram, false))
 	prop("body",
 		text(fBody, analyzerFold, true),
-		text(fBodyExact, analyzerExact, false),
-		text(fBodyBi, analyzerBigram, false))
-	for _, k := range []string{fKind, fCode, fField, fLevel, fAgency, fDocType, fNumberSymbol, fPersonIDs, fVisibility} {
+		text(fBodyExact, analyzerExact, false))
+	prop("topic",
+		text(fTopic, analyzerFold, false),
+		text(fTopicBi, analyzerBigram, false))
+	for _, k := range []string{fAudience, fForm, fKind, fCode, fField, fLevel, fAgency, fDocType, fNumberSymbol, fPersonIDs, fVisibility} {
 		prop(k, kw(k, k == fKind || k == fCode))
 	}
 	url := mapping.NewTextFieldMapping()

@@ -3,10 +3,13 @@ package search
 import (
 	"errors"
 	"fmt"
+	"golang.org/x/text/unicode/norm"
 	"html"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
 	bolt "go.etcd.io/bbolt"
@@ -25,7 +28,12 @@ const (
 	fDocsBi       = "docs_bi"
 	fBody         = "body"
 	fBodyExact    = "body_exact"
-	fBodyBi       = "body_bi"
+	fLead         = "lead"
+	fLeadBi       = "lead_bi"
+	fTopic        = "topic"
+	fTopicBi      = "topic_bi"
+	fAudience     = "audience"
+	fForm         = "form"
 	fKind         = "kind"
 	fCode         = "code"
 	fField        = "field"
@@ -57,8 +65,12 @@ type Doc struct {
 	Kind         string   `json:"kind"`
 	Code         string   `json:"code,omitempty"`
 	Title        string   `json:"title"`
+	Lead         string   `json:"lead,omitempty"` // the title's first clause
 	Docs         string   `json:"docs,omitempty"`
 	Body         string   `json:"body,omitempty"`
+	Topic        string   `json:"topic,omitempty"`    // lĩnh vực and agencies, as text
+	Audience     string   `json:"audience,omitempty"` // "citizen" when citizens apply
+	Form         string   `json:"form,omitempty"`     // "base" or "variant" (cấp lại, gia hạn…)
 	Field        string   `json:"field,omitempty"`
 	Level        []string `json:"level,omitempty"`
 	Agency       []string `json:"agency,omitempty"`
@@ -89,7 +101,15 @@ func ProcedureDoc(p *content.Procedure) Doc {
 			agencies = append(agencies, a)
 		}
 	}
+	audience := ""
+	if citizenApplicants.MatchString(Fold(p.Applicants)) {
+		audience = audienceCitizen
+	}
 	return Doc{
+		Lead:       lead(p.Name),
+		Topic:      strings.Join(append([]string{p.Field, expandAbbreviations(p.Name)}, agencies...), "\n"),
+		Audience:   audience,
+		Form:       procedureForm(p.Name),
 		ID:         KindProcedure + ":" + p.Code,
 		Kind:       KindProcedure,
 		Code:       p.Code,
@@ -102,6 +122,68 @@ func ProcedureDoc(p *content.Procedure) Doc {
 		Visibility: VisibilityPublic,
 		URL:        "/thu-tuc/" + p.Code + "/",
 	}
+}
+
+const (
+	audienceCitizen = "citizen"
+	formBase        = "base"
+	formVariant     = "variant"
+)
+
+// citizenApplicants matches applicants that include individuals: a
+// citizen-facing portal ranks their procedures first when all else is equal.
+var citizenApplicants = regexp.MustCompile(`\b(cong dan|ca nhan|ho gia dinh|nguoi viet nam)\b`)
+
+// variantWords mark a procedure that changes, renews or ends what another
+// one (the base procedure) grants: "cấp lại", "gia hạn", "thay đổi"…
+// Names are matched with their diacritics (folded, "dừng" would be the
+// "dựng" of "xây dựng"). Unless the query asks for one of these, base
+// procedures rank first.
+var variantWords = regexp.MustCompile(`(^|[^\p{L}])(cấp lại|cấp đổi|đổi|thay đổi|điều chỉnh|gia hạn|dừng|xóa|xoá|hủy|huỷ|chấm dứt|thu hồi|bổ sung|đính chính|tạm ngừng|ngừng|lưu động|yếu tố nước ngoài|đăng ký lại|sửa đổi|chuyển đổi|cải chính|khôi phục|đình chỉ|giải thể)([^\p{L}]|$)`)
+
+// variantQuery is variantWords for a query, folded: any of these words in
+// the query means the citizen may want a variant.
+var variantQuery = regexp.MustCompile(`\b(lai|doi|dieu chinh|gia han|dung|xoa|huy|cham dut|thu hoi|bo sung|dinh chinh|ngung|luu dong|nuoc ngoai|sua|chuyen|cai chinh|khoi phuc|dinh chi|giai the|mat|hong)\b`)
+
+func procedureForm(name string) string {
+	if variantWords.MatchString(strings.ToLower(norm.NFC.String(name))) {
+		return formVariant
+	}
+	return formBase
+}
+
+// expandAbbreviations returns s, folded, with its abbreviations written
+// out ("cấp sổ BHXH" → "cap so bao hiem xa hoi"), or "" when it has none.
+func expandAbbreviations(s string) string {
+	words := strings.FieldsFunc(Fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	found := false
+	for i, w := range words {
+		if full, ok := abbreviations[w]; ok {
+			words[i], found = full, true
+		}
+	}
+	if !found {
+		return ""
+	}
+	return strings.Join(words, " ")
+}
+
+// leadEnd marks where a procedure name's first clause ends: its
+// qualifiers ("đối với…", "(thực hiện tại cấp tỉnh)", "trong trường hợp…").
+var leadEnd = regexp.MustCompile(`[(,;:]| đối với | trong trường hợp | tại | cho | của `)
+
+// lead is a name's first clause, at most 8 words: long names weigh less in
+// the title field, so their gist is also indexed on its own ("Cấp giấy phép
+// xây dựng mới" of a 40-word name).
+func lead(name string) string {
+	if loc := leadEnd.FindStringIndex(strings.ToLower(name)); loc != nil && loc[0] > 0 {
+		name = name[:loc[0]]
+	}
+	words := strings.Fields(name)
+	if len(words) > 8 {
+		words = words[:8]
+	}
+	return strings.Join(words, " ")
 }
 
 // plain turns catalogue Markdown into text for indexing: entities decoded,
@@ -137,7 +219,7 @@ type Index struct {
 	path  string
 
 	mu    sync.RWMutex
-	vocab map[string]bool // folded terms of the text fields; nil when stale
+	vocab map[string]uint64 // folded term → document frequency; nil when stale
 }
 
 // ErrLocked means another process has the index open for writing.
@@ -275,16 +357,17 @@ func (ix *Index) ids(kind string) ([]string, error) {
 	}
 }
 
-// vocabulary returns the set of folded terms in the text fields, used to
-// decide which query terms need fuzzy matching.
-func (ix *Index) vocabulary() (map[string]bool, error) {
+// vocabulary returns, for each folded term of the text fields, the largest
+// number of items holding it in one field; query words that are rare or
+// absent get fuzzy matching.
+func (ix *Index) vocabulary() (map[string]uint64, error) {
 	ix.mu.RLock()
 	v := ix.vocab
 	ix.mu.RUnlock()
 	if v != nil {
 		return v, nil
 	}
-	v = map[string]bool{}
+	v = map[string]uint64{}
 	for _, f := range []string{fTitle, fDocs, fBody} {
 		dict, err := ix.bleve.FieldDict(f)
 		if err != nil {
@@ -299,7 +382,7 @@ func (ix *Index) vocabulary() (map[string]bool, error) {
 			if e == nil {
 				break
 			}
-			v[e.Term] = true
+			v[e.Term] = max(v[e.Term], e.Count)
 		}
 		dict.Close()
 	}

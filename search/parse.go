@@ -1,6 +1,9 @@
 package search
 
 import (
+	"context"
+
+	"github.com/blevesearch/bleve/v2/search"
 	"strings"
 	"unicode/utf8"
 
@@ -11,37 +14,72 @@ import (
 // ("làm", "xin", "thủ tục", "như thế nào"): they may match but need not.
 var fillers = set("lam", "xin", "can", "gi", "nhu", "the", "nao", "o", "dau", "bao", "nhieu", "muon",
 	"toi", "minh", "em", "anh", "chi", "cho", "cua", "va", "hay", "ve", "thu", "tuc", "cach", "nhung",
-	"cac", "mot", "bi", "duoc", "de", "voi", "khi", "nay", "thi", "la", "ma", "huong", "dan", "o",
-	"tai", "sao", "phai", "gium", "giup", "nhe", "a", "ah", "voi")
+	"cac", "mot", "bi", "duoc", "de", "voi", "khi", "nay", "thi", "la", "ma", "huong", "dan",
+	"tai", "sao", "phai", "gium", "giup", "nhe", "a", "ah", "roi", "ra", "trong", "ngoai", "nguoi")
 
-// synonyms rewrite everyday phrases (folded) into the catalogue's words.
-var synonyms = []struct{ from, to string }{
-	{"so do", "giay chung nhan quyen su dung dat"},
-	{"so hong", "giay chung nhan quyen su dung dat"},
-	{"bang lai xe", "giay phep lai xe"},
-	{"bang lai", "giay phep lai xe"},
-	{"chung minh nhan dan", "can cuoc"},
-	{"chung minh thu", "can cuoc"},
-	{"can cuoc cong dan", "can cuoc"},
-	{"cmnd", "can cuoc"},
-	{"cmt", "can cuoc"},
-	{"cccd", "can cuoc"},
-	{"xay nha", "xay dung"},
-	{"bao tu", "khai tu"},
-	{"giay chung tu", "trich luc khai tu"},
-	{"ho khau", "thuong tru"},
-	{"nhap khau", "thuong tru"},
-	{"lltp", "ly lich tu phap"},
-	{"ly di", "ly hon"},
-	{"passport", "ho chieu"},
-	{"visa", "thi thuc"},
-	{"xe may", "xe"},
-	{"o to", "xe"},
-	{"giay dang ky xe", "dang ky xe"},
-	{"cong chung", "chung thuc"},
-	{"sao y", "chung thuc ban sao"},
-	{"doi ten", "thay doi ho tich"},
-	{"cai ten", "thay doi ho tich"},
+// Folding merges words ("dang" is đăng and đang, "da" đã and đa), so only
+// words that are fillers in every reading are listed above.
+
+// abbreviations used in procedure names, folded, with what they stand for.
+// Queries are rewritten with them and indexed names expanded (see
+// ProcedureDoc), so "sổ BHXH" and "sổ bảo hiểm xã hội" find each other.
+var abbreviations = map[string]string{
+	"bhxh": "bao hiem xa hoi", "bhyt": "bao hiem y te", "bhtn": "bao hiem that nghiep",
+	"cccd": "can cuoc cong dan", "cmnd": "chung minh nhan dan", "gplx": "giay phep lai xe",
+	"tncn": "thu nhap ca nhan", "gtgt": "gia tri gia tang", "mst": "ma so thue",
+	"hdnd": "hoi dong nhan dan", "ubnd": "uy ban nhan dan", "htx": "hop tac xa",
+	"dkkd": "dang ky kinh doanh", "lltp": "ly lich tu phap", "tnld": "tai nan lao dong",
+	"bnn": "benh nghe nghiep", "vphc": "vi pham hanh chinh", "pccc": "phong chay chua chay",
+}
+
+// synonyms map everyday phrases (folded) to the catalogue's words: "to"
+// words become required, "also" words and the everyday words themselves
+// only add to the score.
+var synonyms = []struct{ from, to, also string }{
+	{"so do", "giay chung nhan quyen su dung dat", ""},
+	{"so hong", "giay chung nhan quyen su dung dat", ""},
+	{"bang lai xe", "giay phep lai xe", ""},
+	{"bang lai", "giay phep lai xe", ""},
+	{"chung minh nhan dan", "can cuoc", ""},
+	{"chung minh thu", "can cuoc", ""},
+	{"can cuoc cong dan", "can cuoc", ""},
+	{"cmnd", "can cuoc", ""},
+	{"tru diem", "kiem tra kien thuc phap luat", "phuc hoi diem"},
+	{"phuc hoi diem", "kiem tra kien thuc phap luat", ""},
+	{"nhan con", "nhan cha me con", ""},
+	{"cmt", "can cuoc", ""},
+	{"cccd", "can cuoc", ""},
+	{"xay nha", "xay dung", "nha o rieng le"},
+	{"sua nha", "sua chua cai tao", "nha o rieng le"},
+	{"giay chung tu", "khai tu", "trich luc"},
+	{"bao tu", "khai tu", ""},
+	{"nhap ho khau", "dang ky thuong tru", ""},
+	{"nhap khau", "dang ky thuong tru", ""},
+	{"cat ho khau", "xoa dang ky thuong tru", ""},
+	{"cat khau", "xoa dang ky thuong tru", ""},
+	{"tach ho khau", "tach ho", "cu tru"},
+	{"tach khau", "tach ho", "cu tru"},
+	{"ho khau", "cu tru", "thuong tru"},
+	{"ly di", "ly hon", ""},
+	{"passport", "ho chieu", ""},
+	{"visa", "thi thuc", ""},
+	{"xe may", "xe", "mo to gan may"},
+	{"ca vet", "dang ky xe", "chung nhan"},
+	{"cavet", "dang ky xe", "chung nhan"},
+	{"cong chung", "chung thuc", ""},
+	{"sao y", "chung thuc ban sao", ""},
+	{"doi ten", "thay doi ho tich", "cai chinh"},
+	{"sua ten", "thay doi ho tich", "cai chinh"},
+	{"cai ten", "thay doi ho tich", "cai chinh"},
+	{"doc than", "tinh trang hon nhan", "xac nhan"},
+	{"kinh doanh ca the", "ho kinh doanh", ""},
+	{"mo tiem", "ho kinh doanh", "thanh lap"},
+	{"mo cua hang", "ho kinh doanh", "thanh lap"},
+	// "làm", "xin" a paper mean having it issued or registered; "mất" one
+	// means having it issued again.
+	{"lam", "", "cap dang ky"},
+	{"xin", "", "cap"},
+	{"mat", "mat", "cap lai"},
 }
 
 func set(words ...string) map[string]bool {
@@ -54,11 +92,14 @@ func set(words ...string) map[string]bool {
 
 // parsedQuery is a query's words, sorted by role.
 type parsedQuery struct {
-	required []string // folded words every hit must have (in some field)
-	optional []string // filler words that only add to the score
-	bigrams  []string // adjacent pairs of the meaningful words
-	exact    []string // the words as typed, when typed with diacritics
-	vocab    map[string]bool
+	required []string          // folded meaningful words, each once
+	seq      []string          // the meaningful words in query order, for pairs and phrases
+	optional []string          // filler and everyday words that only add to the score
+	exact    []string          // the words as typed, when typed with diacritics
+	raw      string            // the folded query after rewriting
+	alts     map[string]string // a rare word → the common word one edit away
+	also     []string          // words synonyms add (optional)
+	vocab    map[string]uint64
 }
 
 func (ix *Index) parse(q string) (*parsedQuery, error) {
@@ -66,29 +107,33 @@ func (ix *Index) parse(q string) (*parsedQuery, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &parsedQuery{vocab: vocab}
-	folded := ix.terms(analyzerFold, q)
+	p := &parsedQuery{vocab: vocab, alts: map[string]string{}}
 	if hasDiacritics(q) {
 		p.exact = ix.terms(analyzerExact, q)
 	}
-	folded = rewrite(folded)
-	var meaningful []string
-	for _, t := range folded {
-		if fillers[t] {
+	words, replaced, also := rewrite(ix.terms(analyzerFold, q))
+	p.raw = strings.Join(words, " ")
+	for _, t := range words {
+		switch {
+		case fillers[t] && !hasDigit(t):
 			p.optional = append(p.optional, t)
 			continue
 		}
-		if !containsString(p.required, t) {
+		p.seq = append(p.seq, t)
+		switch {
+		case !containsString(p.required, t):
 			p.required = append(p.required, t)
 		}
-		meaningful = append(meaningful, t)
+	}
+	p.optional = append(p.optional, replaced...)
+	p.also = also
+	for _, t := range p.required {
+		if c := p.correction(t); c != "" {
+			p.alts[t] = c
+		}
 	}
 	if len(p.required) == 0 { // only filler words: search for them
-		p.required, p.optional = p.optional, nil
-		meaningful = p.required
-	}
-	for i := 0; i+1 < len(meaningful); i++ {
-		p.bigrams = append(p.bigrams, meaningful[i]+" "+meaningful[i+1])
+		p.required, p.seq, p.optional = p.optional, p.optional, nil
 	}
 	return p, nil
 }
@@ -106,25 +151,46 @@ func (ix *Index) terms(analyzer, s string) []string {
 	return out
 }
 
-// rewrite replaces everyday phrases with the catalogue's words.
-func rewrite(words []string) []string {
+// rewrite replaces everyday phrases with the catalogue's words; the
+// everyday words and the synonyms' extra words come back as optional.
+func rewrite(words []string) (out, optional, also []string) {
+	for i, w := range words {
+		if full, ok := abbreviations[w]; ok {
+			words[i] = full
+			optional = append(optional, w)
+		}
+	}
 	s := " " + strings.Join(words, " ") + " "
 	for _, syn := range synonyms {
-		s = strings.ReplaceAll(s, " "+syn.from+" ", " "+syn.to+" ")
+		if strings.Contains(s, " "+syn.from+" ") {
+			s = strings.ReplaceAll(s, " "+syn.from+" ", " "+syn.to+" ")
+			optional = append(optional, strings.Fields(syn.from)...)
+			also = append(also, strings.Fields(syn.also)...)
+		}
 	}
-	return strings.Fields(s)
+	return strings.Fields(s), append(optional, also...), also
 }
 
+// fuzzyBelow: a query word held by fewer items than this (in any one field)
+// is probably mistyped, so it also matches words one edit away.
+const fuzzyBelow = 3
+
 // word is the clause for one query word: in the name, the documents or the
-// body, exactly or, for a word of 4 letters or more that the index does not
-// hold, within one edit (typos: "phapp" → "phap").
+// body, exactly or, for a rare word of 4 letters or more, within one edit
+// (typos: "phapp" → "phap", "khia" → "khai").
 func (p *parsedQuery) word(t string, scale float64) query.Query {
 	clauses := []query.Query{
 		term(fTitle, t, wTitle*scale),
+		term(fLead, t, wLead*scale),
 		term(fDocs, t, wDocs*scale),
+		term(fTopic, t, wTopic*scale),
 		term(fBody, t, wBody*scale),
 	}
-	if !p.vocab[t] && utf8.RuneCountInString(t) >= 4 {
+	if c := p.alts[t]; c != "" {
+		clauses = append(clauses, term(fTitle, c, 0.8*wTitle*scale), term(fDocs, c, 0.8*wDocs*scale),
+			term(fTopic, c, 0.8*wTopic*scale), term(fBody, c, 0.8*wBody*scale))
+	}
+	if p.vocab[t] < fuzzyBelow && utf8.RuneCountInString(t) >= 4 {
 		for _, f := range []struct {
 			field string
 			w     float64
@@ -132,53 +198,197 @@ func (p *parsedQuery) word(t string, scale float64) query.Query {
 			fq := query.NewFuzzyQuery(t)
 			fq.SetField(f.field)
 			fq.SetFuzziness(1)
-			fq.SetBoost(f.w * scale * 0.6)
+			fq.SetBoost(f.w * scale * 0.8)
 			clauses = append(clauses, fq)
 		}
 	}
 	return query.NewDisjunctionQuery(clauses)
 }
 
-// boosts are the optional clauses that order hits: adjacent word pairs,
-// words as typed with diacritics, filler words.
+// boosts are the optional clauses that order hits: the words as a phrase
+// and as adjacent pairs (stronger evidence than scattered words), the words
+// as typed with diacritics, filler words.
 func (p *parsedQuery) boosts() []query.Query {
 	var qs []query.Query
-	for _, b := range p.bigrams {
-		qs = append(qs, term(fTitleBi, b, 2*wTitle), term(fDocsBi, b, 2*wDocs), term(fBodyBi, b, wBody))
+	w := p.seq
+	pair := func(a, b string) {
+		bi := a + " " + b
+		qs = append(qs, term(fTitleBi, bi, 2*wTitle), term(fLeadBi, bi, 2*wLead), term(fDocsBi, bi, wDocs), term(fTopicBi, bi, wTopic))
+	}
+	for i := 0; i+1 < len(w); i++ {
+		pair(w[i], w[i+1])
+		if c := p.alts[w[i]]; c != "" {
+			pair(c, w[i+1])
+		}
+		if c := p.alts[w[i+1]]; c != "" {
+			pair(w[i], c)
+		}
+	}
+	// "làm hộ chiếu" → "cấp hộ chiếu": the words a synonym adds pair with
+	// the first meaningful word.
+	if len(w) > 0 {
+		for _, o := range p.also {
+			pair(o, w[0])
+		}
+	}
+	if len(w) > 2 {
+		for _, f := range []struct {
+			field string
+			w     float64
+		}{{fTitle, 3 * wTitle}, {fDocs, 3 * wDocs}} {
+			pq := query.NewPhraseQuery(w, f.field)
+			pq.SetBoost(f.w)
+			qs = append(qs, pq)
+		}
 	}
 	for _, e := range p.exact {
 		qs = append(qs, term(fTitleExact, e, wTitle/2), term(fDocsExact, e, wDocs/2), term(fBodyExact, e, wBody/2))
 	}
 	for _, o := range p.optional {
-		qs = append(qs, p.word(o, 0.2))
+		qs = append(qs, p.word(o, 0.3))
 	}
 	return qs
 }
 
-// strict: every meaningful word must match.
+// strict: every meaningful word must match, except that longer queries
+// may miss some (citizens add words the catalogue does not use: "cho bé",
+// "về nhà chồng"): one of three or four words, 40 % of five or more. Items
+// holding every word rank higher.
 func (p *parsedQuery) strict() query.Query {
-	var must []query.Query
-	for _, t := range p.required {
-		must = append(must, p.word(t, 1))
+	n := len(p.required)
+	switch {
+	case n <= 2:
+		return p.match(n)
+	case n <= 4:
+		return p.match(n - 1)
+	default:
+		return p.match((n*6 + 9) / 10)
 	}
-	return p.withBoosts(query.NewConjunctionQuery(must))
 }
 
 // loose: at least half of the meaningful words must match.
 func (p *parsedQuery) loose() query.Query {
-	var any []query.Query
-	for _, t := range p.required {
-		any = append(any, p.word(t, 1))
-	}
-	d := query.NewDisjunctionQuery(any)
-	d.SetMin(float64((len(any) + 1) / 2))
-	return p.withBoosts(d)
+	return p.match((len(p.required) + 1) / 2)
 }
 
-func (p *parsedQuery) withBoosts(main query.Query) query.Query {
-	b := p.boosts()
-	if len(b) == 0 {
-		return main
+func (p *parsedQuery) match(atLeast int) query.Query {
+	// Identifiers ("CT01", "TK1-TS") are always required.
+	var ids, words []query.Query
+	for _, t := range p.required {
+		if hasDigit(t) {
+			ids = append(ids, p.word(t, 1))
+		} else {
+			words = append(words, p.word(t, 1))
+		}
 	}
-	return query.NewBooleanQuery([]query.Query{main}, b, nil)
+	atLeast -= len(ids)
+	boosts := p.boosts()
+	must := ids
+	switch {
+	case len(words) == 0:
+	case atLeast >= len(words):
+		must = append(must, words...)
+	default:
+		d := query.NewDisjunctionQuery(words)
+		d.SetMin(float64(max(atLeast, 1)))
+		must = append(must, d)
+		all := query.NewConjunctionQuery(words)
+		all.SetBoost(0.5)
+		boosts = append(boosts, all)
+	}
+	var q query.Query = query.NewConjunctionQuery(must)
+	if len(boosts) > 0 {
+		q = query.NewBooleanQuery([]query.Query{q}, boosts, nil)
+	}
+	return withPriors(q, !variantQuery.MatchString(p.raw))
+}
+
+// Priors of a citizens' portal, as score factors: procedures citizens
+// apply for, and base procedures rather than their renewals and changes
+// (unless the query asks for one of those).
+const (
+	priorCitizen = 1.5
+	priorBase    = 1.5
+)
+
+func withPriors(q query.Query, preferBase bool) query.Query {
+	score := func(_ context.Context, d *search.DocumentMatch) (float64, error) {
+		s := d.Score
+		if hasValue(d.Fields[fAudience], audienceCitizen) {
+			s *= priorCitizen
+		}
+		if preferBase && hasValue(d.Fields[fForm], formBase) {
+			s *= priorBase
+		}
+		return s, nil
+	}
+	return query.NewCustomScoreQueryWithScorer(q, score, []string{fAudience, fForm}, nil)
+}
+
+func hasValue(v any, want string) bool {
+	switch v := v.(type) {
+	case string:
+		return v == want
+	case []any:
+		for _, x := range v {
+			if x == want {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }
+
+// correction returns the word a rare query word was probably meant to be:
+// of the words one edit away (a letter deleted, added, changed, or two
+// swapped) the most common, if it is far more common. "khia" → "khai",
+// "dungg" → "dung". Only words of 4 letters or more are corrected.
+func (p *parsedQuery) correction(t string) string {
+	if utf8.RuneCountInString(t) < 4 || hasDigit(t) {
+		return ""
+	}
+	df := p.vocab[t]
+	// Prefer a word of the same length (a changed or swapped letter: "khia"
+	// → "khai", not "khi"), then any.
+	for _, sameLen := range []bool{true, false} {
+		best, bestDF := "", uint64(0)
+		for _, c := range edits1(t) {
+			if (len(c) == len(t)) != sameLen {
+				continue
+			}
+			if n := p.vocab[c]; n > bestDF {
+				best, bestDF = c, n
+			}
+		}
+		if bestDF >= 20*(df+1) {
+			return best
+		}
+	}
+	return ""
+}
+
+// edits1 lists the strings one edit away from t (ASCII letters and digits:
+// t is folded).
+func edits1(t string) []string {
+	const letters = "abcdefghijklmnopqrstuvwxyz0123456789"
+	var out []string
+	for i := 0; i <= len(t); i++ {
+		l, r := t[:i], t[i:]
+		if len(r) > 0 {
+			out = append(out, l+r[1:]) // delete
+		}
+		if len(r) > 1 {
+			out = append(out, l+string(r[1])+string(r[0])+r[2:]) // swap
+		}
+		for j := 0; j < len(letters); j++ {
+			c := string(letters[j])
+			if len(r) > 0 {
+				out = append(out, l+c+r[1:]) // replace
+			}
+			out = append(out, l+c+r) // insert
+		}
+	}
+	return out
 }

@@ -69,9 +69,11 @@ var facetFields = map[string]string{
 
 // Field weights: the name outweighs documents, which outweigh body text.
 const (
-	wTitle = 6.0
-	wDocs  = 2.5
-	wBody  = 1.0
+	wTitle = 3.0
+	wLead  = 1.5 // the name's first clause
+	wTopic = 1.5 // lĩnh vực, agencies
+	wDocs  = 1.5
+	wBody  = 0.5
 )
 
 var (

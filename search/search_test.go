@@ -143,7 +143,7 @@ func TestSnippetEscapesHTML(t *testing.T) {
 
 func TestLooseMatchAndFacets(t *testing.T) {
 	ix := testIndex(t)
-	res, err := ix.Search(context.Background(), Request{Query: "khai sinh zzzyyyxxx"})
+	res, err := ix.Search(context.Background(), Request{Query: "khai sinh zzzyyyxxx qqqwwwvvv"})
 	if err != nil {
 		t.Fatal(err)
 	}
