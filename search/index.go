@@ -34,6 +34,7 @@ const (
 	fTopicBi      = "topic_bi"
 	fAudience     = "audience"
 	fForm         = "form"
+	fReach        = "reach"
 	fKind         = "kind"
 	fCode         = "code"
 	fField        = "field"
@@ -71,6 +72,7 @@ type Doc struct {
 	Topic        string   `json:"topic,omitempty"`    // lĩnh vực and agencies, as text
 	Audience     string   `json:"audience,omitempty"` // "citizen" when citizens apply
 	Form         string   `json:"form,omitempty"`     // "base" or "variant" (cấp lại, gia hạn…)
+	Reach        string   `json:"reach,omitempty"`    // "local" when done at commune or province level
 	Field        string   `json:"field,omitempty"`
 	Level        []string `json:"level,omitempty"`
 	Agency       []string `json:"agency,omitempty"`
@@ -110,6 +112,7 @@ func ProcedureDoc(p *content.Procedure) Doc {
 		Topic:      strings.Join(append([]string{p.Field, expandAbbreviations(p.Name)}, agencies...), "\n"),
 		Audience:   audience,
 		Form:       procedureForm(p.Name),
+		Reach:      reach(p.Levels),
 		ID:         KindProcedure + ":" + p.Code,
 		Kind:       KindProcedure,
 		Code:       p.Code,
@@ -128,7 +131,19 @@ const (
 	audienceCitizen = "citizen"
 	formBase        = "base"
 	formVariant     = "variant"
+	reachLocal      = "local"
 )
+
+// reach says whether a procedure is carried out at commune or province
+// level, where one-stop shops receive citizens.
+func reach(levels []string) string {
+	for _, l := range levels {
+		if l == "Cấp xã" || l == "Cấp tỉnh" {
+			return reachLocal
+		}
+	}
+	return ""
+}
 
 // citizenApplicants matches applicants that include individuals: a
 // citizen-facing portal ranks their procedures first when all else is equal.
@@ -218,8 +233,9 @@ type Index struct {
 	bleve bleve.Index
 	path  string
 
-	mu    sync.RWMutex
-	vocab map[string]uint64 // folded term → document frequency; nil when stale
+	mu     sync.RWMutex
+	vocab  map[string]uint64 // folded term → document frequency; nil when stale
+	fields map[string]string // folded field name → field name
 }
 
 // ErrLocked means another process has the index open for writing.
@@ -285,7 +301,7 @@ func (ix *Index) Put(docs ...Doc) error {
 		}
 	}
 	ix.mu.Lock()
-	ix.vocab = nil
+	ix.vocab, ix.fields = nil, nil
 	ix.mu.Unlock()
 	return nil
 }
@@ -300,7 +316,7 @@ func (ix *Index) Delete(ids ...string) error {
 		return fmt.Errorf("search: delete: %w", err)
 	}
 	ix.mu.Lock()
-	ix.vocab = nil
+	ix.vocab, ix.fields = nil, nil
 	ix.mu.Unlock()
 	return nil
 }
@@ -359,35 +375,47 @@ func (ix *Index) ids(kind string) ([]string, error) {
 
 // vocabulary returns, for each folded term of the text fields, the largest
 // number of items holding it in one field; query words that are rare or
-// absent get fuzzy matching.
-func (ix *Index) vocabulary() (map[string]uint64, error) {
+// absent get fuzzy matching. It also returns the fields (lĩnh vực) by
+// their folded names.
+func (ix *Index) vocabulary() (map[string]uint64, map[string]string, error) {
 	ix.mu.RLock()
-	v := ix.vocab
+	v, fields := ix.vocab, ix.fields
 	ix.mu.RUnlock()
 	if v != nil {
-		return v, nil
+		return v, fields, nil
 	}
 	v = map[string]uint64{}
+	fields = map[string]string{}
+	err := ix.eachTerm(fField, func(term string, _ uint64) { fields[Fold(term)] = term })
 	for _, f := range []string{fTitle, fDocs, fBody} {
-		dict, err := ix.bleve.FieldDict(f)
 		if err != nil {
-			return nil, err
+			break
 		}
-		for {
-			e, err := dict.Next()
-			if err != nil {
-				dict.Close()
-				return nil, err
-			}
-			if e == nil {
-				break
-			}
-			v[e.Term] = max(v[e.Term], e.Count)
-		}
-		dict.Close()
+		err = ix.eachTerm(f, func(term string, n uint64) { v[term] = max(v[term], n) })
+	}
+	if err != nil {
+		return nil, nil, err
 	}
 	ix.mu.Lock()
-	ix.vocab = v
+	ix.vocab, ix.fields = v, fields
 	ix.mu.Unlock()
-	return v, nil
+	return v, fields, nil
+}
+
+func (ix *Index) eachTerm(field string, f func(term string, count uint64)) error {
+	dict, err := ix.bleve.FieldDict(field)
+	if err != nil {
+		return err
+	}
+	defer dict.Close()
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			return err
+		}
+		if e == nil {
+			return nil
+		}
+		f(e.Term, e.Count)
+	}
 }

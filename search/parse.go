@@ -2,6 +2,8 @@ package search
 
 import (
 	"context"
+	"math"
+	"sort"
 
 	"github.com/blevesearch/bleve/v2/search"
 	"strings"
@@ -45,6 +47,9 @@ var synonyms = []struct{ from, to, also string }{
 	{"can cuoc cong dan", "can cuoc", ""},
 	{"cmnd", "can cuoc", ""},
 	{"tru diem", "kiem tra kien thuc phap luat", "phuc hoi diem"},
+	{"tru het diem", "kiem tra kien thuc phap luat", "phuc hoi diem"},
+	{"lam ma so thue", "dang ky thue", "ma so thue"},
+	{"mua bao hiem", "bao hiem", "dang ky dong tham gia"},
 	{"phuc hoi diem", "kiem tra kien thuc phap luat", ""},
 	{"nhan con", "nhan cha me con", ""},
 	{"cmt", "can cuoc", ""},
@@ -99,11 +104,12 @@ type parsedQuery struct {
 	raw      string            // the folded query after rewriting
 	alts     map[string]string // a rare word → the common word one edit away
 	also     []string          // words synonyms add (optional)
+	fields   []string          // fields (lĩnh vực) the query names
 	vocab    map[string]uint64
 }
 
 func (ix *Index) parse(q string) (*parsedQuery, error) {
-	vocab, err := ix.vocabulary()
+	vocab, fields, err := ix.vocabulary()
 	if err != nil {
 		return nil, err
 	}
@@ -132,6 +138,7 @@ func (ix *Index) parse(q string) (*parsedQuery, error) {
 			p.alts[t] = c
 		}
 	}
+	p.fields = namedFields(p.seq, fields)
 	if len(p.required) == 0 { // only filler words: search for them
 		p.required, p.seq, p.optional = p.optional, p.optional, nil
 	}
@@ -225,11 +232,21 @@ func (p *parsedQuery) boosts() []query.Query {
 		}
 	}
 	// "làm hộ chiếu" → "cấp hộ chiếu": the words a synonym adds pair with
-	// the first meaningful word.
-	if len(w) > 0 {
-		for _, o := range p.also {
+	// the first meaningful word, and with each other ("cải chính").
+	for i, o := range p.also {
+		if len(w) > 0 {
 			pair(o, w[0])
 		}
+		if i+1 < len(p.also) {
+			pair(o, p.also[i+1])
+		}
+	}
+	if len(w) >= 2 {
+		// The whole query as the name of a field (lĩnh vực) or agency:
+		// "xuất nhập cảnh", "đăng ký, quản lý phương tiện giao thông".
+		pq := query.NewPhraseQuery(w, fTopic)
+		pq.SetBoost(2 * wTitle)
+		qs = append(qs, pq)
 	}
 	if len(w) > 2 {
 		for _, f := range []struct {
@@ -300,29 +317,52 @@ func (p *parsedQuery) match(atLeast int) query.Query {
 	if len(boosts) > 0 {
 		q = query.NewBooleanQuery([]query.Query{q}, boosts, nil)
 	}
-	return withPriors(q, !variantQuery.MatchString(p.raw))
+	return p.withPriors(q)
 }
 
-// Priors of a citizens' portal, as score factors: procedures citizens
-// apply for, and base procedures rather than their renewals and changes
-// (unless the query asks for one of those).
+// Priors of a one-stop shop's portal, as score factors: procedures
+// citizens apply for, procedures carried out locally (commune, province:
+// where one-stop shops are), and base procedures rather than their renewals
+// and changes (unless the query asks for one of those).
 const (
 	priorCitizen = 1.5
+	priorLocal   = 1.2
 	priorBase    = 1.5
 )
 
-func withPriors(q query.Query, preferBase bool) query.Query {
+// A query that names a field (lĩnh vực: "hộ tịch", "xuất nhập cảnh")
+// asks to browse it: its procedures come first, and the priors weigh more
+// among them, since every one of them matches the words.
+const (
+	fieldFactor  = 3.0
+	fieldPriorUp = 2.0 // priors are squared… (raised to this power)
+)
+
+func (p *parsedQuery) withPriors(q query.Query) query.Query {
+	preferBase := !variantQuery.MatchString(p.raw)
 	score := func(_ context.Context, d *search.DocumentMatch) (float64, error) {
-		s := d.Score
+		s, prior := d.Score, 1.0
 		if hasValue(d.Fields[fAudience], audienceCitizen) {
-			s *= priorCitizen
+			prior *= priorCitizen
+		}
+		if hasValue(d.Fields[fReach], reachLocal) {
+			prior *= priorLocal
 		}
 		if preferBase && hasValue(d.Fields[fForm], formBase) {
-			s *= priorBase
+			prior *= priorBase
 		}
-		return s, nil
+		for _, f := range p.fields {
+			if hasValue(d.Fields[fField], f) {
+				// Every procedure of the field matches the request; how
+				// well its text matches the words matters less.
+				s = fieldFactor * math.Sqrt(s)
+				prior = math.Pow(prior, fieldPriorUp)
+				break
+			}
+		}
+		return s * prior, nil
 	}
-	return query.NewCustomScoreQueryWithScorer(q, score, []string{fAudience, fForm}, nil)
+	return query.NewCustomScoreQueryWithScorer(q, score, []string{fAudience, fForm, fReach, fField}, nil)
 }
 
 func hasValue(v any, want string) bool {
@@ -390,5 +430,24 @@ func edits1(t string) []string {
 			out = append(out, l+c+r) // insert
 		}
 	}
+	return out
+}
+
+// namedFields returns the fields (lĩnh vực) a query names: its words
+// appear together in the field's name, and make up at least half of it
+// ("xuat nhap canh" names "Quản lý xuất nhập cảnh").
+func namedFields(seq []string, fields map[string]string) []string {
+	if len(seq) == 0 {
+		return nil
+	}
+	q := " " + strings.Join(seq, " ") + " "
+	var out []string
+	for folded, name := range fields {
+		words := strings.FieldsFunc(folded, func(r rune) bool { return r == ' ' || r == ',' || r == '(' || r == ')' })
+		if 2*len(seq) >= len(words) && strings.Contains(" "+strings.Join(words, " ")+" ", q) {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
 	return out
 }
