@@ -80,12 +80,16 @@ func (s *Source) openPDF(lim Limits) (err error) {
 		if len(imgs) != 1 {
 			continue // rasterized when needed
 		}
-		if err := checkPixels(s.Path, imgs[0].Width, imgs[0].Height, lim); err != nil {
-			return err
-		}
 		data, err := io.ReadAll(imgs[0])
 		if err != nil {
 			return &InputError{Path: s.Path, Reason: reasonPDF, Err: err}
+		}
+		cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+		if err != nil {
+			return &InputError{Path: s.Path, Reason: reasonCorrupt, Err: err}
+		}
+		if err := checkPixels(s.Path, cfg.Width, cfg.Height, lim); err != nil {
+			return err
 		}
 		p.images[n-1] = data
 	}

@@ -81,14 +81,19 @@ func NewLayout(p store.Page) *Layout {
 			cur = nil
 		}
 	}
+	var prev store.Word
 	for i, w := range p.Words {
-		if i > 0 {
-			prev := p.Words[i-1]
-			if w.Line != prev.Line || float64(w.Box[0]-prev.Box[2]) > gap || w.Box[0] < prev.Box[0] {
+		if strayMark(w) {
+			continue // a speck in a gutter must not join two columns
+		}
+		if i > 0 && len(cur) > 0 {
+			if w.Line != prev.Line || float64(w.Box[0]-prev.Box[2]) > gap || w.Box[0] < prev.Box[0] ||
+				anchor(p.Words, i) {
 				flush()
 			}
 		}
 		cur = append(cur, w)
+		prev = w
 	}
 	flush()
 	// Rows: segments whose vertical middles are close, in y order.
@@ -109,6 +114,30 @@ func NewLayout(p store.Page) *Layout {
 		return a.Box[0] < b.Box[0]
 	})
 	return l
+}
+
+// strayMark: a speck read as a word: no letter or digit, and either
+// doubtful or not a punctuation mark that text uses.
+func strayMark(w store.Word) bool {
+	for _, r := range w.Text {
+		if unicode.IsLetter(r) && !unicode.Is(unicode.Lm, r) || unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return w.Conf < 0.6 || !strings.Contains("-–,.;:()/", w.Text)
+}
+
+// anchor: word i starts the national title ("CỘNG HÒA XÃ HỘI …"), which
+// always begins the header's right column.
+func anchor(ws []store.Word, i int) bool {
+	return i+1 < len(ws) && Fold(ws[i].Text) == "cong" && Fold(ws[i+1].Text) == "hoa" && ws[i+1].Line == ws[i].Line
+}
+
+// centredOn: the line is centred on axis (a title's middle) within 1.5 %
+// of the page, about 3 mm; an indented body line is off by half its
+// indent.
+func (l *Layout) centredOn(s Segment, axis float64) bool {
+	return l.textOnly || math.Abs(s.cx()-axis) < 0.015*float64(l.W)
 }
 
 func mid(s Segment) float64 { return float64(s.Box[1]+s.Box[3]) / 2 }

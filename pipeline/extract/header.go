@@ -294,7 +294,7 @@ func summaryAfter(l *Layout, title int, titleText string, titleConf float64) (st
 			return titleText + " " + s.Text, (titleConf + s.Conf) / 2
 		}
 		if bodyLine(s) || labelLine(s.Text) || isUpperLine(s.Text) || gapBelow(prev, s) > 1.8*l.lineH ||
-			!centred(s, float64(l.W)) || sentenceEnd(s.Text) {
+			!l.centredOn(s, segs[title].cx()) || sentenceEnd(s.Text) {
 			break
 		}
 		lines = append(lines, s)

@@ -2,9 +2,14 @@ package extract
 
 import (
 	"math"
+	"regexp"
 	"strings"
 	"unicode"
 )
+
+// rankSpace finds a signing prefix (TM., KT., TL., TUQ., Q.) glued to the
+// next word.
+var rankSpace = regexp.MustCompile(`\b(TM\.|KT\.|TL\.|TUQ\.|Q\.)(\pL)`)
 
 type signerFields struct {
 	name, title         string
@@ -26,20 +31,34 @@ func stripRank(s string) string {
 }
 
 // nameLike: 2–6 words in title case, letters only (a person's name).
-func nameLike(s string) bool {
+// One word of three or more may have lost its capital to OCR; sure says
+// whether none did.
+func nameLike(s string) (ok, sure bool) {
 	ws := strings.Fields(s)
 	if len(ws) < 2 || len(ws) > 6 || letters(s) < 5 {
-		return false
+		return false, false
 	}
-	for _, w := range ws {
-		for i, r := range []rune(w) {
-			if !unicode.IsLetter(r) || (i == 0) != unicode.IsUpper(r) {
-				return false
+	lower := 0
+	for i, w := range ws {
+		for j, r := range []rune(w) {
+			if !unicode.IsLetter(r) || j > 0 && unicode.IsUpper(r) {
+				return false, false
+			}
+			if j == 0 && !unicode.IsUpper(r) {
+				if i == 0 {
+					return false, false
+				}
+				lower++
 			}
 		}
 	}
-	return true
+	if lower > 1 || lower == 1 && len(ws) < 3 {
+		return false, false
+	}
+	return true, lower == 0
 }
+
+func isName(s string) bool { ok, _ := nameLike(stripRank(s)); return ok }
 
 // signer reads the signature block at the bottom of the last page: the
 // lowest name-like line (the rightmost where two people sign, the issuing
@@ -52,13 +71,13 @@ func signer(l *Layout) signerFields {
 	ni := -1
 	for i := len(segs) - 1; i >= 0; i-- {
 		s := segs[i]
-		if junk(s) || !nameLike(stripRank(s.Text)) {
+		if junk(s) || !isName(s.Text) {
 			continue
 		}
 		// The rightmost name of this row.
 		ni = i
 		for j := i + 1; j < len(segs) && segs[j].Row == s.Row; j++ {
-			if nameLike(stripRank(segs[j].Text)) && !junk(segs[j]) {
+			if isName(segs[j].Text) && !junk(segs[j]) {
 				ni = j
 			}
 		}
@@ -69,6 +88,9 @@ func signer(l *Layout) signerFields {
 	}
 	name := segs[ni]
 	sf.name, sf.nameConf = stripRank(name.Text), name.Conf
+	if _, sure := nameLike(sf.name); !sure {
+		sf.nameConf /= 2
+	}
 	inCol := func(s Segment) bool {
 		return l.textOnly || math.Abs(s.cx()-name.cx()) < 0.15*W && float64(s.Box[2]-s.Box[0]) < 0.6*W
 	}
@@ -119,7 +141,7 @@ func signer(l *Layout) signerFields {
 		role[i], role[j] = role[j], role[i]
 	}
 	if len(role) > 0 {
-		sf.title, sf.titleConf = joinSegs(role), meanConf(role)
+		sf.title, sf.titleConf = rankSpace.ReplaceAllString(joinSegs(role), "$1 $2"), meanConf(role)
 	}
 	return sf
 }
