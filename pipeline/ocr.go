@@ -37,6 +37,11 @@ func ReexecForOMP() error {
 	return syscall.Exec(exe, os.Args, append(os.Environ(), OMPEnv+"=1"))
 }
 
+// vietFix undoes a confusion of the vie model: the Icelandic eth (Ð, ð),
+// which Vietnamese never uses, read for Đ/đ, sometimes right after the
+// real letter (a doubled glyph).
+var vietFix = strings.NewReplacer("ĐÐ", "Đ", "đð", "đ", "Ð", "Đ", "ð", "đ")
+
 // Engine is one Tesseract instance; the model is loaded once and reused
 // for every page. An Engine is not safe for concurrent use: give each
 // worker its own.
@@ -82,7 +87,7 @@ func (e *Engine) Recognize(p Prepared) (store.Page, error) {
 	line, lastKey := 0, [3]int{-1, -1, -1}
 	lastBlock := -1
 	for _, b := range boxes {
-		w := norm.NFC.String(strings.TrimSpace(b.Word))
+		w := vietFix.Replace(norm.NFC.String(strings.TrimSpace(b.Word)))
 		if w == "" {
 			continue
 		}

@@ -98,18 +98,66 @@ func (s *Source) openPDF(lim Limits) (err error) {
 }
 
 // pdfText returns the PDF's own text per page when it has a text layer
-// worth the name (on average 40 letters or digits a page).
-func pdfText(data []byte, pages int) (out []string, ok bool) {
+// worth the name (on average 40 letters or digits a page). Poppler's
+// pdftotext reads every font encoding; without it a pure-Go reader is
+// tried, and text that decodes to garbage (a font it cannot map) counts
+// as no text layer, so the pages are recognised instead.
+func pdfText(data []byte, pages int) ([]string, bool) {
+	out, err := pdftotext(data)
+	if err != nil {
+		out = pdfTextGo(data)
+	}
+	if len(out) > pages {
+		out = out[:pages]
+	}
+	letters, bad := 0, 0
+	for i, t := range out {
+		t = vietFix.Replace(norm.NFC.String(t))
+		out[i] = t
+		for _, c := range t {
+			switch {
+			case unicode.IsLetter(c) || unicode.IsDigit(c):
+				letters++
+			case c == unicode.ReplacementChar || unicode.IsControl(c) && c != '\n' && c != '\t' && c != '\r' && c != '\f':
+				bad++
+			}
+		}
+	}
+	if len(out) == 0 || letters < 40*len(out) || bad*50 > letters {
+		return nil, false
+	}
+	for len(out) < pages {
+		out = append(out, "")
+	}
+	return out, true
+}
+
+func pdftotext(data []byte) ([]string, error) {
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "-enc", "UTF-8", "-q", "-", "-")
+	cmd.Stdin = bytes.NewReader(data)
+	b, err := cmd.Output()
+	if err != nil {
+		return nil, err
+	}
+	return strings.Split(strings.TrimSuffix(string(b), "\f"), "\f"), nil
+}
+
+func pdfTextGo(data []byte) (out []string) {
 	defer func() {
 		if recover() != nil {
-			out, ok = nil, false
+			out = nil
 		}
 	}()
 	r, err := ledong.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return nil, false
+		return nil
 	}
-	letters := 0
 	for i := 1; i <= r.NumPage(); i++ {
 		p := r.Page(i)
 		if p.V.IsNull() {
@@ -118,20 +166,11 @@ func pdfText(data []byte, pages int) (out []string, ok bool) {
 		}
 		t, err := p.GetPlainText(nil)
 		if err != nil {
-			return nil, false
-		}
-		t = norm.NFC.String(t)
-		for _, c := range t {
-			if unicode.IsLetter(c) || unicode.IsDigit(c) {
-				letters++
-			}
+			return nil
 		}
 		out = append(out, t)
 	}
-	if len(out) == 0 || letters < 40*len(out) {
-		return nil, false
-	}
-	return out, true
+	return out
 }
 
 func (s *Source) pdfPage(i int) (image.Image, float64, error) {

@@ -83,8 +83,15 @@ func Collect(paths []string) ([]string, []store.Failure) {
 				}
 				return nil
 			}
-			if d.Type().IsRegular() {
+			switch {
+			case d.Type().IsRegular():
 				add(p)
+			case d.Type()&fs.ModeSymlink != 0:
+				if fi, err := os.Stat(p); err != nil {
+					fails = append(fails, store.Failure{Path: p, Reason: reasonRead})
+				} else if fi.Mode().IsRegular() {
+					add(p)
+				}
 			}
 			return nil
 		})
@@ -281,32 +288,36 @@ func Digitize(ctx context.Context, st store.Store, blobs store.Blobs, paths []st
 	}
 	for r := range results {
 		f := r.f
+		// Pages count as done when handled, recognised or failed; an
+		// interrupted page does not.
 		if r.i < 0 {
 			f.err = r.err
 			if r.err == nil {
-				done += f.left
 				sum.Pages += f.left
-				if opt.Progress != nil {
-					opt.Progress(done, total)
-				}
 			}
+			done += f.left
 			f.left = 0
-			finish(f)
-			continue
-		}
-		f.left--
-		if r.err != nil {
-			if f.err == nil || errors.Is(f.err, context.Canceled) {
-				f.err = r.err
-			}
 		} else {
-			r.page.N = r.i + 1
-			f.pages[r.i] = r.page
-			done++
-			sum.Pages++
-			if opt.Progress != nil {
-				opt.Progress(done, total)
+			f.left--
+			switch {
+			case r.err == nil:
+				r.page.N = r.i + 1
+				f.pages[r.i] = r.page
+				sum.Pages++
+				done++
+			case errors.Is(r.err, context.Canceled):
+				if f.err == nil {
+					f.err = r.err
+				}
+			default:
+				if f.err == nil || errors.Is(f.err, context.Canceled) {
+					f.err = r.err
+				}
+				done++
 			}
+		}
+		if opt.Progress != nil && !errors.Is(r.err, context.Canceled) {
+			opt.Progress(done, total)
 		}
 		if f.left == 0 {
 			finish(f)

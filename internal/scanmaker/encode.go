@@ -106,7 +106,7 @@ func TIFF(pages []*image.Gray, dpi int) ([]byte, error) {
 // one image filling it, as a scanner's PDF export does.
 func PDF(jpegs [][]byte) ([]byte, error) {
 	imp := api.DefaultImportConfig()
-	imp.Pos = types.Full
+	imp.Pos = types.Center
 	imp.Scale = 1
 	var readers []io.Reader
 	for _, j := range jpegs {

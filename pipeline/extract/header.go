@@ -144,13 +144,16 @@ func header(l *Layout) headerFields {
 		issuer = append(issuer, s)
 	}
 	if l.textOnly {
-		// No columns: the capitalised lines before the national title.
+		// No columns: the capitalised lines before the number, less the
+		// national title and motto.
 		issuer = nil
-		for _, s := range segs[:end] {
-			if isNationalTitle(s) || !isUpperLine(s.Text) {
+		for i, s := range segs[:end] {
+			if i == numIdx || i == vv || !isUpperLine(s.Text) && !isMotto(s) {
 				break
 			}
-			issuer = append(issuer, s)
+			if !isNationalTitle(s) && !isMotto(s) {
+				issuer = append(issuer, s)
+			}
 		}
 	}
 	if len(issuer) > 0 {
