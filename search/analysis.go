@@ -14,6 +14,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/token/edgengram"
 	"github.com/blevesearch/bleve/v2/analysis/token/shingle"
+	"github.com/blevesearch/bleve/v2/analysis/token/unique"
 	unitokenizer "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
@@ -31,6 +32,7 @@ const (
 
 	analyzerExact  = "vi_exact"  // NFC, lower case, diacritics kept
 	analyzerFold   = "vi_folded" // diacritics removed, đ→d
+	analyzerName   = "vi_name"   // folded, each word once: repeating a word in a name does not weigh more
 	analyzerBigram = "vi_bigrams"
 	analyzerEdge   = "vi_prefixes"
 )
@@ -104,6 +106,7 @@ func addAnalysis(m *mapping.IndexMappingImpl) error {
 	analyzers := map[string][]string{
 		analyzerExact:  {filterNFCLower},
 		analyzerFold:   {filterNFCLower, filterFold},
+		analyzerName:   {filterNFCLower, filterFold, unique.Name},
 		analyzerBigram: {filterNFCLower, filterFold, filterBigram},
 		analyzerEdge:   {filterNFCLower, filterFold, filterEdge},
 	}
@@ -133,7 +136,9 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.Analyzer = analyzer
 		f.Store = store
 		f.IncludeTermVectors = store // highlighting needs term vectors
-		f.IncludeInAll = false
+		// The folded text of every field also goes into _all, the one field
+		// queries match words in; the others only rank.
+		f.IncludeInAll = (analyzer == analyzerFold || analyzer == analyzerName) && name != fLead
 		return f
 	}
 	kw := func(name string, store bool) *mapping.FieldMapping {
@@ -153,12 +158,12 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		d.AddSubDocumentMapping(name, p)
 	}
 	prop("title",
-		text(fTitle, analyzerFold, true),
+		text(fTitle, analyzerName, true),
 		text(fTitleExact, analyzerExact, false),
 		text(fTitleBi, analyzerBigram, false),
 		text(fTitleEdge, analyzerEdge, false))
 	prop("lead",
-		text(fLead, analyzerFold, false),
+		text(fLead, analyzerName, false),
 		text(fLeadBi, analyzerBigram, false))
 	prop("docs",
 		text(fDocs, analyzerFold, true),

@@ -19,6 +19,7 @@ import (
 
 // Index field names.
 const (
+	fAll          = "_all"
 	fTitle        = "title"
 	fTitleExact   = "title_exact"
 	fTitleBi      = "title_bi"

@@ -182,32 +182,49 @@ func rewrite(words []string) (out, optional, also []string) {
 // is probably mistyped, so it also matches words one edit away.
 const fuzzyBelow = 3
 
-// word is the clause for one query word: in the name, the documents or the
-// body, exactly or, for a rare word of 4 letters or more, within one edit
-// (typos: "phapp" → "phap", "khia" → "khai").
-func (p *parsedQuery) word(t string, scale float64) query.Query {
+// match is the clause that decides whether an item holds a query word:
+// in any of its texts (_all), exactly, as its spelling correction, or, for
+// a rare word of 4 letters or more, within one edit ("phapp" → "phap").
+func (p *parsedQuery) match(t string) query.Query {
+	clauses := []query.Query{term(fAll, t, wBody)}
+	if c := p.alts[t]; c != "" {
+		clauses = append(clauses, term(fAll, c, 0.8*wBody))
+	}
+	if p.fuzzy(t) {
+		fq := query.NewFuzzyQuery(t)
+		fq.SetField(fAll)
+		fq.SetFuzziness(1)
+		fq.SetBoost(0.8 * wBody)
+		clauses = append(clauses, fq)
+	}
+	if len(clauses) == 1 {
+		return clauses[0]
+	}
+	return query.NewDisjunctionQuery(clauses)
+}
+
+func (p *parsedQuery) fuzzy(t string) bool {
+	return p.vocab[t] < fuzzyBelow && utf8.RuneCountInString(t) >= 4
+}
+
+// rank is the clause that weighs where a query word was found: the name
+// outweighs the documents, which outweigh the rest.
+func (p *parsedQuery) rank(t string, scale float64) query.Query {
 	clauses := []query.Query{
 		term(fTitle, t, wTitle*scale),
 		term(fLead, t, wLead*scale),
 		term(fDocs, t, wDocs*scale),
 		term(fTopic, t, wTopic*scale),
-		term(fBody, t, wBody*scale),
 	}
 	if c := p.alts[t]; c != "" {
-		clauses = append(clauses, term(fTitle, c, 0.8*wTitle*scale), term(fDocs, c, 0.8*wDocs*scale),
-			term(fTopic, c, 0.8*wTopic*scale), term(fBody, c, 0.8*wBody*scale))
+		clauses = append(clauses, term(fTitle, c, 0.8*wTitle*scale), term(fDocs, c, 0.8*wDocs*scale))
 	}
-	if p.vocab[t] < fuzzyBelow && utf8.RuneCountInString(t) >= 4 {
-		for _, f := range []struct {
-			field string
-			w     float64
-		}{{fTitle, wTitle}, {fDocs, wDocs}, {fBody, wBody}} {
-			fq := query.NewFuzzyQuery(t)
-			fq.SetField(f.field)
-			fq.SetFuzziness(1)
-			fq.SetBoost(f.w * scale * 0.8)
-			clauses = append(clauses, fq)
-		}
+	if p.fuzzy(t) {
+		fq := query.NewFuzzyQuery(t)
+		fq.SetField(fTitle)
+		fq.SetFuzziness(1)
+		fq.SetBoost(0.8 * wTitle * scale)
+		clauses = append(clauses, fq)
 	}
 	return query.NewDisjunctionQuery(clauses)
 }
@@ -261,45 +278,47 @@ func (p *parsedQuery) boosts() []query.Query {
 	for _, e := range p.exact {
 		qs = append(qs, term(fTitleExact, e, wTitle/2), term(fDocsExact, e, wDocs/2), term(fBodyExact, e, wBody/2))
 	}
+	for _, t := range p.required {
+		qs = append(qs, p.rank(t, 1))
+	}
 	for _, o := range p.optional {
-		qs = append(qs, p.word(o, 0.3))
+		qs = append(qs, p.rank(o, 0.3))
 	}
 	return qs
 }
 
 // strict: every meaningful word must match, except that longer queries
 // may miss some (citizens add words the catalogue does not use: "cho bé",
-// "về nhà chồng"): one of three or four words, 40 % of five or more. Items
-// holding every word rank higher.
+// "về nhà chồng"): one of three or four words, 40 % of five or more.
 func (p *parsedQuery) strict() query.Query {
 	n := len(p.required)
 	switch {
 	case n <= 2:
-		return p.match(n)
+		return p.query(n)
 	case n <= 4:
-		return p.match(n - 1)
+		return p.query(n - 1)
 	default:
-		return p.match((n*6 + 9) / 10)
+		return p.query((n*6 + 9) / 10)
 	}
 }
 
 // loose: at least half of the meaningful words must match.
 func (p *parsedQuery) loose() query.Query {
-	return p.match((len(p.required) + 1) / 2)
+	return p.query((len(p.required) + 1) / 2)
 }
 
-func (p *parsedQuery) match(atLeast int) query.Query {
-	// Identifiers ("CT01", "TK1-TS") are always required.
+// query requires atLeast of the meaningful words and every identifier
+// ("CT01", "TK1-TS"), and ranks with boosts and priors.
+func (p *parsedQuery) query(atLeast int) query.Query {
 	var ids, words []query.Query
 	for _, t := range p.required {
 		if hasDigit(t) {
-			ids = append(ids, p.word(t, 1))
+			ids = append(ids, p.match(t))
 		} else {
-			words = append(words, p.word(t, 1))
+			words = append(words, p.match(t))
 		}
 	}
 	atLeast -= len(ids)
-	boosts := p.boosts()
 	must := ids
 	switch {
 	case len(words) == 0:
@@ -309,12 +328,9 @@ func (p *parsedQuery) match(atLeast int) query.Query {
 		d := query.NewDisjunctionQuery(words)
 		d.SetMin(float64(max(atLeast, 1)))
 		must = append(must, d)
-		all := query.NewConjunctionQuery(words)
-		all.SetBoost(0.5)
-		boosts = append(boosts, all)
 	}
 	var q query.Query = query.NewConjunctionQuery(must)
-	if len(boosts) > 0 {
+	if boosts := p.boosts(); len(boosts) > 0 {
 		q = query.NewBooleanQuery([]query.Query{q}, boosts, nil)
 	}
 	return p.withPriors(q)
