@@ -1,0 +1,261 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"motcua/content"
+	"motcua/content/dvcqg"
+	"motcua/search"
+	"motcua/server"
+)
+
+func runBenchSearch(args []string) error {
+	fs := flag.NewFlagSet("bench search", flag.ContinueOnError)
+	source := fs.String("source", "../shared/data/dvcqg", "dữ liệu Cổng DVC quốc gia (DIR/<bộ>/<mã>.json)")
+	judgements := fs.String("relevance", "search/testdata/relevance.tsv", "bộ truy vấn đánh giá")
+	records := fs.Int("records", 100000, "số hồ sơ tổng hợp để đo ở quy mô lớn")
+	duration := fs.Duration("duration", 10*time.Second, "thời gian đo mỗi mức song song")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	js, err := search.LoadJudgements(*judgements)
+	if err != nil {
+		return err
+	}
+	_, procs, err := dvcqg.Import(*source, dvcqg.Options{})
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "motcua-bench-search-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	ix, err := search.Open(filepath.Join(tmp, "index.bleve"))
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+
+	start := time.Now()
+	if _, _, err := ix.SyncProcedures(procs); err != nil {
+		return err
+	}
+	el := time.Since(start)
+	fmt.Fprintf(stdout, "index    %d procedures in %.1f s (%.0f/s)\n", len(procs), el.Seconds(), float64(len(procs))/el.Seconds())
+
+	overall, kinds, err := ix.Evaluate(context.Background(), js)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "relevance %d queries: hit@3 %.3f, MRR@10 %.3f\n", overall.Queries, overall.Hit3, overall.MRR10)
+	for _, k := range kinds {
+		fmt.Fprintf(stdout, "          %-10s %3d queries: hit@3 %.3f, MRR@10 %.3f\n", k.Kind, k.Queries, k.Hit3, k.MRR10)
+	}
+	mix := queryMix(js, procs)
+	if err := latency(ix, mix, *duration, "catalogue"); err != nil {
+		return err
+	}
+
+	if *records > 0 {
+		docs := syntheticRecords(procs, *records)
+		start = time.Now()
+		if err := ix.Put(docs...); err != nil {
+			return err
+		}
+		el = time.Since(start)
+		n, _ := ix.Count()
+		fmt.Fprintf(stdout, "index    %d synthetic records in %.1f s (%.0f/s); %d items in all\n", len(docs), el.Seconds(), float64(len(docs))/el.Seconds(), n)
+		if err := latency(ix, mix, *duration, fmt.Sprintf("+%dk records", *records/1000)); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "memory   peak RSS %.0f MiB\n", peakRSS())
+	return nil
+}
+
+// request is one HTTP request of the benchmark's mix.
+type request struct {
+	kind string
+	path string
+}
+
+// queryMix is a realistic mix of what the site asks the server: plain
+// queries without diacritics, accented ones, typos, faceted searches and
+// autocomplete while typing.
+func queryMix(js []search.Judgement, procs []*content.Procedure) []request {
+	fields := map[string]int{}
+	for _, p := range procs {
+		fields[p.Field]++
+	}
+	var top []string
+	for f := range fields {
+		top = append(top, f)
+	}
+	slices.SortFunc(top, func(a, b string) int { return fields[b] - fields[a] })
+	top = top[:min(5, len(top))]
+	var mix []request
+	for i, j := range js {
+		q := url.QueryEscape(j.Query)
+		switch j.Kind {
+		case "khong-dau", "dan-gian", "linh-vuc", "giay-to":
+			mix = append(mix, request{"plain", "/api/search?q=" + q})
+		case "co-dau":
+			mix = append(mix, request{"accented", "/api/search?q=" + q})
+		case "loi-go":
+			mix = append(mix, request{"typo", "/api/search?q=" + q})
+		}
+		if i%3 == 0 {
+			mix = append(mix, request{"faceted", "/api/search?q=" + q + "&linh_vuc=" + url.QueryEscape(top[i%len(top)])})
+		}
+		if r := []rune(j.Query); len(r) > 4 {
+			mix = append(mix, request{"suggest", "/api/suggest?q=" + url.QueryEscape(string(r[:len(r)*2/3]))})
+		}
+	}
+	rand.New(rand.NewPCG(1, 2)).Shuffle(len(mix), func(a, b int) { mix[a], mix[b] = mix[b], mix[a] })
+	return mix
+}
+
+// latency serves ix over HTTP on loopback and measures the mix at
+// concurrency 1 and 2.
+func latency(ix *search.Index, mix []request, d time.Duration, label string) error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: server.New(server.Config{Public: os.TempDir(), Index: ix})}
+	go srv.Serve(ln)
+	defer srv.Close()
+	base := "http://" + ln.Addr().String()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}, Timeout: 10 * time.Second}
+
+	// Warm up: every request once.
+	for _, r := range mix {
+		if err := get(client, base+r.path); err != nil {
+			return err
+		}
+	}
+	for _, conc := range []int{1, 2} {
+		var mu sync.Mutex
+		byKind := map[string][]time.Duration{}
+		var all []time.Duration
+		var wg sync.WaitGroup
+		var failed error
+		stop := time.Now().Add(d)
+		for w := range conc {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := w; time.Now().Before(stop); i += conc {
+					r := mix[i%len(mix)]
+					t := time.Now()
+					err := get(client, base+r.path)
+					el := time.Since(t)
+					mu.Lock()
+					if err != nil && failed == nil {
+						failed = err
+					}
+					all = append(all, el)
+					byKind[r.kind] = append(byKind[r.kind], el)
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		if failed != nil {
+			return failed
+		}
+		fmt.Fprintf(stdout, "http     %s, concurrency %d: %d requests, %.0f/s, p50 %s p95 %s p99 %s\n",
+			label, conc, len(all), float64(len(all))/d.Seconds(), pct(all, 50), pct(all, 95), pct(all, 99))
+		var kinds []string
+		for k := range byKind {
+			kinds = append(kinds, k)
+		}
+		slices.Sort(kinds)
+		var parts []string
+		for _, k := range kinds {
+			parts = append(parts, fmt.Sprintf("%s p99 %s", k, pct(byKind[k], 99)))
+		}
+		fmt.Fprintf(stdout, "           %s\n", strings.Join(parts, ", "))
+	}
+	return nil
+}
+
+func get(c *http.Client, u string) error {
+	resp, err := c.Get(u)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	var v map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil {
+		return fmt.Errorf("%s: %w", u, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: %s: %v", u, resp.Status, v["error"])
+	}
+	return nil
+}
+
+func pct(ds []time.Duration, p int) string {
+	if len(ds) == 0 {
+		return "-"
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	i := min(len(s)-1, len(s)*p/100)
+	return fmt.Sprintf("%.1f ms", float64(s[i].Microseconds())/1000)
+}
+
+// syntheticRecords makes n digitized records out of the real catalogue's
+// vocabulary: each borrows a document name as its title and runs of words
+// from a procedure's texts as its body; 4 in 5 are public.
+func syntheticRecords(procs []*content.Procedure, n int) []search.Doc {
+	rng := rand.New(rand.NewPCG(7, 11))
+	types := []string{"Quyết định", "Công văn", "Giấy chứng nhận", "Trích lục", "Giấy tiếp nhận hồ sơ", "Thông báo", "Tờ khai"}
+	docs := make([]search.Doc, n)
+	for i := range docs {
+		p := procs[rng.IntN(len(procs))]
+		words := strings.Fields(p.Steps + " " + p.Conditions)
+		for _, d := range p.Documents {
+			words = append(words, strings.Fields(d.Name)...)
+		}
+		var body []string
+		for len(body) < 120 && len(words) > 0 {
+			at := rng.IntN(len(words))
+			body = append(body, words[at:min(len(words), at+20)]...)
+		}
+		title := types[rng.IntN(len(types))]
+		if len(p.Documents) > 0 {
+			title = p.Documents[rng.IntN(len(p.Documents))].Name
+		}
+		vis := search.VisibilityPublic
+		if rng.IntN(5) == 0 {
+			vis = search.VisibilityRestricted
+		}
+		docs[i] = search.Doc{
+			ID:           fmt.Sprintf("record:bench-%d", i),
+			Kind:         search.KindRecord,
+			Title:        title,
+			Body:         strings.Join(body, " "),
+			DocType:      types[rng.IntN(len(types))],
+			NumberSymbol: fmt.Sprintf("%d/qđ-ubnd", rng.IntN(5000)),
+			PersonIDs:    []string{fmt.Sprintf("%03d%09d", rng.IntN(100), rng.IntN(1e9))},
+			Visibility:   vis,
+		}
+	}
+	return docs
+}
