@@ -32,12 +32,17 @@ type srv struct {
 }
 
 // New returns the server's handler.
-func New(cfg Config) http.Handler {
+func New(cfg Config) http.Handler { return newSrv(cfg).routes() }
+
+func newSrv(cfg Config) *srv {
 	n := cfg.MaxSearches
 	if n <= 0 {
 		n = 4 * runtime.GOMAXPROCS(0)
 	}
-	s := &srv{public: cfg.Public, index: cfg.Index, slots: make(chan struct{}, n), metrics: newMetrics()}
+	return &srv{public: cfg.Public, index: cfg.Index, slots: make(chan struct{}, n), metrics: newMetrics()}
+}
+
+func (s *srv) routes() http.Handler {
 	mux := http.NewServeMux()
 	route := func(pattern, name string, h http.HandlerFunc) {
 		mux.Handle(pattern, s.count(name, h))
@@ -53,7 +58,7 @@ func New(cfg Config) http.Handler {
 	route("GET /tim-kiem", "tim_kiem", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/tim-kiem/?"+r.URL.RawQuery, http.StatusMovedPermanently)
 	})
-	route("GET /", "static", staticSite(cfg.Public).ServeHTTP)
+	route("GET /", "static", staticSite(s.public).ServeHTTP)
 	return logRequests(secureHeaders(mux))
 }
 
