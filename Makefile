@@ -7,16 +7,37 @@ SHARED  ?= ../shared
 ADDR    ?= 127.0.0.1:8080
 FUZZTIME ?= 30s
 
-.PHONY: build demo test bench catalogue fuzz clean
+.PHONY: build deps demo demo-scans test bench catalogue fuzz clean
 
-build:
+# Debian packages motcua needs: Tesseract with its Vietnamese model and
+# headers (cgo), poppler for PDFs, a font with Vietnamese letters for the
+# demo scans and tests, a C/C++ compiler.
+DEPS := gcc g++ tesseract-ocr tesseract-ocr-vie libtesseract-dev libleptonica-dev fonts-liberation2 poppler-utils
+
+build: deps
 	$(GO) build -o $(BIN) ./cmd/motcua
 
-# The demo: check the shipped catalogue, build the site, serve it.
+# Says which command installs what is missing, instead of a compiler error.
+deps:
+	@command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx vie \
+		&& [ -e /usr/include/tesseract/capi.h ] && [ -e /usr/include/leptonica/allheaders.h ] \
+		&& command -v pdftoppm >/dev/null && command -v g++ >/dev/null \
+		|| { echo "Thiếu Tesseract (mô hình tiếng Việt) hoặc thư viện đi kèm. Cài bằng:"; \
+		     echo "  sudo apt-get install -y $(DEPS)"; exit 1; }
+
+# The demo: check the shipped catalogue, digitize the sample scans into
+# data/ (files already there are skipped), build the site, index the
+# catalogue for search, serve site and search.
 demo: build
 	./$(BIN) check -q
+	./$(BIN) digitize --data data testdata/scans
 	./$(BIN) build
-	./$(BIN) serve --addr $(ADDR)
+	./$(BIN) index --data data
+	./$(BIN) serve --addr $(ADDR) --data data
+
+# Re-render the sample scans from tools/demoscans/docs.
+demo-scans:
+	$(GO) run ./tools/demoscans
 
 test:
 	$(GO) vet ./...
@@ -25,16 +46,21 @@ test:
 # Figures for the closing notes: import and build times, memory, ratio to Hugo.
 bench: build
 	./$(BIN) bench site --source $(SHARED)/data/dvcqg
+	./$(BIN) bench ocr $(SHARED)/ocr-bench
+	./$(BIN) bench search --source $(SHARED)/data/dvcqg
 
 # Re-import the shipped demo catalogue (Tư pháp and Công an) from the shared data.
 catalogue: build
 	./$(BIN) import dvcqg $(SHARED)/data/dvcqg/bo-tu-phap --out site/content/thu-tuc
 	./$(BIN) import dvcqg $(SHARED)/data/dvcqg/bo-cong-an --out site/content/thu-tuc
 
-# Run each table parser's fuzz test for FUZZTIME.
+# Run each table parser's and field extractor's fuzz test for FUZZTIME.
 fuzz:
 	for f in FuzzParseChannels FuzzParseDocuments FuzzParseLegalBasis FuzzParseResults; do \
 		$(GO) test ./content/dvcqg -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) || exit 1; \
+	done
+	for f in FuzzParseDateLine FuzzParseNumber FuzzPersonIDs FuzzMoney; do \
+		$(GO) test ./pipeline/extract -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) || exit 1; \
 	done
 
 clean:

@@ -25,7 +25,6 @@ func init() {
 	})
 }
 
-
 // openStore opens the records database and the originals under dir.
 func openStore(dir string) (*sqlite.DB, store.DirBlobs, error) {
 	if err := os.MkdirAll(filepath.Join(dir, "blobs"), 0o755); err != nil {
