@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -51,11 +53,25 @@ func runIndex(args []string) error {
 	if err != nil {
 		return err
 	}
+	recs, recsRemoved := 0, 0
+	if _, err := os.Stat(filepath.Join(*data, storeFile)); err == nil {
+		db, _, err := openStore(*data)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if recs, recsRemoved, err = ix.SyncRecords(context.Background(), db); err != nil {
+			return err
+		}
+	}
 	n, _ := ix.Count()
-	fmt.Fprintf(stdout, "Chỉ mục %s: %d thủ tục được lập chỉ mục, %d bị xóa, tổng %d mục, trong %.1f s.\n",
-		indexPath(*data), added, removed, n, time.Since(start).Seconds())
+	fmt.Fprintf(stdout, "Chỉ mục %s: %d thủ tục và %d hồ sơ số hóa được lập chỉ mục, %d mục cũ bị xóa, tổng %d mục, trong %.1f s.\n",
+		indexPath(*data), added, recs, removed+recsRemoved, n, time.Since(start).Seconds())
 	return nil
 }
+
+// storeFile is the records database inside the data directory.
+const storeFile = "motcua.db"
 
 // openIndex opens the index in data, creating the folder.
 func openIndex(open func(string) (*search.Index, error), data string) (*search.Index, error) {
