@@ -287,29 +287,42 @@ func (p *parsedQuery) boosts() []query.Query {
 	return qs
 }
 
-// strict: every meaningful word must match, except that longer queries
-// may miss some (citizens add words the catalogue does not use: "cho bé",
-// "về nhà chồng"): one of three or four words, 40 % of five or more.
-func (p *parsedQuery) strict() query.Query {
+// strictMin is how many meaningful words an item must hold: all of them,
+// except that longer queries may miss some (citizens add words the catalogue
+// does not use: "cho bé", "về nhà chồng"): one of three or four words,
+// 40 % of five or more.
+func (p *parsedQuery) strictMin() int {
 	n := len(p.required)
 	switch {
 	case n <= 2:
-		return p.query(n)
+		return n
 	case n <= 4:
-		return p.query(n - 1)
+		return n - 1
 	default:
-		return p.query((n*6 + 9) / 10)
+		return (n*6 + 9) / 10
 	}
 }
 
-// loose: at least half of the meaningful words must match.
-func (p *parsedQuery) loose() query.Query {
-	return p.query((len(p.required) + 1) / 2)
+// looseMin is the fallback when no item holds strictMin words: half.
+func (p *parsedQuery) looseMin() int { return (len(p.required) + 1) / 2 }
+
+// retrieval is the cheap first pass: the words that must match, ranked by
+// the text as a whole and by the name.
+func (p *parsedQuery) retrieval(atLeast int) query.Query {
+	var should []query.Query
+	for _, t := range p.required {
+		should = append(should, term(fTitle, t, wTitle))
+	}
+	for _, f := range p.fields {
+		// A named field's procedures must all reach the full ranking.
+		should = append(should, term(fField, f, 10*wTitle))
+	}
+	return query.NewBooleanQuery([]query.Query{p.must(atLeast)}, should, nil)
 }
 
-// query requires atLeast of the meaningful words and every identifier
-// ("CT01", "TK1-TS"), and ranks with boosts and priors.
-func (p *parsedQuery) query(atLeast int) query.Query {
+// must requires atLeast of the meaningful words and every identifier
+// ("CT01", "TK1-TS").
+func (p *parsedQuery) must(atLeast int) query.Query {
 	var ids, words []query.Query
 	for _, t := range p.required {
 		if hasDigit(t) {
@@ -329,7 +342,12 @@ func (p *parsedQuery) query(atLeast int) query.Query {
 		d.SetMin(float64(max(atLeast, 1)))
 		must = append(must, d)
 	}
-	var q query.Query = query.NewConjunctionQuery(must)
+	return query.NewConjunctionQuery(must)
+}
+
+// query is the full ranking: must, boosts and priors.
+func (p *parsedQuery) query(atLeast int) query.Query {
+	var q query.Query = p.must(atLeast)
 	if boosts := p.boosts(); len(boosts) > 0 {
 		q = query.NewBooleanQuery([]query.Query{q}, boosts, nil)
 	}

@@ -56,6 +56,7 @@ type Result struct {
 	Hits   []Hit                   `json:"hits"`
 	Facets map[string][]FacetValue `json:"facets"`
 	Loose  bool                    `json:"loose,omitempty"` // no item matched every word
+	More   bool                    `json:"more"`            // a next page exists
 	Took   time.Duration           `json:"-"`
 }
 
@@ -102,64 +103,91 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		size = 10
 	}
 	size = min(size, 50)
-	page := max(req.Page, 1)
-	page = min(page, 100)
-	from := (page - 1) * size
+	from := (min(max(req.Page, 1), 100) - 1) * size
 
 	filter := ix.filter(req)
-	var res *bleve.SearchResult
-	var err error
-	loose := false
-
-	run := func(main query.Query) error {
+	withFilter := func(q query.Query, filter query.Query) query.Query {
 		b := query.NewBooleanQuery(nil, nil, nil)
-		b.AddMust(main)
+		b.AddMust(q)
 		b.AddFilter(filter)
-		sr := bleve.NewSearchRequestOptions(b, size, from, false)
+		return b
+	}
+	// page fetches a page of hits with their fields and highlights.
+	page := func(q query.Query, filter query.Query, from int) (*bleve.SearchResult, error) {
+		sr := bleve.NewSearchRequestOptions(withFilter(q, filter), size, from, false)
 		sr.Fields = []string{fKind, fCode, fTitle, fURL}
 		sr.Highlight = bleve.NewHighlightWithStyle(html.Name)
-		sr.Highlight.Fields = []string{fTitle, fDocs, fBody}
+		sr.Highlight.Fields = []string{fDocs, fBody}
+		return ix.bleve.SearchInContext(ctx, sr)
+	}
+	addFacets := func(sr *bleve.SearchRequest) {
 		for name, f := range facetFields {
 			sr.AddFacet(name, bleve.NewFacetRequest(f, 10))
 		}
-		res, err = ix.bleve.SearchInContext(ctx, sr)
-		return err
 	}
 
+	var res, facets *bleve.SearchResult
+	var err error
+	loose, more := false, false
+	// Lookups by code, ID number or number/symbol, and browsing: one pass.
+	var exact query.Query
 	switch {
 	case q == "":
-		if err := run(bleve.NewMatchAllQuery()); err != nil {
-			return nil, searchErr(err)
-		}
+		exact = bleve.NewMatchAllQuery()
 	case procedureCode.MatchString(q):
-		if err := run(term(fCode, q, 1)); err != nil {
-			return nil, searchErr(err)
-		}
+		exact = term(fCode, q, 1)
 	case personID.MatchString(q):
-		if err := run(term(fPersonIDs, q, 1)); err != nil {
-			return nil, searchErr(err)
-		}
+		exact = term(fPersonIDs, q, 1)
 	case numberSymbol.MatchString(q):
-		if err := run(term(fNumberSymbol, strings.ToLower(q), 1)); err != nil {
+		exact = term(fNumberSymbol, strings.ToLower(q), 1)
+	}
+	if exact != nil {
+		sr := bleve.NewSearchRequestOptions(withFilter(exact, filter), size, from, false)
+		sr.Fields = []string{fKind, fCode, fTitle, fURL}
+		addFacets(sr)
+		if res, err = ix.bleve.SearchInContext(ctx, sr); err != nil {
 			return nil, searchErr(err)
 		}
+		facets = res
+		more = uint64(from+size) < res.Total
 	}
 	if res == nil || (res.Total == 0 && q != "") {
+		// Words: retrieve the candidates cheaply (every hit is counted for
+		// the facets), then rank the best of them with the full query.
 		pq, err := ix.parse(q)
 		if err != nil {
 			return nil, err
 		}
-		if err := run(pq.strict()); err != nil {
+		atLeast := pq.strictMin()
+		facets, err = ix.retrieve(ctx, withFilter(pq.retrieval(atLeast), filter), addFacets)
+		if err != nil {
 			return nil, searchErr(err)
 		}
-		if res.Total == 0 && len(pq.required) > 1 {
-			loose = true
-			if err := run(pq.loose()); err != nil {
+		if facets.Total == 0 && len(pq.required) > 1 {
+			loose, atLeast = true, pq.looseMin()
+			if facets, err = ix.retrieve(ctx, withFilter(pq.retrieval(atLeast), filter), addFacets); err != nil {
 				return nil, searchErr(err)
 			}
 		}
+		var ids []string
+		for _, h := range facets.Hits {
+			ids = append(ids, h.ID)
+		}
+		res = &bleve.SearchResult{}
+		if len(ids) > 0 && from < len(ids) {
+			// The candidates lead the conjunction, so the full query is
+			// evaluated on them only; their constant score orders nothing.
+			only := query.NewDocIDQuery(ids)
+			only.SetBoost(1e-9)
+			ranked := query.NewConjunctionQuery([]query.Query{only, pq.query(atLeast)})
+			if res, err = page(ranked, filter, from); err != nil {
+				return nil, searchErr(err)
+			}
+		}
+		more = from+size < len(ids)
+		res.Total = facets.Total
 	}
-	out := &Result{Total: res.Total, Facets: map[string][]FacetValue{}, Loose: loose}
+	out := &Result{Total: res.Total, Facets: map[string][]FacetValue{}, Loose: loose, More: more}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, Hit{
 			Kind:    str(h.Fields[fKind]),
@@ -171,7 +199,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 			Score:   math.Round(h.Score*1000) / 1000,
 		})
 	}
-	for name, fr := range res.Facets {
+	for name, fr := range facets.Facets {
 		var vals []FacetValue
 		if fr.Terms != nil {
 			for _, t := range fr.Terms.Terms() {
@@ -236,4 +264,16 @@ func snippet(frags map[string][]string) string {
 		}
 	}
 	return ""
+}
+
+// rescoreWindow is how many candidates the full ranking sees: the best of
+// a cheap first pass. Pages beyond it are not offered.
+const rescoreWindow = 300
+
+// retrieve runs the cheap first pass: candidates by the words that must
+// match, scored simply, with facets over every one of them.
+func (ix *Index) retrieve(ctx context.Context, q query.Query, addFacets func(*bleve.SearchRequest)) (*bleve.SearchResult, error) {
+	sr := bleve.NewSearchRequestOptions(q, rescoreWindow, 0, false)
+	addFacets(sr)
+	return ix.bleve.SearchInContext(ctx, sr)
 }

@@ -21,10 +21,10 @@ func TestSyncRecords(t *testing.T) {
 	defer db.Close()
 	recs := []*store.Record{
 		{SHA256: "a1", SourceName: "qd.png", DocType: "Quyết định", Status: store.StatusAuto, Visibility: store.Public,
-			Text: "QUYẾT ĐỊNH Về việc công bố thủ tục hành chính mới ban hành",
+			Text:   "QUYẾT ĐỊNH Về việc công bố thủ tục hành chính mới ban hành",
 			Fields: store.Fields{DocType: "Quyết định", NumberSymbol: "145/QĐ-UBND", Summary: "Về việc công bố thủ tục hành chính", Issuer: "ỦY BAN NHÂN DÂN TỈNH BẮC GIANG"}},
 		{SHA256: "b2", SourceName: "tl.png", DocType: "Trích lục khai sinh", Status: store.StatusReview, Visibility: store.Restricted,
-			Text: "TRÍCH LỤC KHAI SINH Họ, chữ đệm, tên: NGUYỄN VĂN AN Số định danh cá nhân: 001317012345",
+			Text:   "TRÍCH LỤC KHAI SINH Họ, chữ đệm, tên: NGUYỄN VĂN AN Số định danh cá nhân: 001317012345",
 			Fields: store.Fields{DocType: "Trích lục khai sinh", PersonIDs: []string{"001317012345"}}},
 	}
 	for _, r := range recs {
