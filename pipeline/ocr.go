@@ -63,6 +63,7 @@ func NewEngine(lang string) (*Engine, error) {
 	// SetPageSegMode is lost when the client initialises (gosseract issue
 	// #167); variables are applied after Init.
 	c.SetVariable("tessedit_pageseg_mode", strconv.Itoa(int(gosseract.PSM_AUTO)))
+	c.SetVariable("tessedit_do_invert", "0")
 	return &Engine{c: c, lang: lang}, nil
 }
 

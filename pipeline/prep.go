@@ -98,37 +98,57 @@ func RedGray(img image.Image) *image.Gray {
 
 // Resize scales g to w×h with a triangle (bilinear) filter widened to
 // the scale factor when shrinking, like ImageMagick's -filter Triangle.
+// Each output row is the weighted sum of a few source rows, resampled
+// across: fixed-point arithmetic, one row of memory.
 func Resize(g *image.Gray, w, h int) *image.Gray {
 	sw, sh := g.Rect.Dx(), g.Rect.Dy()
 	if w <= 0 || h <= 0 || (w == sw && h == sh) {
 		return g
 	}
-	xs, ys := weights(sw, w), weights(sh, h)
-	// Horizontal pass into float rows, then vertical.
-	tmp := make([]float32, w*sh)
-	for y := range sh {
-		row := g.Pix[y*g.Stride:]
-		for x, ws := range xs {
-			var s float32
-			for k, wt := range ws.w {
-				s += wt * float32(row[ws.first+k])
-			}
-			tmp[y*w+x] = s
+	// Vertical weights sum to 1<<8, horizontal to 1<<12: every sum fits
+	// in an int32.
+	fixed := func(sp []span, one int32) ([]int, []int32, int) {
+		taps := 0
+		for _, s := range sp {
+			taps = max(taps, len(s.w))
 		}
+		firsts := make([]int, len(sp))
+		ws := make([]int32, len(sp)*taps)
+		for i, s := range sp {
+			firsts[i] = s.first
+			sum := int32(0)
+			for k, v := range s.w {
+				ws[i*taps+k] = int32(v*float32(one) + 0.5)
+				sum += ws[i*taps+k]
+			}
+			ws[i*taps] += one - sum // the weights add up to exactly one
+		}
+		return firsts, ws, taps
 	}
+	xf, xw, xt := fixed(weights(sw, w), 1<<12)
+	yf, yw, yt := fixed(weights(sh, h), 1<<8)
 	out := image.NewGray(image.Rect(0, 0, w, h))
-	acc := make([]float32, w)
-	for y, ws := range ys {
+	acc := make([]int32, sw+xt) // padded: taps past the edge weigh 0
+	for y := range h {
 		clear(acc)
-		for k, wt := range ws.w {
-			src := tmp[(ws.first+k)*w:]
-			for x := range w {
-				acc[x] += wt * src[x]
+		for k, wt := range yw[y*yt : (y+1)*yt] {
+			if wt == 0 {
+				continue
+			}
+			src := g.Pix[(yf[y]+k)*g.Stride : (yf[y]+k)*g.Stride+sw]
+			for x, v := range src {
+				acc[x] += wt * int32(v)
 			}
 		}
-		o := out.Pix[y*out.Stride:]
-		for x, v := range acc {
-			o[x] = uint8(min(max(v+0.5, 0), 255))
+		o := out.Pix[y*out.Stride : y*out.Stride+w]
+		for x := range o {
+			a := acc[xf[x] : xf[x]+xt]
+			ws := xw[x*xt : (x+1)*xt]
+			var v int32
+			for k, wt := range ws {
+				v += wt * a[k]
+			}
+			o[x] = uint8(min(max((v+1<<19)>>20, 0), 255))
 		}
 	}
 	return out
@@ -271,33 +291,35 @@ func otsuHist(hist [256]int) uint8 {
 
 // Rotate turns g so that a line skewed by deg degrees (as Skew measures)
 // becomes horizontal, keeping the size; uncovered corners are white.
+// Bilinear interpolation in 16.16 fixed point, stepping along each row.
 func Rotate(g *image.Gray, deg float64) *image.Gray {
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	out := image.NewGray(image.Rect(0, 0, w, h))
 	rad := deg * math.Pi / 180
 	sin, cos := math.Sin(rad), math.Cos(rad)
 	cx, cy := float64(w)/2, float64(h)/2
+	const one = 1 << 16
+	dx, dy := int64(cos*one), int64(sin*one)
 	for y := range h {
-		dy := float64(y) - cy
+		fy := float64(y) - cy
 		o := out.Pix[y*out.Stride:]
-		// Source of (x, y): rotate back by deg.
-		sx0 := cx - dy*sin - cx*cos
-		sy0 := cy + dy*cos - cx*sin
+		// Source of (0, y): rotate back by deg; each step in x adds (cos, sin).
+		sx := int64((cx - fy*sin - cx*cos) * one)
+		sy := int64((cy + fy*cos - cx*sin) * one)
 		for x := range w {
-			fx := float64(x)
-			sx := sx0 + fx*cos
-			sy := sy0 + fx*sin
-			ix, iy := int(math.Floor(sx)), int(math.Floor(sy))
-			if ix < 0 || iy < 0 || ix+1 >= w || iy+1 >= h {
+			ix, iy := int(sx>>16), int(sy>>16)
+			if sx < 0 || sy < 0 || ix+1 >= w || iy+1 >= h {
 				o[x] = 255
-				continue
+			} else {
+				fx1, fy1 := sx&(one-1), sy&(one-1)
+				p := g.Pix[iy*g.Stride+ix:]
+				q := g.Pix[(iy+1)*g.Stride+ix:]
+				top := int64(p[0])*one + (int64(p[1])-int64(p[0]))*fx1
+				bot := int64(q[0])*one + (int64(q[1])-int64(q[0]))*fx1
+				o[x] = uint8((top*one + (bot-top)*fy1 + one*one/2) >> 32)
 			}
-			fx1, fy1 := sx-float64(ix), sy-float64(iy)
-			p := g.Pix[iy*g.Stride+ix:]
-			q := g.Pix[(iy+1)*g.Stride+ix:]
-			top := float64(p[0]) + (float64(p[1])-float64(p[0]))*fx1
-			bot := float64(q[0]) + (float64(q[1])-float64(q[0]))*fx1
-			o[x] = uint8(top + (bot-top)*fy1 + 0.5)
+			sx += dx
+			sy += dy
 		}
 	}
 	return out
