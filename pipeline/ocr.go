@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"image"
 	"os"
 	"strconv"
 	"strings"
@@ -115,4 +116,83 @@ func (e *Engine) Recognize(p Prepared) (store.Page, error) {
 	}
 	page.Text = text.String()
 	return page, nil
+}
+
+// A page scanned upside down or sideways reads as a few doubtful words.
+// Such a page (and only such a page) is recognised again turned by 180°,
+// 90° and 270°, and the best reading is kept.
+
+// readable: enough words, confidently read.
+func readable(p store.Page) bool {
+	return len(p.Words) >= 10 && meanConf(p) >= 0.6
+}
+
+func meanConf(p store.Page) float64 {
+	if len(p.Words) == 0 {
+		return 0
+	}
+	var c float64
+	for _, w := range p.Words {
+		c += w.Conf
+	}
+	return c / float64(len(p.Words))
+}
+
+// score weighs a reading by its confident letters.
+func score(p store.Page) float64 {
+	var s float64
+	for _, w := range p.Words {
+		s += w.Conf * w.Conf * float64(len([]rune(w.Text)))
+	}
+	return s
+}
+
+// RecognizeUpright recognises p, turning it when it does not read upright.
+// It returns the page and the turn applied, in degrees clockwise.
+func (e *Engine) RecognizeUpright(p Prepared) (store.Page, int, error) {
+	best, err := e.Recognize(p)
+	if err != nil || readable(best) {
+		return best, 0, err
+	}
+	turn := 0
+	for _, deg := range []int{180, 90, 270} {
+		q := p
+		q.Gray = Turn(p.Gray, deg)
+		pg, err := e.Recognize(q)
+		if err != nil {
+			return best, turn, err
+		}
+		if score(pg) > score(best) {
+			best, turn = pg, deg
+		}
+		if readable(pg) {
+			break
+		}
+	}
+	return best, turn, nil
+}
+
+// Turn rotates g clockwise by 90, 180 or 270 degrees.
+func Turn(g *image.Gray, deg int) *image.Gray {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	var out *image.Gray
+	if deg == 180 {
+		out = image.NewGray(image.Rect(0, 0, w, h))
+	} else {
+		out = image.NewGray(image.Rect(0, 0, h, w))
+	}
+	for y := range h {
+		row := g.Pix[y*g.Stride : y*g.Stride+w]
+		for x, v := range row {
+			switch deg {
+			case 90:
+				out.Pix[x*out.Stride+(h-1-y)] = v
+			case 180:
+				out.Pix[(h-1-y)*out.Stride+(w-1-x)] = v
+			case 270:
+				out.Pix[(w-1-x)*out.Stride+y] = v
+			}
+		}
+	}
+	return out
 }

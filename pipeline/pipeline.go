@@ -390,7 +390,11 @@ func recognizePage(eng *Engine, src *Source, i int) (store.Page, error) {
 	if err != nil {
 		return store.Page{}, err
 	}
-	return eng.Recognize(Prepare(img, dpi))
+	pg, turn, err := eng.RecognizeUpright(Prepare(img, dpi))
+	if turn != 0 {
+		slog.Info("page turned upright", "file", src.Path, "page", i+1, "degrees", turn)
+	}
+	return pg, err
 }
 
 // publicKinds are published by nature.

@@ -275,3 +275,23 @@ func TestCollect(t *testing.T) {
 		t.Errorf("files %v fails %v", files, fails)
 	}
 }
+
+// TestUpsideDown: a page fed upside down is turned and read.
+func TestUpsideDown(t *testing.T) {
+	page := render(t, shortDecision)[0]
+	eng, err := NewEngine(Lang)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	pg, turn, err := eng.RecognizeUpright(Prepared{Gray: Turn(page, 180), DPI: 200, Scale: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if turn != 180 || !strings.Contains(pg.Text, "QUYẾT ĐỊNH") {
+		t.Errorf("turned %d°, text %q", turn, pg.Text)
+	}
+	if g := Turn(Turn(page, 90), 270); !slices.Equal(g.Pix, page.Pix) {
+		t.Error("Turn 90 then 270 is not the identity")
+	}
+}

@@ -248,13 +248,18 @@ func numberLabel(s Segment) (rest string, ok bool) {
 	} else {
 		return "", false
 	}
+	spaced := false
 	for i < len(f) && f[i] == ' ' {
 		i++
+		spaced = true
 	}
-	if i >= len(f) || (f[i] != ':' && f[i] != '.' && f[i] != ';') {
-		return "", false
+	switch {
+	case i < len(f) && (f[i] == ':' || f[i] == '.' || f[i] == ';'):
+		return strings.TrimSpace(string(t[i+1:])), true
+	case spaced && i < len(f) && unicode.IsDigit(f[i]): // "Số 12/QĐ-UBND", the colon lost
+		return strings.TrimSpace(string(t[i:])), true
 	}
-	return strings.TrimSpace(string(t[i+1:])), true
+	return "", false
 }
 
 // Extract reads the fields from a document's pages and gives each a

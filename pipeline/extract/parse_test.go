@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"motcua/store"
 )
 
 func TestParseDateLine(t *testing.T) {
@@ -56,6 +58,18 @@ func TestParseNumber(t *testing.T) {
 		out, valid := ParseNumber(c.in)
 		if out != c.out || valid != c.valid {
 			t.Errorf("ParseNumber(%q) = %q, %v; want %q, %v", c.in, out, valid, c.out, c.valid)
+		}
+	}
+}
+
+func TestNumberLabel(t *testing.T) {
+	for in, want := range map[string]string{
+		"Số: 12/QĐ-UBND": "12/QĐ-UBND", "Sô: 5/TB": "5/TB", "S6 : 7/KH": "7/KH", "Số 41/QĐ-UBND": "41/QĐ-UBND",
+		"Số lượng: 02 bản": "", "Số định danh: 0012": "", "Sở Tư pháp": "", "Số": "",
+	} {
+		rest, ok := numberLabel(newSegment([]store.Word{{Text: in, Conf: 1}}))
+		if ok != (want != "") || rest != want {
+			t.Errorf("numberLabel(%q) = %q, %v; want %q", in, rest, ok, want)
 		}
 	}
 }
