@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -56,6 +57,9 @@ const Lang = "vie"
 
 // NewEngine makes an engine for lang with automatic page segmentation.
 func NewEngine(lang string) (*Engine, error) {
+	if langs, err := gosseract.GetAvailableLanguages(); err == nil && !slices.Contains(langs, lang) {
+		return nil, fmt.Errorf("Tesseract has no %q model (it has %v)", lang, langs)
+	}
 	c := gosseract.NewClient()
 	if err := c.SetLanguage(lang); err != nil {
 		c.Close()

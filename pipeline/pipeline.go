@@ -187,23 +187,26 @@ func Digitize(ctx context.Context, st store.Store, blobs store.Blobs, paths []st
 		return sum, nil
 	}
 
+	// The engines first: without Tesseract's model nothing can be done,
+	// and that is no fault of the files.
+	var engines []*Engine
+	for range min(opt.Workers, max(total, 1)) {
+		eng, err := NewEngine(opt.Lang)
+		if err != nil {
+			for _, e := range engines {
+				e.Close()
+			}
+			return sum, fmt.Errorf("không khởi động được Tesseract: %w. Hãy cài: apt-get install tesseract-ocr tesseract-ocr-vie", err)
+		}
+		engines = append(engines, eng)
+	}
 	jobs := make(chan job)
 	results := make(chan result, opt.Workers)
 	var wg sync.WaitGroup
-	var engErr error
-	var engOnce sync.Once
-	for range min(opt.Workers, max(total, 1)) {
+	for _, eng := range engines {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			eng, err := NewEngine(opt.Lang)
-			if err != nil {
-				engOnce.Do(func() { engErr = err })
-				for j := range jobs {
-					results <- result{f: j.f, i: j.i, err: err}
-				}
-				return
-			}
 			defer eng.Close()
 			for j := range jobs {
 				if ctx.Err() != nil {
@@ -322,9 +325,6 @@ func Digitize(ctx context.Context, st store.Store, blobs store.Blobs, paths []st
 		if f.left == 0 {
 			finish(f)
 		}
-	}
-	if engErr != nil {
-		return sum, fmt.Errorf("không khởi động được Tesseract (mô hình %q): %w. Hãy cài: apt-get install tesseract-ocr tesseract-ocr-vie", opt.Lang, engErr)
 	}
 	sum.Interrupted = ctx.Err() != nil
 	sum.Elapsed = time.Since(start)

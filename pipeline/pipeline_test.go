@@ -295,3 +295,19 @@ func TestUpsideDown(t *testing.T) {
 		t.Error("Turn 90 then 270 is not the identity")
 	}
 }
+
+// TestMissingModel: without Tesseract's model the run stops with the
+// command that installs it, and no file is blamed.
+func TestMissingModel(t *testing.T) {
+	in := t.TempDir()
+	b, _ := scanmaker.PNG(grayPage(827, 1170), 100)
+	write(t, filepath.Join(in, "a.png"), b)
+	st := openTestStore(t, t.TempDir())
+	_, err := Digitize(context.Background(), st, st.blobs, []string{in}, Options{Lang: "khong-co"})
+	if err == nil || !strings.Contains(err.Error(), "apt-get install tesseract-ocr") {
+		t.Errorf("error %v", err)
+	}
+	if ff, _ := st.Failures(context.Background()); len(ff) != 0 {
+		t.Errorf("failures stored: %v", ff)
+	}
+}

@@ -317,6 +317,15 @@ func Extract(pages []store.Page) (store.Fields, store.Confidence) {
 	f.DossierCodes = DossierCodes(text)
 	f.ProcedureCodes = ProcedureCodes(text)
 	f.MoneyVND = Money(text)
+	// Lists are empty, not absent, when nothing was found.
+	for _, l := range []*[]string{&f.PersonIDs, &f.DossierCodes, &f.ProcedureCodes} {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
+	if f.MoneyVND == nil {
+		f.MoneyVND = []int64{}
+	}
 	conf[store.PersonIDs] = listConf(pages, f.PersonIDs)
 	conf[store.DossierCodes] = listConf(pages, f.DossierCodes)
 	conf[store.ProcedureCodes] = listConf(pages, f.ProcedureCodes)
