@@ -191,11 +191,15 @@ func (p *parsedQuery) match(t string) query.Query {
 		clauses = append(clauses, term(fAll, c, 0.8*wBody))
 	}
 	if p.fuzzy(t) {
-		fq := query.NewFuzzyQuery(t)
-		fq.SetField(fAll)
-		fq.SetFuzziness(1)
-		fq.SetBoost(0.8 * wBody)
-		clauses = append(clauses, fq)
+		// Fuzzy terms expand over a field's whole vocabulary: the names'
+		// and documents' is small, the full texts' (OCR included) is not.
+		for _, f := range []string{fTitle, fDocs} {
+			fq := query.NewFuzzyQuery(t)
+			fq.SetField(f)
+			fq.SetFuzziness(1)
+			fq.SetBoost(0.8 * wBody)
+			clauses = append(clauses, fq)
+		}
 	}
 	if len(clauses) == 1 {
 		return clauses[0]
