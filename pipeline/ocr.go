@@ -126,9 +126,10 @@ func (e *Engine) Recognize(p Prepared) (store.Page, error) {
 // Such a page (and only such a page) is recognised again turned by 180°,
 // 90° and 270°, and the best reading is kept.
 
-// readable: enough words, confidently read.
+// readable: words read with confidence (a short page is no reason to
+// turn it).
 func readable(p store.Page) bool {
-	return len(p.Words) >= 10 && meanConf(p) >= 0.6
+	return len(p.Words) > 0 && meanConf(p) >= 0.6
 }
 
 func meanConf(p store.Page) float64 {
