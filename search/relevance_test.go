@@ -16,6 +16,7 @@ import (
 // (linh-vuc) is measured at 16/18 = 0.889, so the floor here is the
 // measured level, to catch regressions, until that kind reaches the target.
 const minKindHit3 = 0.88
+
 func TestRelevance(t *testing.T) {
 	src := testenv.Shared(t, "data/dvcqg")
 	if testing.Short() {
