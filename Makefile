@@ -12,7 +12,7 @@ FUZZTIME ?= 30s
 # Debian packages motcua needs: Tesseract with its Vietnamese model and
 # headers (cgo), poppler for PDFs, a font with Vietnamese letters for the
 # demo scans and tests, a C/C++ compiler.
-DEPS := gcc g++ tesseract-ocr tesseract-ocr-vie libtesseract-dev libleptonica-dev fonts-liberation2 poppler-utils
+DEPS := gcc g++ tesseract-ocr tesseract-ocr-vie libtesseract-dev libleptonica-dev fonts-liberation2 fonts-dejavu-core poppler-utils
 
 build: deps
 	$(GO) build -o $(BIN) ./cmd/motcua

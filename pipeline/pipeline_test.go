@@ -6,11 +6,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
 	"motcua/internal/scanmaker"
+	"motcua/pipeline/extract"
 	"motcua/store"
 	"motcua/store/sqlite"
 )
@@ -309,5 +311,55 @@ func TestMissingModel(t *testing.T) {
 	}
 	if ff, _ := st.Failures(context.Background()); len(ff) != 0 {
 		t.Errorf("failures stored: %v", ff)
+	}
+}
+
+// A notice in another typeface (DejaVu Sans), scanned crooked, noisy and
+// soft, then stamped on yellowed paper: the rules are Decree 30's, not a
+// font's or a scanner's.
+const policeNotice = `Hb BỘ CÔNG AN || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Hb CỤC CẢNH SÁT QUẢN LÝ || Độc lập - Tự do - Hạnh phúc
+Hb HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI ||
+-
+H Số: 2291/TB-C06-P4 || Hà Nội, ngày 17 tháng 01 năm 2025
+-
+Cb THÔNG BÁO
+Cb Về việc cấp đổi thẻ Căn cước cho công dân
+-
+L     Cục Cảnh sát quản lý hành chính về trật tự xã hội thông báo: công dân có
+L số định danh cá nhân 036095001234 đến nhận thẻ tại Công an phường Trúc Bạch.
+L     Lệ phí cấp đổi là 50.000 đồng (Năm mươi nghìn đồng)./.
+-
+Hb Nơi nhận: || TL. CỤC TRƯỞNG
+H - Như trên; || TRƯỞNG PHÒNG
+H - Lưu: VT, P4. ||
+-
+-
+-
+Rb Thượng tá Đặng Quốc Hưng`
+
+func TestUnseenTypeface(t *testing.T) {
+	pages, err := scanmaker.RenderWith(policeNotice, scanmaker.DejaVuSans)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := NewEngine(Lang)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	for _, sc := range []scanmaker.Scan{{Angle: 2.2, Noise: 6, Blur: true, Seed: 3}, {Stamp: true, Paper: true, Angle: -1, Noise: 3}} {
+		pg, _, err := eng.RecognizeUpright(Prepare(scanmaker.Degrade(pages[0], sc), scanmaker.DPI))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, _ := extract.Extract([]store.Page{pg})
+		want := store.Fields{DocType: "Thông báo", NumberSymbol: "2291/TB-C06-P4", IssueDate: "2025-01-17", IssuePlace: "Hà Nội",
+			Issuer: "BỘ CÔNG AN CỤC CẢNH SÁT QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI", Summary: "cấp đổi thẻ Căn cước cho công dân",
+			SignerName: "Đặng Quốc Hưng", SignerTitle: "TL. CỤC TRƯỞNG TRƯỞNG PHÒNG", PersonIDs: []string{"036095001234"},
+			DossierCodes: []string{}, ProcedureCodes: []string{}, MoneyVND: []int64{50000}}
+		if !reflect.DeepEqual(f, want) {
+			t.Errorf("scan %+v:\n got %+v\nwant %+v", sc, f, want)
+		}
 	}
 }

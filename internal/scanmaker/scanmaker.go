@@ -2,8 +2,8 @@
 // page images at 200 dpi, degrades them like an office scanner, and
 // encodes them as PNG, JPEG, multi-page TIFF or a scanned PDF, each with
 // its resolution stamped. It makes the demo scans and test inputs; the
-// font is Liberation Serif 2 (Debian's fonts-liberation2), which has the
-// Vietnamese letters that Liberation 1 lacks.
+// default font is Liberation Serif 2 (Debian's fonts-liberation2), which
+// has the Vietnamese letters that Liberation 1 lacks.
 //
 // Markup, one row a line:
 //
@@ -45,43 +45,55 @@ const (
 	sizePt  = 13.0
 )
 
-// FontDir holds Liberation Serif 2.
-var FontDir = "/usr/share/fonts/truetype/liberation2"
+// Typeface names a font's regular and bold files.
+type Typeface struct{ Dir, Regular, Bold string }
 
+// Typefaces with Vietnamese letters from Debian packages. Liberation
+// Serif 2 has Times New Roman's metrics, which Decree 30 prescribes.
 var (
-	fontsOnce sync.Once
-	regular   *opentype.Font
-	bold      *opentype.Font
-	fontsErr  error
+	LiberationSerif = Typeface{"/usr/share/fonts/truetype/liberation2", "LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf"} // fonts-liberation2
+	DejaVuSans      = Typeface{"/usr/share/fonts/truetype/dejavu", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"}                        // fonts-dejavu-core
 )
 
-func loadFonts() error {
-	fontsOnce.Do(func() {
-		load := func(name string) *opentype.Font {
-			data, err := os.ReadFile(FontDir + "/" + name)
-			if err != nil {
-				fontsErr = fmt.Errorf("scanmaker: %w (install fonts-liberation2: apt-get install fonts-liberation2)", err)
-				return nil
-			}
-			f, err := opentype.Parse(data)
-			if err != nil {
-				fontsErr = err
-			}
-			return f
-		}
-		regular = load("LiberationSerif-Regular.ttf")
-		bold = load("LiberationSerif-Bold.ttf")
-	})
-	return fontsErr
+var (
+	fontsMu sync.Mutex
+	fonts   = map[string]*opentype.Font{}
+)
+
+func loadFont(dir, name string) (*opentype.Font, error) {
+	fontsMu.Lock()
+	defer fontsMu.Unlock()
+	path := dir + "/" + name
+	if f := fonts[path]; f != nil {
+		return f, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("scanmaker: %w (install the font: apt-get install fonts-liberation2 fonts-dejavu-core)", err)
+	}
+	f, err := opentype.Parse(data)
+	if err != nil {
+		return nil, err
+	}
+	fonts[path] = f
+	return f, nil
 }
 
 func face(f *opentype.Font, pt float64) (font.Face, error) {
 	return opentype.NewFace(f, &opentype.FaceOptions{Size: pt, DPI: DPI, Hinting: font.HintingNone})
 }
 
-// Render lays out a document's pages.
-func Render(src string) ([]*image.Gray, error) {
-	if err := loadFonts(); err != nil {
+// Render lays out a document's pages in Liberation Serif.
+func Render(src string) ([]*image.Gray, error) { return RenderWith(src, LiberationSerif) }
+
+// RenderWith lays out a document's pages in the typeface tf.
+func RenderWith(src string, tf Typeface) ([]*image.Gray, error) {
+	regular, err := loadFont(tf.Dir, tf.Regular)
+	if err != nil {
+		return nil, err
+	}
+	bold, err := loadFont(tf.Dir, tf.Bold)
+	if err != nil {
 		return nil, err
 	}
 	reg, err := face(regular, sizePt)

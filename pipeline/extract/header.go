@@ -157,7 +157,13 @@ func header(l *Layout) headerFields {
 		}
 	}
 	if len(issuer) > 0 {
-		h.issuer, h.issuerConf = joinSegs(issuer), meanConf(issuer)
+		// A speck read as a full stop or comma: an issuer's lines end in
+		// neither.
+		var parts []string
+		for _, s := range issuer {
+			parts = append(parts, strings.TrimRight(s.Text, ".,"))
+		}
+		h.issuer, h.issuerConf = strings.Join(parts, " "), meanConf(issuer)
 	}
 	if vv < 0 {
 		for i := 0; i < end; i++ {
@@ -297,7 +303,7 @@ func summaryAfter(l *Layout, title int, titleText string, titleConf float64) (st
 			return titleText + " " + s.Text, (titleConf + s.Conf) / 2
 		}
 		if bodyLine(s) || labelLine(s.Text) || isUpperLine(s.Text) || gapBelow(prev, s) > 1.8*l.lineH ||
-			!l.centredOn(s, segs[title].cx()) || sentenceEnd(s.Text) {
+			!l.centredOn(s, segs[title].cx()) || sentenceEnd(s.Text) || len(lines) > 0 && strings.Contains(s.Text, ":") {
 			break
 		}
 		lines = append(lines, s)
