@@ -42,6 +42,7 @@ type Summary struct {
 	Auto        int // records stored as auto
 	Review      int // records stored for review
 	Failed      int // files that failed
+	Ignored     int // files in folders that are neither images nor PDFs by name or content
 	Interrupted bool
 	Elapsed     time.Duration
 	Failures    []store.Failure
@@ -145,7 +146,13 @@ func Digitize(ctx context.Context, st store.Store, blobs store.Blobs, paths []st
 	}
 
 	files, bad := Collect(paths)
-	sum.Files = len(files)
+	// A file named on the command line is digitized or fails; a file met
+	// in a folder (a scanner's sidecar, notes) is passed over when neither
+	// its name nor its content is a scan's.
+	named := map[string]bool{}
+	for _, p := range paths {
+		named[p] = true
+	}
 	for _, f := range bad {
 		if err := fail(f); err != nil {
 			return sum, err
@@ -161,6 +168,12 @@ func Digitize(ctx context.Context, st store.Store, blobs store.Blobs, paths []st
 			sum.Interrupted = true
 			break
 		}
+		if !named[p] && extKind(p) == "" && !looksLikeScan(p) {
+			sum.Ignored++
+			slog.Debug("digitize: not a scan, passed over", "file", p)
+			continue
+		}
+		sum.Files++
 		f, err := scan(ctx, st, p, opt)
 		if err != nil {
 			var ie *InputError
@@ -347,6 +360,18 @@ func reopen(f *file, opt Options) error {
 	}
 	f.src = src
 	return nil
+}
+
+// looksLikeScan: the file starts like a PNG, JPEG, TIFF or PDF.
+func looksLikeScan(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return true // let scan report it
+	}
+	defer f.Close()
+	head := make([]byte, 8)
+	n, _ := f.Read(head)
+	return sniff(head[:n]) != ""
 }
 
 // scan reads a file, returns nil when it is stored already, and checks it.

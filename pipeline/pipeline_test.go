@@ -111,7 +111,8 @@ func TestDigitize(t *testing.T) {
 	write(t, filepath.Join(in, "thư mục con", "báo cáo hai trang.tif"), tif)
 	// Bad input, one of each kind.
 	write(t, filepath.Join(in, "rỗng.png"), nil)
-	write(t, filepath.Join(in, "ghi chú.txt"), []byte("không phải ảnh"))
+	write(t, filepath.Join(in, "ảnh giả.png"), []byte("không phải ảnh"))
+	write(t, filepath.Join(in, "ghi chú.txt"), []byte("a scanner's notes: passed over"))
 	write(t, filepath.Join(in, "bom.png"), pngHeader(50000, 50000))
 	write(t, filepath.Join(in, "cắt cụt.png"), decPNG[:len(decPNG)/3])
 	write(t, filepath.Join(in, "bị mã hóa.pdf"), encryptedPDF(t))
@@ -126,7 +127,7 @@ func TestDigitize(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Records() != 2 || sum.Failed != 6 || sum.Pages != 3 || sum.Files != 7 {
+	if sum.Records() != 2 || sum.Failed != 6 || sum.Pages != 3 || sum.Files != 7 || sum.Ignored != 1 {
 		t.Errorf("summary %+v", sum)
 	}
 	if last := progress[len(progress)-1]; last != [2]int{4, 4} { // 3 recognised, 1 failed
@@ -137,7 +138,7 @@ func TestDigitize(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]string{
-		"rỗng.png": reasonEmpty, "ghi chú.txt": reasonFormat, "bom.png": "ảnh quá lớn", "cắt cụt.png": reasonCorrupt,
+		"rỗng.png": reasonEmpty, "ảnh giả.png": reasonFormat, "bom.png": "ảnh quá lớn", "cắt cụt.png": reasonCorrupt,
 		"bị mã hóa.pdf": reasonEncrypted, "liên kết hỏng.png": reasonRead,
 	}
 	for _, f := range fails {

@@ -109,6 +109,9 @@ func printSummary(s pipeline.Summary) {
 	}
 	fmt.Fprintf(stdout, "Số hóa: %d tệp, %d trang trong %s (%.1f trang/phút)\n", s.Files, s.Pages, s.Elapsed.Round(100e6), rate)
 	fmt.Fprintf(stdout, "Bản ghi: %d tự động, %d cần duyệt; đã có từ trước (bỏ qua): %d; lỗi: %d\n", s.Auto, s.Review, s.Skipped, s.Failed)
+	if s.Ignored > 0 {
+		fmt.Fprintf(stdout, "Bỏ qua %d tệp trong thư mục không phải ảnh hay PDF (theo tên và nội dung)\n", s.Ignored)
+	}
 	for _, f := range s.Failures {
 		fmt.Fprintf(stdout, "  lỗi  %s: %s\n", f.Path, f.Reason)
 	}
