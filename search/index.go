@@ -1,8 +1,11 @@
 package search
 
 import (
+	"context"
+
 	"errors"
 	"fmt"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"golang.org/x/text/unicode/norm"
 	"html"
 	"os"
@@ -304,6 +307,24 @@ func (ix *Index) Put(docs ...Doc) error {
 	ix.mu.Lock()
 	ix.vocab, ix.fields = nil, nil
 	ix.mu.Unlock()
+	return nil
+}
+
+// Compact merges the index's segments into one. Every query term is looked
+// up once per segment, so after bulk indexing (motcua index, a large
+// digitize run) searches are several times faster.
+func (ix *Index) Compact(ctx context.Context) error {
+	adv, err := ix.bleve.Advanced()
+	if err != nil {
+		return err
+	}
+	sc, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return nil
+	}
+	if err := sc.ForceMerge(ctx, nil); err != nil {
+		return fmt.Errorf("search: compact index: %w", err)
+	}
 	return nil
 }
 

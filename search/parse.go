@@ -349,9 +349,13 @@ func (p *parsedQuery) must(atLeast int) query.Query {
 	return query.NewConjunctionQuery(must)
 }
 
-// query is the full ranking: must, boosts and priors.
-func (p *parsedQuery) query(atLeast int) query.Query {
-	var q query.Query = p.must(atLeast)
+// query is the full ranking of the candidates ids: must, boosts and
+// priors. The candidates lead the conjunction, so that every other clause
+// is only advanced to them.
+func (p *parsedQuery) query(atLeast int, ids []string) query.Query {
+	only := query.NewDocIDQuery(ids)
+	only.SetBoost(1e-9) // a constant: orders nothing
+	var q query.Query = query.NewConjunctionQuery([]query.Query{only, p.must(atLeast)})
 	if boosts := p.boosts(); len(boosts) > 0 {
 		q = query.NewBooleanQuery([]query.Query{q}, boosts, nil)
 	}

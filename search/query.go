@@ -175,12 +175,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		}
 		res = &bleve.SearchResult{}
 		if len(ids) > 0 && from < len(ids) {
-			// The candidates lead the conjunction, so the full query is
-			// evaluated on them only; their constant score orders nothing.
-			only := query.NewDocIDQuery(ids)
-			only.SetBoost(1e-9)
-			ranked := query.NewConjunctionQuery([]query.Query{only, pq.query(atLeast)})
-			if res, err = page(ranked, filter, from); err != nil {
+			if res, err = page(pq.query(atLeast, ids), filter, from); err != nil {
 				return nil, searchErr(err)
 			}
 		}

@@ -283,7 +283,7 @@ func (s *srv) resultsPage(w http.ResponseWriter, r *http.Request) {
 		if req.Page > 1 {
 			data.Prev = req.Page - 1
 		}
-		if uint64(req.Page*req.Size) < res.Total && req.Page < 100 {
+		if res.More {
 			data.Next = req.Page + 1
 		}
 		for _, f := range facetLabels {

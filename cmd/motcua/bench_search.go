@@ -54,6 +54,9 @@ func runBenchSearch(args []string) error {
 	if _, _, err := ix.SyncProcedures(procs); err != nil {
 		return err
 	}
+	if err := ix.Compact(context.Background()); err != nil {
+		return err
+	}
 	el := time.Since(start)
 	fmt.Fprintf(stdout, "index    %d procedures in %.1f s (%.0f/s)\n", len(procs), el.Seconds(), float64(len(procs))/el.Seconds())
 
@@ -71,9 +74,12 @@ func runBenchSearch(args []string) error {
 	}
 
 	if *records > 0 {
-		docs := syntheticRecords(procs, *records)
+		docs := search.SyntheticRecords(procs, *records)
 		start = time.Now()
 		if err := ix.Put(docs...); err != nil {
+			return err
+		}
+		if err := ix.Compact(context.Background()); err != nil {
 			return err
 		}
 		el = time.Since(start)
@@ -218,44 +224,4 @@ func pct(ds []time.Duration, p int) string {
 	slices.Sort(s)
 	i := min(len(s)-1, len(s)*p/100)
 	return fmt.Sprintf("%.1f ms", float64(s[i].Microseconds())/1000)
-}
-
-// syntheticRecords makes n digitized records out of the real catalogue's
-// vocabulary: each borrows a document name as its title and runs of words
-// from a procedure's texts as its body; 4 in 5 are public.
-func syntheticRecords(procs []*content.Procedure, n int) []search.Doc {
-	rng := rand.New(rand.NewPCG(7, 11))
-	types := []string{"Quyết định", "Công văn", "Giấy chứng nhận", "Trích lục", "Giấy tiếp nhận hồ sơ", "Thông báo", "Tờ khai"}
-	docs := make([]search.Doc, n)
-	for i := range docs {
-		p := procs[rng.IntN(len(procs))]
-		words := strings.Fields(p.Steps + " " + p.Conditions)
-		for _, d := range p.Documents {
-			words = append(words, strings.Fields(d.Name)...)
-		}
-		var body []string
-		for len(body) < 120 && len(words) > 0 {
-			at := rng.IntN(len(words))
-			body = append(body, words[at:min(len(words), at+20)]...)
-		}
-		title := types[rng.IntN(len(types))]
-		if len(p.Documents) > 0 {
-			title = p.Documents[rng.IntN(len(p.Documents))].Name
-		}
-		vis := search.VisibilityPublic
-		if rng.IntN(5) == 0 {
-			vis = search.VisibilityRestricted
-		}
-		docs[i] = search.Doc{
-			ID:           fmt.Sprintf("record:bench-%d", i),
-			Kind:         search.KindRecord,
-			Title:        title,
-			Body:         strings.Join(body, " "),
-			DocType:      types[rng.IntN(len(types))],
-			NumberSymbol: fmt.Sprintf("%d/qđ-ubnd", rng.IntN(5000)),
-			PersonIDs:    []string{fmt.Sprintf("%03d%09d", rng.IntN(100), rng.IntN(1e9))},
-			Visibility:   vis,
-		}
-	}
-	return docs
 }

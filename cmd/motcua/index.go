@@ -64,6 +64,9 @@ func runIndex(args []string) error {
 			return err
 		}
 	}
+	if err := ix.Compact(context.Background()); err != nil {
+		return err
+	}
 	n, _ := ix.Count()
 	fmt.Fprintf(stdout, "Chỉ mục %s: %d thủ tục và %d hồ sơ số hóa được lập chỉ mục, %d mục cũ bị xóa, tổng %d mục, trong %.1f s.\n",
 		indexPath(*data), added, recs, removed+recsRemoved, n, time.Since(start).Seconds())
