@@ -284,6 +284,17 @@ func Create(path string) (*Index, error) {
 // Close closes the index.
 func (ix *Index) Close() error { return ix.bleve.Close() }
 
+// CountKind returns the number of indexed items of a kind.
+func (ix *Index) CountKind(kind string) (uint64, error) {
+	q := bleve.NewTermQuery(kind)
+	q.SetField(fKind)
+	res, err := ix.bleve.Search(bleve.NewSearchRequestOptions(q, 0, 0, false))
+	if err != nil {
+		return 0, err
+	}
+	return res.Total, nil
+}
+
 // Count returns the number of indexed items.
 func (ix *Index) Count() (uint64, error) { return ix.bleve.DocCount() }
 

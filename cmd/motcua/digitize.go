@@ -4,14 +4,17 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"runtime"
 	"syscall"
+	"time"
 
 	"motcua/internal/progress"
 	"motcua/pipeline"
+	"motcua/search"
 	"motcua/store"
 	"motcua/store/sqlite"
 )
@@ -86,11 +89,15 @@ func runDigitize(args []string) error {
 
 	bar := progress.New(stderr, "số hóa", "trang")
 	opt.Progress = bar.Update
+	runStart := time.Now()
 	sum, err := pipeline.Digitize(ctx, db, blobs, paths, opt)
 	bar.Done()
 	printSummary(sum)
 	if err != nil {
 		return err
+	}
+	if sum.Records() > 0 {
+		indexStored(db, *data, runStart)
 	}
 	switch {
 	case sum.Interrupted:
@@ -118,4 +125,34 @@ func printSummary(s pipeline.Summary) {
 	if s.Failed > 0 {
 		fmt.Fprintln(stdout, "Xem lại các tệp lỗi: motcua records failed")
 	}
+}
+
+// indexStored adds the records this run stored (or redid) to the search
+// index. The store is the truth and the index a derived view: when the
+// index cannot be opened (motcua serve holds it), the records are safe and
+// `motcua index` adds them later, which the message says.
+func indexStored(db store.Store, data string, since time.Time) {
+	ix, err := openIndex(search.Open, data)
+	if err != nil {
+		slog.Warn("records stored but not yet searchable", "error", err)
+		fmt.Fprintf(stderr, "Các hồ sơ đã được lưu nhưng chưa được lập chỉ mục tìm kiếm (%v). Chạy lại: motcua index --data %s\n", err, data)
+		return
+	}
+	defer ix.Close()
+	var docs []search.Doc
+	err = db.All(context.Background(), false, func(r *store.Record) error {
+		if !r.UpdatedAt.Before(since.Add(-time.Second)) {
+			docs = append(docs, search.RecordDoc(r))
+		}
+		return nil
+	})
+	if err == nil {
+		err = ix.Put(docs...)
+	}
+	if err != nil {
+		slog.Warn("records stored but not indexed", "error", err)
+		fmt.Fprintf(stderr, "Chưa lập chỉ mục được các hồ sơ mới (%v). Chạy lại: motcua index --data %s\n", err, data)
+		return
+	}
+	slog.Debug("indexed records", "count", len(docs))
 }

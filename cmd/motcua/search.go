@@ -39,7 +39,7 @@ func runSearch(args []string) error {
 		return err
 	}
 	defer ix.Close()
-	if n, _ := ix.Count(); n == 0 {
+	if n, _ := ix.CountKind(search.KindProcedure); n == 0 {
 		// A fresh data folder: index the catalogue first.
 		cat, err := loadCatalogue(*dir)
 		if err != nil {

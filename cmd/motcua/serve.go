@@ -42,7 +42,7 @@ func runServe(args []string) error {
 		return err
 	}
 	defer ix.Close()
-	if n, _ := ix.Count(); n == 0 {
+	if n, _ := ix.CountKind(search.KindProcedure); n == 0 {
 		cat, err := loadCatalogue(*dir)
 		if err != nil {
 			return err
