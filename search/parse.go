@@ -384,6 +384,14 @@ func (p *parsedQuery) withPriors(q query.Query) query.Query {
 	preferBase := !variantQuery.MatchString(p.raw)
 	score := func(_ context.Context, d *search.DocumentMatch) (float64, error) {
 		s, prior := d.Score, 1.0
+		if hasValue(d.Fields[fKind], KindRecord) {
+			// The priors rank procedures among themselves; a record is
+			// weighed like a fully central procedure.
+			prior = priorCitizen * priorLocal
+			if preferBase {
+				prior *= priorBase
+			}
+		}
 		if hasValue(d.Fields[fAudience], audienceCitizen) {
 			prior *= priorCitizen
 		}
@@ -404,7 +412,7 @@ func (p *parsedQuery) withPriors(q query.Query) query.Query {
 		}
 		return s * prior, nil
 	}
-	return query.NewCustomScoreQueryWithScorer(q, score, []string{fAudience, fForm, fReach, fField}, nil)
+	return query.NewCustomScoreQueryWithScorer(q, score, []string{fKind, fAudience, fForm, fReach, fField}, nil)
 }
 
 func hasValue(v any, want string) bool {

@@ -37,9 +37,9 @@ type Request struct {
 type Hit struct {
 	Kind    string  `json:"kind"`
 	ID      string  `json:"id"`
-	Code    string  `json:"code,omitempty"`
+	Code    string  `json:"code"`
 	Title   string  `json:"title"`
-	URL     string  `json:"url,omitempty"`
+	URL     string  `json:"url"`
 	Snippet string  `json:"snippet"`
 	Score   float64 `json:"score"`
 }

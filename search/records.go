@@ -27,6 +27,8 @@ func RecordDoc(r *store.Record) Doc {
 		ID:           RecordID(r.ID),
 		Kind:         KindRecord,
 		Title:        title,
+		Lead:         lead(strings.Join(nonEmpty([]string{docType, f.Summary}), " ")),
+		Topic:        strings.Join(nonEmpty([]string{docType, f.Issuer, expandAbbreviations(title)}), "\n"),
 		Docs:         strings.Join(nonEmpty([]string{f.Summary, f.Issuer, f.SignerName, f.IssuePlace}), "\n"),
 		Body:         r.Text,
 		DocType:      docType,

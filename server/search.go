@@ -214,7 +214,7 @@ var resultsTmpl = template.Must(template.New("results").Funcs(template.FuncMap{
 {{- if .Res.Hits}}
 <ol class="results" start="{{add .From 1}}">
 {{- range .Res.Hits}}
-  <li><a href="{{.URL}}">{{.Title}}</a>{{if .Code}} <span class="code">{{.Code}}</span>{{end}}
+  <li>{{if .URL}}<a href="{{.URL}}">{{.Title}}</a>{{else}}<strong>{{.Title}}</strong>{{end}}{{if .Code}} <span class="code">{{.Code}}</span>{{end}}
   {{- if .Snippet}}<p class="snippet">{{snippet .Snippet}}</p>{{end}}</li>
 {{- end}}
 </ol>
