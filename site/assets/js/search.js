@@ -52,7 +52,10 @@
     }
 
     function show(hits, total) {
-      items = hits.slice(0, 6);
+      items = [];
+      for (var h = 0; h < hits.length && items.length < 6; h++) {
+        if (hits[h].url) items.push(hits[h]); // records have no page to open
+      }
       list.textContent = "";
       active = -1;
       input.removeAttribute("aria-activedescendant");
