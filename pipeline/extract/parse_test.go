@@ -74,6 +74,18 @@ func TestNumberLabel(t *testing.T) {
 	}
 }
 
+func TestSigningPrefix(t *testing.T) {
+	for in, want := range map[string]string{
+		"KĨ. CHỦ TỊCH": "KT. CHỦ TỊCH", "XT. GIÁM ĐỐC": "KT. GIÁM ĐỐC", "TM ỦY BAN NHÂN DÂN": "TM. ỦY BAN NHÂN DÂN",
+		"TL. BỘ TRƯỞNG": "TL. BỘ TRƯỞNG", "PHÓ GiÁM ĐỐC": "PHÓ GIÁM ĐỐC", "CHỦ TỊCH": "CHỦ TỊCH",
+		"Người yêu cầu": "Người yêu cầu", "ĐỘI TRƯỞNG": "ĐỘI TRƯỞNG", "TT. HĐND": "TT. HĐND", "QĐ. X": "QĐ. X",
+	} {
+		if got := signingPrefix(capsFix(in)); got != want {
+			t.Errorf("%q → %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestSymbolType(t *testing.T) {
 	for in, want := range map[string]string{
 		"12/QĐ-UBND": "Quyết định", "61/2018/NĐ-CP": "Nghị định", "85/2019/TT-BTC": "Thông tư",

@@ -3,6 +3,7 @@ package extract
 import (
 	"math"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -141,7 +142,11 @@ func signer(l *Layout) signerFields {
 		role[i], role[j] = role[j], role[i]
 	}
 	if len(role) > 0 {
-		sf.title, sf.titleConf = rankSpace.ReplaceAllString(joinSegs(role), "$1 $2"), meanConf(role)
+		var parts []string
+		for _, s := range role {
+			parts = append(parts, signingPrefix(capsFix(s.Text)))
+		}
+		sf.title, sf.titleConf = rankSpace.ReplaceAllString(strings.Join(parts, " "), "$1 $2"), meanConf(role)
 	}
 	return sf
 }
@@ -160,4 +165,88 @@ func roleLike(s string) bool {
 		return false
 	}
 	return letters(s) >= 3
+}
+
+// prefixes are Decree 30's signing prefixes: on behalf of a collective
+// (TM.), deputy (KT.), by order (TL.), by authorisation (TUQ.), acting (Q.).
+var prefixes = []string{"TM.", "KT.", "TL.", "TUQ.", "Q."}
+
+// signingPrefix repairs a role line's first word when OCR lost a signing
+// prefix's full stop or misread one of its letters ("KĨ." for "KT."): a
+// short capitalised first word one letter away from a single prefix.
+func signingPrefix(line string) string {
+	first, rest, _ := strings.Cut(line, " ")
+	if rest == "" || !isUpperLine(rest) {
+		return line
+	}
+	w := strings.ToUpper(Fold(first))
+	if !strings.HasSuffix(w, ".") {
+		w += "."
+		if !slices.Contains(prefixes, w) {
+			return line // without its full stop only an exact prefix counts
+		}
+	}
+	if len([]rune(w)) > 4 {
+		return line
+	}
+	match := ""
+	for _, p := range prefixes {
+		if editDistance(w, p) <= 1 && len(p) > 2 {
+			if match != "" && editDistance(w, match) == editDistance(w, p) {
+				return line // ambiguous
+			}
+			if match == "" || editDistance(w, p) < editDistance(w, match) {
+				match = p
+			}
+		}
+	}
+	if match == "" {
+		return line
+	}
+	return match + " " + rest
+}
+
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur := make([]int, len(rb)+1)
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			c := prev[j-1]
+			if ra[i-1] != rb[j-1] {
+				c++
+			}
+			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
+		}
+		prev = cur
+	}
+	return prev[len(rb)]
+}
+
+// capsFix puts a word of a line in capitals back in capitals when OCR
+// read one of its letters small ("GiÁM").
+func capsFix(line string) string {
+	if !isUpperLine(line) {
+		return line
+	}
+	words := strings.Fields(line)
+	for i, w := range words {
+		up, low := 0, 0
+		for _, r := range w {
+			switch {
+			case unicode.IsUpper(r):
+				up++
+			case unicode.IsLower(r):
+				low++
+			}
+		}
+		if up >= 2 && low == 1 {
+			words[i] = strings.ToUpper(w)
+		}
+	}
+	return strings.Join(words, " ")
 }
