@@ -35,6 +35,7 @@ func (e *InputError) Unwrap() error { return e.Err }
 const (
 	reasonEmpty     = "tệp rỗng (0 byte): hãy quét hoặc chép lại tệp"
 	reasonFormat    = "không phải ảnh PNG, JPEG, TIFF hay tệp PDF: hãy quét lại thành một trong các định dạng đó"
+	reasonExtension = "phần mở rộng %s không khớp nội dung (tệp là %s): đổi tên tệp thành %s rồi số hóa lại"
 	reasonCorrupt   = "tệp ảnh bị hỏng hoặc bị cắt cụt, không giải mã được: hãy quét hoặc chép lại tệp"
 	reasonTooBig    = "ảnh quá lớn (%d × %d điểm ảnh, vượt giới hạn %d megapixel): hãy quét lại ở 200–300 dpi"
 	reasonEncrypted = "PDF được mã hóa bằng mật khẩu: hãy gỡ mật khẩu rồi số hóa lại"
@@ -77,6 +78,9 @@ func sniff(data []byte) string {
 	}
 	return ""
 }
+
+// kindExt is the usual extension of each kind.
+var kindExt = map[string]string{KindPNG: ".png", KindJPEG: ".jpg", KindTIFF: ".tif", KindPDF: ".pdf"}
 
 // extKind is the kind a file's extension promises, or "" for others.
 func extKind(path string) string {
@@ -125,8 +129,13 @@ func OpenSource(path string, data []byte, lim Limits) (*Source, error) {
 		return nil, &InputError{Path: path, Reason: reasonFormat}
 	}
 	s := &Source{Path: path, Kind: kind, Data: data, Pages: 1}
-	if ek := extKind(path); ek != kind {
-		s.Warning = fmt.Sprintf("phần mở rộng %q không khớp nội dung (%s): đã xử lý theo nội dung", filepath.Ext(path), strings.ToUpper(kind))
+	switch ek := extKind(path); {
+	case ek != "" && ek != kind:
+		// A scanner or a person mislabelled the file: refuse it, so that
+		// the name kept with the record does not lie about the original.
+		return nil, &InputError{Path: path, Reason: fmt.Sprintf(reasonExtension, filepath.Ext(path), strings.ToUpper(kind), kindExt[kind])}
+	case ek == "":
+		s.Warning = fmt.Sprintf("tệp không có phần mở rộng quen thuộc (%q): đã xử lý theo nội dung (%s)", filepath.Ext(path), strings.ToUpper(kind))
 	}
 	var err error
 	switch kind {

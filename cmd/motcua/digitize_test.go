@@ -37,18 +37,25 @@ func copyScans(t *testing.T, names ...string) string {
 }
 
 // TestDigitizeCommand digitizes two demo scans (a two-page TIFF and a
-// scanned PDF) and a broken file through the command line, then reads
+// scanned PDF), a broken file and a mislabelled one (a PNG named .jpg)
+// through the command line, then reads
 // them back with every records subcommand.
 func TestDigitizeCommand(t *testing.T) {
 	in := copyScans(t, "04-bien-ban-kiem-tra.tif", "05-quyet-dinh-cong-bo.pdf")
 	os.WriteFile(filepath.Join(in, "hỏng (1).jpg"), []byte("\xff\xd8\xffnot really"), 0o644)
+	png, err := os.ReadFile("../../testdata/scans/01-quyet-dinh-hoa-giai.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(in, "sai đuôi.jpg"), png, 0o644) // a PNG named .jpg
 	data := filepath.Join(t.TempDir(), "dữ liệu")
 
 	code, out := runCLI(t, "digitize", "--data", data, "--workers", "2", in)
 	if code != 1 {
 		t.Errorf("digitize with a broken file: exit %d, want 1\n%s", code, out)
 	}
-	for _, want := range []string{"Số hóa: 3 tệp, 3 trang", "lỗi: 1", "hỏng (1).jpg: tệp ảnh bị hỏng", "motcua records failed"} {
+	for _, want := range []string{"Số hóa: 4 tệp, 3 trang", "lỗi: 2", "hỏng (1).jpg: tệp ảnh bị hỏng",
+		"sai đuôi.jpg: phần mở rộng .jpg không khớp nội dung (tệp là PNG): đổi tên tệp thành .png", "motcua records failed"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("digitize output lacks %q:\n%s", want, out)
 		}
