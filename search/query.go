@@ -158,10 +158,19 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		atLeast := pq.strictMin()
+		// Every word first: a conjunction is cheap, and on a large index it
+		// alone fills the ranking window. Only when it does not is the
+		// costlier "all but some words" match run.
+		atLeast := len(pq.required)
 		facets, err = ix.retrieve(ctx, withFilter(pq.retrieval(atLeast), filter), addFacets)
 		if err != nil {
 			return nil, searchErr(err)
+		}
+		if facets.Total < rescoreWindow && pq.strictMin() < atLeast {
+			atLeast = pq.strictMin()
+			if facets, err = ix.retrieve(ctx, withFilter(pq.retrieval(atLeast), filter), addFacets); err != nil {
+				return nil, searchErr(err)
+			}
 		}
 		if facets.Total == 0 && len(pq.required) > 1 {
 			loose, atLeast = true, pq.looseMin()
