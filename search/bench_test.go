@@ -13,38 +13,20 @@ import (
 
 // BenchmarkSearch runs the relevance set's queries as public searches over
 // the full shared catalogue.
-func BenchmarkSearch(b *testing.B) {
-	src := testenv.Shared(b, "data/dvcqg")
-	js, err := LoadJudgements("testdata/relevance.tsv")
-	if err != nil {
-		b.Fatal(err)
-	}
-	_, procs, err := dvcqg.Import(src, dvcqg.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ix, err := Open(filepath.Join(b.TempDir(), "index.bleve"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ix.Close()
-	if _, _, err := ix.SyncProcedures(procs); err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	b.ResetTimer()
-	for i := 0; b.Loop(); i++ {
-		j := js[i%len(js)]
-		if _, err := ix.Search(ctx, Request{Query: j.Query}); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
+func BenchmarkSearch(b *testing.B) { benchQueries(b, 0) }
 
 // BenchmarkSearchRecords runs the same queries over the catalogue plus
 // synthetic records (MOTCUA_BENCH_RECORDS, default 20000; the issue's
 // scale is 100000: `motcua bench search` measures it over HTTP).
 func BenchmarkSearchRecords(b *testing.B) {
+	n := 20000
+	if v, err := strconv.Atoi(os.Getenv("MOTCUA_BENCH_RECORDS")); err == nil {
+		n = v
+	}
+	benchQueries(b, n)
+}
+
+func benchQueries(b *testing.B, records int) {
 	src := testenv.Shared(b, "data/dvcqg")
 	js, err := LoadJudgements("testdata/relevance.tsv")
 	if err != nil {
@@ -54,10 +36,6 @@ func BenchmarkSearchRecords(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	n := 20000
-	if v, err := strconv.Atoi(os.Getenv("MOTCUA_BENCH_RECORDS")); err == nil {
-		n = v
-	}
 	ix, err := Open(filepath.Join(b.TempDir(), "index.bleve"))
 	if err != nil {
 		b.Fatal(err)
@@ -66,7 +44,10 @@ func BenchmarkSearchRecords(b *testing.B) {
 	if _, _, err := ix.SyncProcedures(procs); err != nil {
 		b.Fatal(err)
 	}
-	if err := ix.Put(SyntheticRecords(procs, n)...); err != nil {
+	if err := ix.Put(SyntheticRecords(procs, records)...); err != nil {
+		b.Fatal(err)
+	}
+	if err := ix.Compact(context.Background()); err != nil {
 		b.Fatal(err)
 	}
 	ctx := context.Background()

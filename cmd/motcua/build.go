@@ -26,12 +26,9 @@ func runBuild(args []string) error {
 		return err
 	}
 	start := time.Now()
-	cat, err := loadCatalogue(*dir)
+	cat, err := loadValidCatalogue(*dir)
 	if err != nil {
 		return err
-	}
-	if err := cat.Err(); err != nil {
-		return fmt.Errorf("danh mục có lỗi, chưa dựng trang (the catalogue has errors; run motcua check --catalogue %s)", *dir)
 	}
 	if err := site.Build(cat, site.Options{Out: *out, BaseURL: *baseURL}); err != nil {
 		return err

@@ -63,3 +63,16 @@ func loadCatalogue(dir string) (*content.Catalogue, error) {
 	}
 	return cat, nil
 }
+
+// loadValidCatalogue loads dir and refuses a catalogue with errors: what
+// is built or indexed from it must not silently leave procedures out.
+func loadValidCatalogue(dir string) (*content.Catalogue, error) {
+	cat, err := loadCatalogue(dir)
+	if err != nil {
+		return nil, err
+	}
+	if cat.Err() != nil {
+		return nil, fmt.Errorf("danh mục có lỗi, xem: motcua check --catalogue %s (the catalogue has errors)", dir)
+	}
+	return cat, nil
+}

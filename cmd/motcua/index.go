@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -33,12 +34,9 @@ func runIndex(args []string) error {
 		return err
 	}
 	start := time.Now()
-	cat, err := loadCatalogue(*dir)
+	cat, err := loadValidCatalogue(*dir)
 	if err != nil {
 		return err
-	}
-	if err := cat.Err(); err != nil {
-		return fmt.Errorf("danh mục có lỗi, chưa lập chỉ mục (the catalogue has errors; run motcua check --catalogue %s)", *dir)
 	}
 	open := search.Open
 	if *rebuild {
@@ -86,4 +84,25 @@ func openIndex(open func(string) (*search.Index, error), data string) (*search.I
 		return nil, fmt.Errorf("chỉ mục đang được một tiến trình motcua khác dùng (motcua serve?): dừng nó rồi thử lại (%w)", err)
 	}
 	return ix, err
+}
+
+// openSearchIndex opens the index in data for search and serve; a fresh
+// data folder gets the catalogue in dir indexed first.
+func openSearchIndex(data, dir string) (*search.Index, error) {
+	ix, err := openIndex(search.Open, data)
+	if err != nil {
+		return nil, err
+	}
+	if n, _ := ix.CountKind(search.KindProcedure); n == 0 {
+		cat, err := loadCatalogue(dir)
+		if err == nil {
+			_, _, err = ix.SyncProcedures(cat.Procedures)
+		}
+		if err != nil {
+			ix.Close()
+			return nil, err
+		}
+		slog.Info("indexed the catalogue", "procedures", len(cat.Procedures))
+	}
+	return ix, nil
 }

@@ -34,21 +34,11 @@ func runSearch(args []string) error {
 		return usageError{"cách dùng: motcua search [--json] [--limit N] QUERY"}
 	}
 	q := joinArgs(pos)
-	ix, err := openIndex(search.Open, *data)
+	ix, err := openSearchIndex(*data, *dir)
 	if err != nil {
 		return err
 	}
 	defer ix.Close()
-	if n, _ := ix.CountKind(search.KindProcedure); n == 0 {
-		// A fresh data folder: index the catalogue first.
-		cat, err := loadCatalogue(*dir)
-		if err != nil {
-			return err
-		}
-		if _, _, err := ix.SyncProcedures(cat.Procedures); err != nil {
-			return err
-		}
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	res, err := ix.Search(ctx, search.Request{Query: q, Size: *limit})

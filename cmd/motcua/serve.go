@@ -13,7 +13,6 @@ import (
 	"syscall"
 	"time"
 
-	"motcua/search"
 	"motcua/server"
 )
 
@@ -37,21 +36,11 @@ func runServe(args []string) error {
 	if _, err := os.Stat(*public + "/index.html"); err != nil {
 		return fmt.Errorf("chưa có trang web trong %s: chạy motcua build trước (no built site: %w)", *public, err)
 	}
-	ix, err := openIndex(search.Open, *data)
+	ix, err := openSearchIndex(*data, *dir)
 	if err != nil {
 		return err
 	}
 	defer ix.Close()
-	if n, _ := ix.CountKind(search.KindProcedure); n == 0 {
-		cat, err := loadCatalogue(*dir)
-		if err != nil {
-			return err
-		}
-		if _, _, err := ix.SyncProcedures(cat.Procedures); err != nil {
-			return err
-		}
-		slog.Info("indexed the catalogue", "procedures", len(cat.Procedures))
-	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("không lắng nghe được trên %s: %w", *addr, err)
