@@ -272,7 +272,7 @@ func snippet(frags map[string][]string) string {
 
 // rescoreWindow is how many candidates the full ranking sees: the best of
 // a cheap first pass. Pages beyond it are not offered.
-const rescoreWindow = 300
+const rescoreWindow = 100
 
 // retrieve runs the cheap first pass: candidates by the words that must
 // match, scored simply, with facets over every one of them.
