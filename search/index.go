@@ -36,9 +36,7 @@ const (
 	fLeadBi       = "lead_bi"
 	fTopic        = "topic"
 	fTopicBi      = "topic_bi"
-	fAudience     = "audience"
-	fForm         = "form"
-	fReach        = "reach"
+	fFlags        = "flags"
 	fKind         = "kind"
 	fCode         = "code"
 	fField        = "field"
@@ -66,17 +64,18 @@ const (
 // Doc is one indexed item. Title weighs most, then Docs (required and
 // result documents), then Body (everything else worth finding).
 type Doc struct {
-	ID           string   `json:"-"`
-	Kind         string   `json:"kind"`
-	Code         string   `json:"code,omitempty"`
-	Title        string   `json:"title"`
-	Lead         string   `json:"lead,omitempty"` // the title's first clause
-	Docs         string   `json:"docs,omitempty"`
-	Body         string   `json:"body,omitempty"`
-	Topic        string   `json:"topic,omitempty"`    // lĩnh vực and agencies, as text
-	Audience     string   `json:"audience,omitempty"` // "citizen" when citizens apply
-	Form         string   `json:"form,omitempty"`     // "base" or "variant" (cấp lại, gia hạn…)
-	Reach        string   `json:"reach,omitempty"`    // "local" when done at commune or province level
+	ID    string `json:"-"`
+	Kind  string `json:"kind"`
+	Code  string `json:"code,omitempty"`
+	Title string `json:"title"`
+	Lead  string `json:"lead,omitempty"` // the title's first clause
+	Docs  string `json:"docs,omitempty"`
+	Body  string `json:"body,omitempty"`
+	Topic string `json:"topic,omitempty"` // lĩnh vực and agencies, as text
+	// Flags feed the ranking's priors, one letter each (one doc value to
+	// load per candidate): c citizens apply, l carried out locally (commune
+	// or province), b a base procedure (not a renewal or change), r a record.
+	Flags        string   `json:"flags,omitempty"`
 	Field        string   `json:"field,omitempty"`
 	Level        []string `json:"level,omitempty"`
 	Agency       []string `json:"agency,omitempty"`
@@ -107,16 +106,20 @@ func ProcedureDoc(p *content.Procedure) Doc {
 			agencies = append(agencies, a)
 		}
 	}
-	audience := ""
+	flags := ""
 	if citizenApplicants.MatchString(Fold(p.Applicants)) {
-		audience = audienceCitizen
+		flags += flagCitizen
+	}
+	if local(p.Levels) {
+		flags += flagLocal
+	}
+	if procedureForm(p.Name) == formBase {
+		flags += flagBase
 	}
 	return Doc{
 		Lead:       lead(p.Name),
 		Topic:      strings.Join(append([]string{p.Field, expandAbbreviations(p.Name)}, agencies...), "\n"),
-		Audience:   audience,
-		Form:       procedureForm(p.Name),
-		Reach:      reach(p.Levels),
+		Flags:      flags,
 		ID:         KindProcedure + ":" + p.Code,
 		Kind:       KindProcedure,
 		Code:       p.Code,
@@ -132,21 +135,23 @@ func ProcedureDoc(p *content.Procedure) Doc {
 }
 
 const (
-	audienceCitizen = "citizen"
-	formBase        = "base"
-	formVariant     = "variant"
-	reachLocal      = "local"
+	flagCitizen = "c"
+	flagLocal   = "l"
+	flagBase    = "b"
+	flagRecord  = "r"
+	formBase    = "base"
+	formVariant = "variant"
 )
 
-// reach says whether a procedure is carried out at commune or province
+// local says whether a procedure is carried out at commune or province
 // level, where one-stop shops receive citizens.
-func reach(levels []string) string {
+func local(levels []string) bool {
 	for _, l := range levels {
 		if l == "Cấp xã" || l == "Cấp tỉnh" {
-			return reachLocal
+			return true
 		}
 	}
-	return ""
+	return false
 }
 
 // citizenApplicants matches applicants that include individuals: a

@@ -382,23 +382,25 @@ const (
 
 func (p *parsedQuery) withPriors(q query.Query) query.Query {
 	preferBase := !variantQuery.MatchString(p.raw)
+	fields := []string{fFlags}
+	if len(p.fields) > 0 {
+		fields = append(fields, fField)
+	}
 	score := func(_ context.Context, d *search.DocumentMatch) (float64, error) {
 		s, prior := d.Score, 1.0
-		if hasValue(d.Fields[fKind], KindRecord) {
+		flags, _ := d.Fields[fFlags].(string)
+		if strings.Contains(flags, flagRecord) {
 			// The priors rank procedures among themselves; a record is
 			// weighed like a fully central procedure.
-			prior = priorCitizen * priorLocal
-			if preferBase {
-				prior *= priorBase
-			}
+			flags = flagCitizen + flagLocal + flagBase
 		}
-		if hasValue(d.Fields[fAudience], audienceCitizen) {
+		if strings.Contains(flags, flagCitizen) {
 			prior *= priorCitizen
 		}
-		if hasValue(d.Fields[fReach], reachLocal) {
+		if strings.Contains(flags, flagLocal) {
 			prior *= priorLocal
 		}
-		if preferBase && hasValue(d.Fields[fForm], formBase) {
+		if preferBase && strings.Contains(flags, flagBase) {
 			prior *= priorBase
 		}
 		for _, f := range p.fields {
@@ -412,7 +414,7 @@ func (p *parsedQuery) withPriors(q query.Query) query.Query {
 		}
 		return s * prior, nil
 	}
-	return query.NewCustomScoreQueryWithScorer(q, score, []string{fKind, fAudience, fForm, fReach, fField}, nil)
+	return query.NewCustomScoreQueryWithScorer(q, score, fields, nil)
 }
 
 func hasValue(v any, want string) bool {

@@ -35,6 +35,7 @@ func RecordDoc(r *store.Record) Doc {
 		NumberSymbol: strings.ToLower(f.NumberSymbol),
 		PersonIDs:    f.PersonIDs,
 		Visibility:   string(r.Visibility),
+		Flags:        flagRecord,
 	}
 }
 
