@@ -38,8 +38,8 @@ func copyScans(t *testing.T, names ...string) string {
 
 // TestDigitizeCommand digitizes two demo scans (a two-page TIFF and a
 // scanned PDF), a broken file and a mislabelled one (a PNG named .jpg)
-// through the command line, then reads
-// them back with every records subcommand.
+// through the command line, then reads them back with every records
+// subcommand.
 func TestDigitizeCommand(t *testing.T) {
 	in := copyScans(t, "04-bien-ban-kiem-tra.tif", "05-quyet-dinh-cong-bo.pdf")
 	os.WriteFile(filepath.Join(in, "hỏng (1).jpg"), []byte("\xff\xd8\xffnot really"), 0o644)
