@@ -40,8 +40,6 @@ type record struct {
 	Conditions   string  `json:"yeu_cau_dieu_kien"`
 	Results      string  `json:"ket_qua_xu_ly"`
 	DetailURL    string  `json:"detail_url"`
-	RawText      string  `json:"raw_text"`
-	FormalityID  string  `json:"formality_id"`
 }
 
 // Coverage gives, per table, the share of source records holding a row with
