@@ -32,6 +32,7 @@ type Options struct {
 	Limits     Limits
 	Lang       string                // Tesseract model, default Lang
 	Progress   func(done, total int) // pages done of total; called from one goroutine
+	Stored     func(*store.Record)   // each record once stored; called from one goroutine
 }
 
 // Summary reports a run.
@@ -294,6 +295,9 @@ func Digitize(ctx context.Context, st store.Store, blobs store.Blobs, paths []st
 		if err := st.Put(context.WithoutCancel(ctx), rec); err != nil {
 			storeErr = err
 			return
+		}
+		if opt.Stored != nil {
+			opt.Stored(rec)
 		}
 		if rec.Status == store.StatusAuto {
 			sum.Auto++

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"syscall"
-	"time"
 
 	"motcua/internal/progress"
 	"motcua/pipeline"
@@ -89,15 +88,16 @@ func runDigitize(args []string) error {
 
 	bar := progress.New(stderr, "số hóa", "trang")
 	opt.Progress = bar.Update
-	runStart := time.Now()
+	var stored []search.Doc
+	opt.Stored = func(r *store.Record) { stored = append(stored, search.RecordDoc(r)) }
 	sum, err := pipeline.Digitize(ctx, db, blobs, paths, opt)
 	bar.Done()
 	printSummary(sum)
+	if len(stored) > 0 {
+		indexStored(stored, *data)
+	}
 	if err != nil {
 		return err
-	}
-	if sum.Records() > 0 {
-		indexStored(db, *data, runStart)
 	}
 	switch {
 	case sum.Interrupted:
@@ -131,27 +131,15 @@ func printSummary(s pipeline.Summary) {
 // index. The store is the truth and the index a derived view: when the
 // index cannot be opened (motcua serve holds it), the records are safe and
 // `motcua index` adds them later, which the message says.
-func indexStored(db store.Store, data string, since time.Time) {
+func indexStored(docs []search.Doc, data string) {
 	ix, err := openIndex(search.Open, data)
+	if err == nil {
+		err = ix.Put(docs...)
+		ix.Close()
+	}
 	if err != nil {
 		slog.Warn("records stored but not yet searchable", "error", err)
 		fmt.Fprintf(stderr, "Các hồ sơ đã được lưu nhưng chưa được lập chỉ mục tìm kiếm (%v). Chạy lại: motcua index --data %s\n", err, data)
-		return
-	}
-	defer ix.Close()
-	var docs []search.Doc
-	err = db.All(context.Background(), false, func(r *store.Record) error {
-		if !r.UpdatedAt.Before(since.Add(-time.Second)) {
-			docs = append(docs, search.RecordDoc(r))
-		}
-		return nil
-	})
-	if err == nil {
-		err = ix.Put(docs...)
-	}
-	if err != nil {
-		slog.Warn("records stored but not indexed", "error", err)
-		fmt.Fprintf(stderr, "Chưa lập chỉ mục được các hồ sơ mới (%v). Chạy lại: motcua index --data %s\n", err, data)
 		return
 	}
 	slog.Debug("indexed records", "count", len(docs))

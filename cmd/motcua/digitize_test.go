@@ -60,6 +60,11 @@ func TestDigitizeCommand(t *testing.T) {
 			t.Errorf("digitize output lacks %q:\n%s", want, out)
 		}
 	}
+	// The run indexed what it stored: the public decision is searchable
+	// by its number and symbol.
+	if code, out := runCLI(t, "search", "--data", data, "--catalogue", "../../site/testdata/catalogue", "1402/QĐ-UBND"); code != 0 || !strings.Contains(out, "Quyết định 1402/QĐ-UBND") {
+		t.Errorf("search after digitize: exit %d\n%s", code, out)
+	}
 	if code, out := runCLI(t, "digitize", "--data", data, in); code != 1 || !strings.Contains(out, "bỏ qua): 2") {
 		t.Errorf("second run: exit %d\n%s", code, out)
 	}
