@@ -420,6 +420,7 @@ func recognizePage(eng *Engine, src *Source, i int) (store.Page, error) {
 		return store.Page{}, err
 	}
 	pg, turn, err := eng.RecognizeUpright(Prepare(img, dpi))
+	pg.Turn = turn
 	if turn != 0 {
 		slog.Info("page turned upright", "file", src.Path, "page", i+1, "degrees", turn)
 	}
@@ -455,6 +456,12 @@ func buildRecord(f *file, opt Options) *store.Record {
 		text = append(text, p.Text)
 	}
 	fields, conf := extract.Extract(f.pages)
+	// The owner is the first person the document names: the one it is
+	// about, before parents, witnesses or officials. An archivist can
+	// correct it.
+	if len(fields.PersonIDs) > 0 {
+		fields.OwnerID, conf[store.OwnerID] = fields.PersonIDs[0], conf[store.PersonIDs]
+	}
 	status := store.StatusAuto
 	for _, k := range store.KeyFields {
 		if conf[k] < Confident {

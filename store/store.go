@@ -16,8 +16,31 @@ type Status string
 
 const (
 	StatusAuto   Status = "auto"   // every key field was read confidently
-	StatusReview Status = "review" // a key field is missing or doubtful
+	StatusReview   Status = "review"   // a key field is missing or doubtful
+	StatusVerified Status = "verified" // an archivist checked the fields
 )
+
+// Name is the status in Vietnamese.
+func (s Status) Name() string {
+	switch s {
+	case StatusAuto:
+		return "tự động"
+	case StatusReview:
+		return "cần duyệt"
+	case StatusVerified:
+		return "đã duyệt"
+	}
+	return string(s)
+}
+
+// ParseStatus accepts auto, review or verified.
+func ParseStatus(s string) (Status, error) {
+	switch v := Status(s); v {
+	case StatusAuto, StatusReview, StatusVerified:
+		return v, nil
+	}
+	return "", errors.New("status must be auto, review or verified")
+}
 
 // Visibility says who may see a record.
 type Visibility string
@@ -52,11 +75,17 @@ const (
 	DossierCodes   Field = "dossier_codes"
 	ProcedureCodes Field = "procedure_codes"
 	MoneyVND       Field = "money_vnd"
+	OwnerID        Field = "owner_id"    // whose document it is: one of PersonIDs
+	ValidUntil     Field = "valid_until" // YYYY-MM-DD; empty: no end known
 )
 
-// AllFields lists every field in export order.
-var AllFields = []Field{DocType, NumberSymbol, IssueDate, IssuePlace, Issuer, Summary,
+// ExtractedFields are the fields read from a document's text.
+var ExtractedFields = []Field{DocType, NumberSymbol, IssueDate, IssuePlace, Issuer, Summary,
 	SignerName, SignerTitle, PersonIDs, DossierCodes, ProcedureCodes, MoneyVND}
+
+// AllFields lists every field in export order: the extracted ones, then
+// those derived from them or set by an archivist.
+var AllFields = append(ExtractedFields[:len(ExtractedFields):len(ExtractedFields)], OwnerID, ValidUntil)
 
 // KeyFields decide a record's status: all confident → auto.
 var KeyFields = []Field{DocType, NumberSymbol, IssueDate, Issuer}
@@ -76,6 +105,8 @@ type Fields struct {
 	DossierCodes   []string `json:"dossier_codes"`
 	ProcedureCodes []string `json:"procedure_codes"`
 	MoneyVND       []int64  `json:"money_vnd"`
+	OwnerID        string   `json:"owner_id"`
+	ValidUntil     string   `json:"valid_until"`
 }
 
 // Confidence is each field's confidence in [0, 1].
@@ -98,6 +129,7 @@ type Page struct {
 	DPI    int    `json:"dpi"`
 	Text   string `json:"text"`
 	Words  []Word `json:"words,omitempty"`
+	Turn   int    `json:"turn,omitempty"` // degrees clockwise the prepared page was turned to read upright
 }
 
 // Record is one digitized document: one source file with its pages.
@@ -132,8 +164,15 @@ type Failure struct {
 // ErrNotFound is returned when a record does not exist.
 var ErrNotFound = errors.New("store: not found")
 
-// Store is the records database.
+// Store is the database: records, accounts and the audit log.
 type Store interface {
+	Records
+	Accounts
+	Audit
+}
+
+// Records keeps the digitized records and the files that failed.
+type Records interface {
 	// Put saves r with its pages in one transaction. A record with the same
 	// SHA-256 is replaced: the previous version goes to the history and r
 	// keeps its ID with Version+1. Any failure stored for r.SourcePath is

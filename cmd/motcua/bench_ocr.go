@@ -225,7 +225,7 @@ func benchOCR(dir string, workers int, only string, cli bool, keep string) error
 			if ok {
 				hits[k]++
 			} else {
-				misses = append(misses, fmt.Sprintf("%s/%s %s: %q", p.cond, p.doc, k, fieldValue(r.Fields, k)))
+				misses = append(misses, fmt.Sprintf("%s/%s %s: %q", p.cond, p.doc, k, r.Fields.Value(k)))
 			}
 		}
 		return nil
@@ -284,7 +284,7 @@ func benchOCR(dir string, workers int, only string, cli bool, keep string) error
 	fmt.Fprintln(stdout, line)
 
 	fmt.Fprintf(stdout, "\nTrường trích xuất: tỉ lệ khớp chính xác trên %d trang\n", n)
-	for _, k := range store.AllFields {
+	for _, k := range store.ExtractedFields {
 		key := ""
 		if slices.Contains(store.KeyFields, k) {
 			key = " (trường chính, mục tiêu ≥ 95 %)"

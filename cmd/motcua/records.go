@@ -128,10 +128,7 @@ func listRecords(ctx context.Context, db store.Store) error {
 }
 
 func statusVI(s store.Status) string {
-	if s == store.StatusAuto {
-		return "tự động"
-	}
-	return "cần duyệt"
+	return s.Name()
 }
 
 func visibilityVI(v store.Visibility) string {
@@ -148,47 +145,6 @@ func dash(s string) string {
 	return s
 }
 
-var fieldNamesVI = map[store.Field]string{
-	store.DocType: "Loại văn bản", store.NumberSymbol: "Số, ký hiệu", store.IssueDate: "Ngày ban hành",
-	store.IssuePlace: "Nơi ban hành", store.Issuer: "Cơ quan ban hành", store.Summary: "Trích yếu",
-	store.SignerName: "Người ký", store.SignerTitle: "Chức vụ người ký", store.PersonIDs: "Số định danh cá nhân",
-	store.DossierCodes: "Mã hồ sơ", store.ProcedureCodes: "Mã thủ tục", store.MoneyVND: "Số tiền (đồng)",
-}
-
-func fieldValue(f store.Fields, k store.Field) string {
-	switch k {
-	case store.DocType:
-		return f.DocType
-	case store.NumberSymbol:
-		return f.NumberSymbol
-	case store.IssueDate:
-		return f.IssueDate
-	case store.IssuePlace:
-		return f.IssuePlace
-	case store.Issuer:
-		return f.Issuer
-	case store.Summary:
-		return f.Summary
-	case store.SignerName:
-		return f.SignerName
-	case store.SignerTitle:
-		return f.SignerTitle
-	case store.PersonIDs:
-		return strings.Join(f.PersonIDs, ", ")
-	case store.DossierCodes:
-		return strings.Join(f.DossierCodes, ", ")
-	case store.ProcedureCodes:
-		return strings.Join(f.ProcedureCodes, ", ")
-	case store.MoneyVND:
-		var s []string
-		for _, m := range f.MoneyVND {
-			s = append(s, strconv.FormatInt(m, 10))
-		}
-		return strings.Join(s, ", ")
-	}
-	return ""
-}
-
 func showRecord(r *store.Record) {
 	w := stdout
 	fmt.Fprintf(w, "Bản ghi %d (phiên bản %d): %s\n", r.ID, r.Version, r.SourceName)
@@ -203,7 +159,7 @@ func showRecord(r *store.Record) {
 		if r.Confidence[k] < pipeline.Confident {
 			mark = "  ← cần kiểm tra"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%.0f %%%s\n", fieldNamesVI[k], dash(fieldValue(r.Fields, k)), 100*r.Confidence[k], mark)
+		fmt.Fprintf(tw, "%s\t%s\t%.0f %%%s\n", store.FieldNames[k], dash(r.Fields.Value(k)), 100*r.Confidence[k], mark)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nVăn bản:\n%s\n", r.Text)
@@ -231,7 +187,7 @@ func exportRecords(ctx context.Context, db store.Store, asJSON, words bool) erro
 	err := db.All(ctx, false, func(r *store.Record) error {
 		row := []string{strconv.FormatInt(r.ID, 10), r.SHA256, r.SourceName, string(r.Status), string(r.Visibility)}
 		for _, k := range store.AllFields {
-			row = append(row, fieldValue(r.Fields, k))
+			row = append(row, r.Fields.Value(k))
 		}
 		return cw.Write(row)
 	})

@@ -269,7 +269,7 @@ func numberLabel(s Segment) (rest string, ok bool) {
 func Extract(pages []store.Page) (store.Fields, store.Confidence) {
 	var f store.Fields
 	conf := store.Confidence{}
-	for _, k := range store.AllFields {
+	for _, k := range store.ExtractedFields {
 		conf[k] = 0
 	}
 	if len(pages) == 0 {
