@@ -15,7 +15,7 @@ import (
 type Status string
 
 const (
-	StatusAuto   Status = "auto"   // every key field was read confidently
+	StatusAuto     Status = "auto"     // every key field was read confidently
 	StatusReview   Status = "review"   // a key field is missing or doubtful
 	StatusVerified Status = "verified" // an archivist checked the fields
 )
