@@ -46,6 +46,9 @@ const (
 	fNumberSymbol = "number_symbol"
 	fPersonIDs    = "person_ids"
 	fVisibility   = "visibility"
+	fStatus       = "status"
+	fIssueDate    = "issue_date"
+	fIssuer       = "issuer"
 	fURL          = "url"
 )
 
@@ -84,6 +87,10 @@ type Doc struct {
 	PersonIDs    []string `json:"person_ids,omitempty"`
 	Visibility   string   `json:"visibility"`
 	URL          string   `json:"url,omitempty"`
+	// Records only: review status, issue date (YYYY-MM-DD), issuing body.
+	Status    string `json:"status,omitempty"`
+	IssueDate string `json:"issue_date,omitempty"`
+	Issuer    string `json:"issuer,omitempty"`
 }
 
 // ProcedureDoc is the indexed form of a catalogue procedure. Procedures are
@@ -250,6 +257,15 @@ type Index struct {
 // ErrLocked means another process has the index open for writing.
 var ErrLocked = errors.New("search: the index is in use by another motcua process (motcua serve or motcua index); stop it or wait, then try again")
 
+// schemaVersion changes whenever the mapping does: an index made with
+// another mapping must be rebuilt.
+const schemaVersion = "2"
+
+var schemaKey = []byte("motcua_schema")
+
+// ErrSchema means the index was built by another version of motcua.
+var ErrSchema = errors.New("search: the index was built by another version of motcua; rebuild it with motcua index --rebuild")
+
 // Open opens the index at path, creating it when absent.
 func Open(path string) (*Index, error) {
 	cfg := map[string]any{"bolt_timeout": "2s"}
@@ -260,12 +276,19 @@ func Open(path string) (*Index, error) {
 			return nil, merr
 		}
 		b, err = bleve.NewUsing(path, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, cfg)
+		if err == nil {
+			err = b.SetInternal(schemaKey, []byte(schemaVersion))
+		}
 	}
 	if err != nil {
 		if errors.Is(err, bolt.ErrTimeout) || strings.Contains(err.Error(), "timeout") {
 			return nil, ErrLocked
 		}
 		return nil, fmt.Errorf("search: open index %s: %w", path, err)
+	}
+	if v, err := b.GetInternal(schemaKey); err != nil || string(v) != schemaVersion {
+		b.Close()
+		return nil, fmt.Errorf("%s: %w", path, ErrSchema)
 	}
 	return &Index{bleve: b, path: path}, nil
 }
@@ -275,10 +298,12 @@ func Create(path string) (*Index, error) {
 	if _, err := os.Stat(path); err == nil {
 		// Refuse to remove it while another process holds it.
 		ix, err := Open(path)
-		if err != nil {
+		if err != nil && !errors.Is(err, ErrSchema) {
 			return nil, err
 		}
-		ix.Close()
+		if ix != nil {
+			ix.Close()
+		}
 		if err := os.RemoveAll(path); err != nil {
 			return nil, fmt.Errorf("search: remove old index: %w", err)
 		}

@@ -31,6 +31,13 @@ type Request struct {
 	Page       int    // from 1
 	Size       int    // hits per page, at most 50
 	Restricted bool   // include restricted records (staff only)
+
+	// Staff filters on records; a public search ignores them.
+	Status   string // auto, review, verified
+	Issuer   string // cơ quan ban hành
+	PersonID string // a 12-digit ID number among the record's
+	DateFrom string // issue date from, YYYY-MM-DD
+	DateTo   string // issue date to, inclusive
 }
 
 // Hit is one result. Snippet is HTML: text escaped, matches in <mark>.
@@ -66,6 +73,12 @@ var facetFields = map[string]string{
 	"cap":          fLevel,
 	"co_quan":      fAgency,
 	"loai_van_ban": fDocType,
+}
+
+// staffFacets are added for staff searches.
+var staffFacets = map[string]string{
+	"trang_thai":       fStatus,
+	"co_quan_ban_hanh": fIssuer,
 }
 
 // Field weights: the name outweighs documents, which outweigh body text.
@@ -123,6 +136,11 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	addFacets := func(sr *bleve.SearchRequest) {
 		for name, f := range facetFields {
 			sr.AddFacet(name, bleve.NewFacetRequest(f, 10))
+		}
+		if req.Restricted {
+			for name, f := range staffFacets {
+				sr.AddFacet(name, bleve.NewFacetRequest(f, 10))
+			}
 		}
 	}
 
@@ -235,6 +253,23 @@ func (ix *Index) filter(req Request) query.Query {
 	for f, v := range map[string]string{fField: req.Field, fLevel: req.Level, fAgency: req.Agency, fDocType: req.DocType, fKind: req.Kind} {
 		if v = strings.TrimSpace(norm.NFC.String(v)); v != "" {
 			must = append(must, term(f, v, 0))
+		}
+	}
+	if req.Restricted {
+		for f, v := range map[string]string{fStatus: req.Status, fIssuer: req.Issuer, fPersonIDs: req.PersonID} {
+			if v = strings.TrimSpace(norm.NFC.String(v)); v != "" {
+				must = append(must, term(f, v, 0))
+			}
+		}
+		if req.DateFrom != "" || req.DateTo != "" {
+			from, to := req.DateFrom, req.DateTo
+			if to == "" {
+				to = "9999-12-31"
+			}
+			t := true
+			r := query.NewTermRangeInclusiveQuery(from, to, &t, &t)
+			r.SetField(fIssueDate)
+			must = append(must, r)
 		}
 	}
 	if len(must) == 0 {

@@ -36,6 +36,9 @@ func RecordDoc(r *store.Record) Doc {
 		PersonIDs:    f.PersonIDs,
 		Visibility:   string(r.Visibility),
 		Flags:        flagRecord,
+		Status:       string(r.Status),
+		IssueDate:    f.IssueDate,
+		Issuer:       f.Issuer,
 	}
 }
 

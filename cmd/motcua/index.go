@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -80,6 +81,11 @@ func openIndex(open func(string) (*search.Index, error), data string) (*search.I
 		return nil, err
 	}
 	ix, err := open(indexPath(data))
+	if errors.Is(err, search.ErrSchema) {
+		// The index is derived: rebuild it rather than fail.
+		fmt.Fprintf(stderr, "Chỉ mục %s do phiên bản motcua khác dựng: dựng lại từ danh mục và kho hồ sơ.\n", indexPath(data))
+		ix, err = search.Create(indexPath(data))
+	}
 	if err == search.ErrLocked {
 		return nil, fmt.Errorf("chỉ mục đang được một tiến trình motcua khác dùng (motcua serve?): dừng nó rồi thử lại (%w)", err)
 	}
@@ -103,6 +109,19 @@ func openSearchIndex(data, dir string) (*search.Index, error) {
 			return nil, err
 		}
 		slog.Info("indexed the catalogue", "procedures", len(cat.Procedures))
+	}
+	if n, _ := ix.CountKind(search.KindRecord); n == 0 {
+		if _, err := os.Stat(filepath.Join(data, storeFile)); err == nil {
+			db, _, err := openStore(data)
+			if err == nil {
+				_, _, err = ix.SyncRecords(context.Background(), db)
+				db.Close()
+			}
+			if err != nil {
+				ix.Close()
+				return nil, err
+			}
+		}
 	}
 	return ix, nil
 }
