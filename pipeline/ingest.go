@@ -291,3 +291,18 @@ func readAllLimit(r io.Reader, max int64) ([]byte, error) {
 	}
 	return data, nil
 }
+
+// PreparedPage decodes page i (from 0) of src and prepares it as the OCR
+// saw it, turned upright by turn degrees: word boxes of the stored page
+// fall on this image.
+func PreparedPage(src *Source, i, turn int) (Prepared, error) {
+	img, dpi, err := src.Page(i)
+	if err != nil {
+		return Prepared{}, err
+	}
+	p := Prepare(img, dpi)
+	if turn != 0 {
+		p.Gray = Turn(p.Gray, turn)
+	}
+	return p, nil
+}

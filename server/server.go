@@ -3,17 +3,24 @@
 package server
 
 import (
-	"runtime"
-
+	"embed"
 	"log/slog"
-	"motcua/search"
 	"net/http"
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
+
+	"motcua/content"
+	"motcua/search"
+	"motcua/server/auth"
+	"motcua/store"
 )
+
+//go:embed static
+var staticFS embed.FS
 
 // Config says what to serve.
 type Config struct {
@@ -22,6 +29,18 @@ type Config struct {
 	// MaxSearches is how many searches may run at once; more wait briefly,
 	// then get 503. Default: 4 per CPU.
 	MaxSearches int
+
+	// The staff area and the statistics page need the store; without it
+	// they are not served.
+	Store store.Store
+	Blobs store.Blobs
+	// Procedures are the catalogue, for reuse.
+	Procedures []*content.Procedure
+	// Auth checks logins; default: passwords in the store, an account
+	// locked for 15 minutes after 5 failures in a row.
+	Auth auth.Authenticator
+	// Now is the clock (tests); default time.Now.
+	Now func() time.Time
 }
 
 type srv struct {
@@ -29,6 +48,15 @@ type srv struct {
 	index   *search.Index
 	slots   chan struct{}
 	metrics *metrics
+
+	store   store.Store
+	blobs   store.Blobs
+	procs   map[string]*content.Procedure
+	auth    auth.Authenticator
+	logins  *auth.Limiter
+	now     func() time.Time
+	pdfSlot chan struct{}
+	stats   statsCache
 }
 
 // New returns the server's handler.
@@ -39,7 +67,19 @@ func newSrv(cfg Config) *srv {
 	if n <= 0 {
 		n = 4 * runtime.GOMAXPROCS(0)
 	}
-	return &srv{public: cfg.Public, index: cfg.Index, slots: make(chan struct{}, n), metrics: newMetrics()}
+	s := &srv{public: cfg.Public, index: cfg.Index, slots: make(chan struct{}, n), metrics: newMetrics(),
+		store: cfg.Store, blobs: cfg.Blobs, auth: cfg.Auth, now: cfg.Now, pdfSlot: make(chan struct{}, 1),
+		procs: map[string]*content.Procedure{}, logins: &auth.Limiter{Burst: 10, Every: 6 * time.Second}}
+	for _, p := range cfg.Procedures {
+		s.procs[p.Code] = p
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.auth == nil && s.store != nil {
+		s.auth = auth.Passwords{Accounts: s.store, LockAfter: 5, LockFor: 15 * time.Minute}
+	}
+	return s
 }
 
 func (s *srv) routes() http.Handler {
@@ -58,8 +98,41 @@ func (s *srv) routes() http.Handler {
 	route("GET /tim-kiem", "tim_kiem", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/tim-kiem/?"+r.URL.RawQuery, http.StatusMovedPermanently)
 	})
+	if s.store != nil {
+		route("GET /thong-ke/{$}", "thong_ke", s.statsPage)
+		s.staffRoutes(route)
+	}
 	route("GET /", "static", staticSite(s.public).ServeHTTP)
 	return logRequests(secureHeaders(mux))
+}
+
+// staffRoutes are the staff area's: every one but the login page behind
+// s.staff with the roles allowed.
+func (s *srv) staffRoutes(route func(pattern, name string, h http.HandlerFunc)) {
+	route("GET /staff/dang-nhap", "staff_login", s.getLogin)
+	route("POST /staff/dang-nhap", "staff_login", s.postLogin)
+	route("POST /staff/dang-xuat", "staff_logout", s.staff(allStaff, s.postLogout))
+	route("GET /staff/static/", "staff_static", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		http.StripPrefix("/staff/", http.FileServerFS(staticFS)).ServeHTTP(w, r)
+	})
+	route("GET /staff/{$}", "staff_search", s.staff(allStaff, s.staffSearch))
+	route("GET /staff/api/search", "staff_api_search", s.staff(allStaff, s.staffAPISearch))
+	route("GET /staff/ho-so/{id}", "staff_record", s.staff(allStaff, s.staffRecord))
+	route("GET /staff/ho-so/{id}/trang/{page}", "staff_image", s.staff(allStaff, s.staffPageImage))
+	route("GET /staff/ho-so/{id}/goc", "staff_original", s.staff(allStaff, s.staffOriginal))
+	route("GET /staff/ho-so/{id}/pdf", "staff_pdf", s.staff(allStaff, s.staffPDF))
+	route("GET /staff/ho-so/{id}/sua", "staff_edit", s.staff(archivists, s.staffEdit))
+	route("POST /staff/ho-so/{id}/sua", "staff_edit", s.staff(archivists, s.staffSave))
+	route("GET /staff/duyet/{$}", "staff_review", s.staff(archivists, s.staffReview))
+	route("GET /staff/dung-lai/{$}", "staff_reuse", s.staff(reusers, s.staffReuse))
+	route("POST /staff/dung-lai/{$}", "staff_reuse", s.staff(reusers, s.staffReusePost))
+	route("GET /staff/nhat-ky/{$}", "staff_audit", s.staff(admins, s.staffAudit))
+	// Anything else under /staff/ is refused the same way: no guessing
+	// which paths exist.
+	route("/staff/", "staff_other", s.staff(allStaff, func(w http.ResponseWriter, r *http.Request, u *staffUser) {
+		s.page(w, r, http.StatusNotFound, "error", u, pageData{Title: "Không có trang này", Message: "Không có trang này trong khu vực cán bộ."})
+	}))
 }
 
 // count records each request's route and status in the metrics.

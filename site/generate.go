@@ -174,6 +174,18 @@ func contentFiles(cat *content.Catalogue) (map[string][]byte, error) {
 	}
 	files[path.Join("content", "tim-kiem.md")] = data
 
+	// The digitization statistics page: the server fills it in too.
+	statsPage := map[string]any{
+		"title":       "Thống kê số hóa và tái sử dụng",
+		"description": "Số hồ sơ, giấy tờ đã số hóa theo loại và theo tháng, tỉ lệ tự động và đã duyệt, số lần dùng lại kết quả số hóa.",
+		"type":        "thong-ke",
+		"url":         "/thong-ke/",
+	}
+	if data, err = page(statsPage, ""); err != nil {
+		return nil, err
+	}
+	files[path.Join("content", "thong-ke.md")] = data
+
 	for _, t := range taxonomies {
 		data, err := page(map[string]any{"title": t.title}, "")
 		if err != nil {

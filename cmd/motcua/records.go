@@ -219,11 +219,15 @@ func recordPDF(r *store.Record, blobs store.Blobs, out string) error {
 		return exitError{1}
 	}
 	for i := range src.Pages {
-		img, dpi, err := src.Page(i)
+		turn := 0
+		if i < len(r.Pages) {
+			turn = r.Pages[i].Turn
+		}
+		p, err := pipeline.PreparedPage(src, i, turn)
 		if err != nil {
 			return err
 		}
-		pages = append(pages, pipeline.Prepare(img, dpi))
+		pages = append(pages, p)
 	}
 	if !strings.HasSuffix(strings.ToLower(out), ".pdf") {
 		return usageError{"--out phải là tệp .pdf"}

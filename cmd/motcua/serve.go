@@ -21,12 +21,15 @@ func init() {
 		name:    "serve",
 		summary: "phục vụ trang web và tìm kiếm: serve [--addr 127.0.0.1:8080] [--public DIR] [--data DIR]",
 		run:     runServe,
+		ocr:     true, // the staff area makes searchable PDFs
 	})
 }
 
 func runServe(args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8080", "địa chỉ lắng nghe (mặc định chỉ máy này)")
+	cert := fs.String("tls-cert", "", "chứng chỉ TLS (PEM); cùng --tls-key thì phục vụ HTTPS, cookie chỉ gửi qua HTTPS")
+	key := fs.String("tls-key", "", "khóa riêng TLS (PEM)")
 	public := fs.String("public", defaultPublic, "thư mục trang web đã dựng (motcua build)")
 	data := fs.String("data", defaultData, "thư mục dữ liệu (chỉ mục tìm kiếm)")
 	dir := fs.String("catalogue", defaultCatalogue, "thư mục danh mục thủ tục (lập chỉ mục nếu chỉ mục trống)")
@@ -36,17 +39,29 @@ func runServe(args []string) error {
 	if _, err := os.Stat(*public + "/index.html"); err != nil {
 		return fmt.Errorf("chưa có trang web trong %s: chạy motcua build trước (no built site: %w)", *public, err)
 	}
+	if (*cert == "") != (*key == "") {
+		return usageError{"--tls-cert và --tls-key phải đi cùng nhau"}
+	}
 	ix, err := openSearchIndex(*data, *dir)
 	if err != nil {
 		return err
 	}
 	defer ix.Close()
+	db, blobs, err := openStore(*data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	cat, err := loadCatalogue(*dir)
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("không lắng nghe được trên %s: %w", *addr, err)
 	}
 	srv := &http.Server{
-		Handler:           server.New(server.Config{Public: *public, Index: ix}),
+		Handler:           server.New(server.Config{Public: *public, Index: ix, Store: db, Blobs: blobs, Procedures: cat.Procedures}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -60,9 +75,21 @@ func runServe(args []string) error {
 		defer cancel()
 		srv.Shutdown(shut)
 	}()
-	slog.Info("serving", "url", "http://"+ln.Addr().String()+"/", "public", *public)
-	fmt.Fprintf(stdout, "Trang web: http://%s/ (Ctrl-C để dừng)\n", ln.Addr())
-	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	scheme := "http"
+	if *cert != "" {
+		scheme = "https"
+	}
+	slog.Info("serving", "url", scheme+"://"+ln.Addr().String()+"/", "public", *public)
+	fmt.Fprintf(stdout, "Trang web: %s://%s/ · khu vực cán bộ: %[1]s://%[2]s/staff/ (Ctrl-C để dừng)\n", scheme, ln.Addr())
+	if n, _ := db.Users(context.Background()); len(n) == 0 {
+		fmt.Fprintln(stdout, "Chưa có tài khoản cán bộ nào: tạo bằng motcua users add TÊN --role admin")
+	}
+	if *cert != "" {
+		err = srv.ServeTLS(ln, *cert, *key)
+	} else {
+		err = srv.Serve(ln)
+	}
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil

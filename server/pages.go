@@ -1,0 +1,152 @@
+package server
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"motcua/reuse"
+	"motcua/search"
+	"motcua/store"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// pageData is what every staff page template gets; each uses its part.
+type pageData struct {
+	Title   string
+	Message string
+	CSRF    string // the form token: the session's, or the login form's
+	Next    string
+	User    *staffUser
+	Nav     string // the current section, for aria-current
+
+	Query  url.Values
+	Result *search.Result
+	Hits   []staffHit
+	Facets []facetGroup
+	Error  string
+
+	Record  *store.Record
+	Fields  []fieldView
+	Pages   []pageView
+	Changes []store.Change
+	Reuses  []store.Reuse
+
+	Review []store.Record
+
+	Procedure string
+	ProcName  string
+	PersonID  string
+	Dossier   string
+	Needs     []reuse.Need
+
+	Events []store.Event
+}
+
+type staffHit struct {
+	search.Hit
+	RecordID int64
+}
+
+type facetGroup struct {
+	Name, Param string
+	Values      []facetLink
+}
+
+type facetLink struct {
+	Label string
+	Count int
+	URL   string
+	On    bool
+}
+
+type fieldView struct {
+	Field   store.Field
+	Name    string
+	Value   string
+	Conf    float64
+	HasConf bool
+	Low     bool
+}
+
+type pageView struct {
+	N      int
+	Width  int
+	Height int
+	Src    string
+	Low    []store.Word
+}
+
+var funcs = template.FuncMap{
+	"pct":    func(f float64) string { return fmt.Sprintf("%.0f %%", 100*f) },
+	"when":   func(t time.Time) string { return t.Local().Format("02/01/2006 15:04") },
+	"status": func(s store.Status) string { return s.Name() },
+	"field":  func(f store.Field) string { return fieldLabel(f) },
+	"has":    func(u *staffUser, roles ...string) bool { return u != nil && slicesContains(roles, string(u.Role)) },
+	"sub":     func(a, b int) int { return a - b },
+	"snippet": func(s string) template.HTML { return template.HTML(s) }, // escaped by the highlighter
+}
+
+func fieldLabel(f store.Field) string {
+	if f == "status" {
+		return "Trạng thái"
+	}
+	if n, ok := store.FieldNames[f]; ok {
+		return n
+	}
+	return string(f)
+}
+
+func slicesContains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+var pages = func() map[string]*template.Template {
+	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html"))
+	out := map[string]*template.Template{}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	for _, n := range names {
+		if strings.HasSuffix(n, "/layout.html") {
+			continue
+		}
+		t := template.Must(template.Must(layout.Clone()).ParseFS(templateFS, n))
+		out[strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")] = t
+	}
+	return out
+}()
+
+// page renders a staff page. Text is escaped by html/template: OCR text is
+// untrusted input.
+func (s *srv) page(w http.ResponseWriter, r *http.Request, status int, name string, u *staffUser, d pageData) {
+	d.User = u
+	if u != nil {
+		d.CSRF = u.csrf
+	}
+	var buf bytes.Buffer
+	if err := pages[name].ExecuteTemplate(&buf, "layout.html", d); err != nil {
+		slog.Error("template", "page", name, "error", err)
+		internalError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}

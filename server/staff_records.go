@@ -1,0 +1,381 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image/png"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"motcua/pipeline"
+	"motcua/search"
+	"motcua/store"
+)
+
+var (
+	isoDay   = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+	twelve   = regexp.MustCompile(`^\d{12}$`)
+	statuses = map[string]bool{"": true, "auto": true, "review": true, "verified": true}
+)
+
+// staffRequest reads a staff search from the URL: restricted records
+// included, records only.
+func staffRequest(v url.Values) (search.Request, string) {
+	req, msg := publicRequest(v)
+	if msg != "" {
+		return req, msg
+	}
+	req.Restricted, req.Kind = true, search.KindRecord
+	req.DocType = v.Get("loai_van_ban")
+	req.Issuer = v.Get("co_quan_ban_hanh")
+	req.Status = v.Get("trang_thai")
+	req.PersonID = strings.TrimSpace(v.Get("so_dinh_danh"))
+	req.DateFrom, req.DateTo = v.Get("tu_ngay"), v.Get("den_ngay")
+	req.Size = 20
+	switch {
+	case !statuses[req.Status]:
+		return req, "Trạng thái phải là auto, review hoặc verified."
+	case req.PersonID != "" && !twelve.MatchString(req.PersonID):
+		return req, "Số định danh cá nhân gồm đúng 12 chữ số."
+	case req.DateFrom != "" && !isoDay.MatchString(req.DateFrom), req.DateTo != "" && !isoDay.MatchString(req.DateTo):
+		return req, "Ngày phải có dạng NNNN-TT-NN, ví dụ 2023-09-12."
+	case len(req.DocType) > 300 || len(req.Issuer) > 300:
+		return req, "Bộ lọc quá dài."
+	}
+	return req, ""
+}
+
+func recordID(hitID string) int64 {
+	n, _ := strconv.ParseInt(strings.TrimPrefix(hitID, search.KindRecord+":"), 10, 64)
+	return n
+}
+
+var staffFacetNames = []struct{ key, param, name string }{
+	{"loai_van_ban", "loai_van_ban", "Loại văn bản"},
+	{"trang_thai", "trang_thai", "Trạng thái"},
+	{"co_quan_ban_hanh", "co_quan_ban_hanh", "Cơ quan ban hành"},
+}
+
+func (s *srv) staffSearch(w http.ResponseWriter, r *http.Request, u *staffUser) {
+	v := r.URL.Query()
+	d := pageData{Title: "Tìm hồ sơ", Nav: "search", Query: v}
+	if len(v) == 0 {
+		s.page(w, r, http.StatusOK, "search", u, d)
+		return
+	}
+	req, msg := staffRequest(v)
+	if msg != "" {
+		d.Error = msg
+		s.page(w, r, http.StatusBadRequest, "search", u, d)
+		return
+	}
+	if err := s.audit(r.Context(), r, u.Name, store.ActSearch, 0, v.Encode(), true); err != nil {
+		internalError(w, r, err)
+		return
+	}
+	res, err := s.search(r.Context(), req)
+	if err != nil {
+		d.Error = "Không tìm được: " + searchMessage(err)
+		s.page(w, r, http.StatusServiceUnavailable, "search", u, d)
+		return
+	}
+	d.Result = res
+	for _, h := range res.Hits {
+		d.Hits = append(d.Hits, staffHit{Hit: h, RecordID: recordID(h.ID)})
+	}
+	for _, f := range staffFacetNames {
+		g := facetGroup{Name: f.name, Param: f.param}
+		for _, fv := range res.Facets[f.key] {
+			q := url.Values{}
+			for k, vs := range v {
+				q[k] = vs
+			}
+			q.Set(f.param, fv.Value)
+			q.Del("page")
+			label := fv.Value
+			if f.key == "trang_thai" {
+				label = store.Status(fv.Value).Name()
+			}
+			g.Values = append(g.Values, facetLink{Label: label, Count: fv.Count, URL: "/staff/?" + q.Encode(), On: v.Get(f.param) == fv.Value})
+		}
+		if len(g.Values) > 0 {
+			d.Facets = append(d.Facets, g)
+		}
+	}
+	s.page(w, r, http.StatusOK, "search", u, d)
+}
+
+func (s *srv) staffAPISearch(w http.ResponseWriter, r *http.Request, u *staffUser) {
+	req, msg := staffRequest(r.URL.Query())
+	if msg != "" {
+		apiError(w, http.StatusBadRequest, msg)
+		return
+	}
+	if err := s.audit(r.Context(), r, u.Name, store.ActSearch, 0, r.URL.RawQuery, true); err != nil {
+		apiError(w, http.StatusInternalServerError, "Lỗi nội bộ.")
+		return
+	}
+	res, err := s.search(r.Context(), req)
+	if err != nil {
+		s.searchFailed(w, err)
+		return
+	}
+	if res.Hits == nil {
+		res.Hits = []search.Hit{}
+	}
+	for i, h := range res.Hits {
+		res.Hits[i].URL = fmt.Sprintf("/staff/ho-so/%d", recordID(h.ID))
+	}
+	writeJSON(w, searchResponse{res, float64(res.Took.Microseconds()) / 1000})
+}
+
+func searchMessage(err error) string {
+	switch {
+	case errors.Is(err, errBusy):
+		return "máy chủ đang bận, xin thử lại sau giây lát."
+	case errors.Is(err, errNoIndex):
+		return "chưa có chỉ mục tìm kiếm (chạy motcua index)."
+	}
+	return "lỗi tìm kiếm."
+}
+
+// record loads the record named in the path. IDs are digits only; any
+// other path is not found.
+func (s *srv) record(w http.ResponseWriter, r *http.Request, u *staffUser) *store.Record {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.page(w, r, http.StatusNotFound, "error", u, pageData{Title: "Không có hồ sơ", Message: "Không có hồ sơ này."})
+		return nil
+	}
+	rec, err := s.store.Get(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		s.page(w, r, http.StatusNotFound, "error", u, pageData{Title: "Không có hồ sơ", Message: fmt.Sprintf("Không có hồ sơ số %d.", id)})
+		return nil
+	}
+	if err != nil {
+		internalError(w, r, err)
+		return nil
+	}
+	return rec
+}
+
+// LowConfidence is the word confidence under which a word is outlined.
+const LowConfidence = 0.6
+
+func fieldViews(rec *store.Record) []fieldView {
+	var out []fieldView
+	for _, k := range store.AllFields {
+		c, ok := rec.Confidence[k]
+		v := rec.Fields.Value(k)
+		out = append(out, fieldView{Field: k, Name: store.FieldNames[k], Value: v, Conf: c, HasConf: ok && v != "",
+			Low: ok && c < pipeline.Confident && (v != "" || isKey(k))})
+	}
+	return out
+}
+
+func isKey(k store.Field) bool {
+	for _, f := range store.KeyFields {
+		if f == k {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *srv) staffRecord(w http.ResponseWriter, r *http.Request, u *staffUser) {
+	rec := s.record(w, r, u)
+	if rec == nil {
+		return
+	}
+	if err := s.audit(r.Context(), r, u.Name, store.ActView, rec.ID, "", true); err != nil {
+		internalError(w, r, err)
+		return
+	}
+	d := pageData{Title: fmt.Sprintf("Hồ sơ %d", rec.ID), Nav: "search", Record: rec, Fields: fieldViews(rec)}
+	for _, p := range rec.Pages {
+		pv := pageView{N: p.N, Width: p.Width, Height: p.Height, Src: fmt.Sprintf("/staff/ho-so/%d/trang/%d.png", rec.ID, p.N)}
+		for _, wd := range p.Words {
+			if wd.Conf < LowConfidence && strings.TrimSpace(wd.Text) != "" {
+				pv.Low = append(pv.Low, wd)
+			}
+		}
+		if !rec.TextLayer {
+			d.Pages = append(d.Pages, pv)
+		}
+	}
+	var err error
+	if d.Changes, err = s.store.Changes(r.Context(), rec.ID); err != nil {
+		internalError(w, r, err)
+		return
+	}
+	if d.Reuses, err = s.store.Reuses(r.Context(), rec.ID); err != nil {
+		internalError(w, r, err)
+		return
+	}
+	s.page(w, r, http.StatusOK, "record", u, d)
+}
+
+func (s *srv) original(ctx context.Context, rec *store.Record) ([]byte, error) {
+	if s.blobs == nil {
+		return nil, errors.New("no blob store")
+	}
+	rc, err := s.blobs.Open(rec.SHA256)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return io.ReadAll(io.LimitReader(rc, pipeline.DefaultLimits.MaxBytes+1))
+}
+
+// staffPageImage serves a page as the OCR saw it, so that the stored word
+// boxes fall on it.
+func (s *srv) staffPageImage(w http.ResponseWriter, r *http.Request, u *staffUser) {
+	rec := s.record(w, r, u)
+	if rec == nil {
+		return
+	}
+	n, err := strconv.Atoi(strings.TrimSuffix(r.PathValue("page"), ".png"))
+	if err != nil || n < 1 || n > len(rec.Pages) || rec.TextLayer {
+		http.NotFound(w, r)
+		return
+	}
+	if err := s.audit(r.Context(), r, u.Name, store.ActImage, rec.ID, strconv.Itoa(n), true); err != nil {
+		internalError(w, r, err)
+		return
+	}
+	release, ok := s.acquire(r.Context())
+	if !ok {
+		http.Error(w, "Máy chủ đang bận, xin thử lại.", http.StatusServiceUnavailable)
+		return
+	}
+	defer release()
+	data, err := s.original(r.Context(), rec)
+	if err != nil {
+		internalError(w, r, err)
+		return
+	}
+	src, err := pipeline.OpenSource(rec.SourceName, data, pipeline.DefaultLimits)
+	if err != nil {
+		internalError(w, r, err)
+		return
+	}
+	p, err := pipeline.PreparedPage(src, n-1, rec.Pages[n-1].Turn)
+	if err != nil {
+		internalError(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, p.Gray); err != nil {
+		internalError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.Write(buf.Bytes())
+}
+
+// attachment sets a download's headers with the file's own (Vietnamese)
+// name.
+func attachment(w http.ResponseWriter, mediaType, name string) {
+	ascii := strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
+			return '_'
+		}
+		return r
+	}, name)
+	w.Header().Set("Content-Type", mediaType)
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, url.PathEscape(name)))
+	w.Header().Set("Cache-Control", "private, no-store")
+}
+
+func (s *srv) staffOriginal(w http.ResponseWriter, r *http.Request, u *staffUser) {
+	rec := s.record(w, r, u)
+	if rec == nil {
+		return
+	}
+	if err := s.audit(r.Context(), r, u.Name, store.ActOriginal, rec.ID, rec.SourceName, true); err != nil {
+		internalError(w, r, err)
+		return
+	}
+	data, err := s.original(r.Context(), rec)
+	if err != nil {
+		internalError(w, r, err)
+		return
+	}
+	attachment(w, rec.MediaType, rec.SourceName)
+	w.Write(data)
+}
+
+// staffPDF serves the record as a searchable PDF: the page images with
+// the text under them. A PDF that had its own text layer is served as is.
+func (s *srv) staffPDF(w http.ResponseWriter, r *http.Request, u *staffUser) {
+	rec := s.record(w, r, u)
+	if rec == nil {
+		return
+	}
+	if err := s.audit(r.Context(), r, u.Name, store.ActPDF, rec.ID, "", true); err != nil {
+		internalError(w, r, err)
+		return
+	}
+	data, err := s.original(r.Context(), rec)
+	if err != nil {
+		internalError(w, r, err)
+		return
+	}
+	name := strings.TrimSuffix(rec.SourceName, filepath.Ext(rec.SourceName)) + ".pdf"
+	if rec.TextLayer {
+		attachment(w, "application/pdf", name)
+		w.Write(data)
+		return
+	}
+	select { // OCR is costly: one PDF at a time
+	case s.pdfSlot <- struct{}{}:
+		defer func() { <-s.pdfSlot }()
+	case <-r.Context().Done():
+		return
+	}
+	src, err := pipeline.OpenSource(rec.SourceName, data, pipeline.DefaultLimits)
+	if err != nil {
+		internalError(w, r, err)
+		return
+	}
+	var pages []pipeline.Prepared
+	for i := range src.Pages {
+		turn := 0
+		if i < len(rec.Pages) {
+			turn = rec.Pages[i].Turn
+		}
+		p, err := pipeline.PreparedPage(src, i, turn)
+		if err != nil {
+			internalError(w, r, err)
+			return
+		}
+		pages = append(pages, p)
+	}
+	tmp, err := os.MkdirTemp("", "motcua-pdf-")
+	if err != nil {
+		internalError(w, r, err)
+		return
+	}
+	defer os.RemoveAll(tmp)
+	out := filepath.Join(tmp, "out.pdf")
+	if err := pipeline.SearchablePDF(out, pages, pipeline.Lang, rec.SourceName); err != nil {
+		internalError(w, r, err)
+		return
+	}
+	pdf, err := os.ReadFile(out)
+	if err != nil {
+		internalError(w, r, err)
+		return
+	}
+	attachment(w, "application/pdf", name)
+	w.Write(pdf)
+}

@@ -1,0 +1,104 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"motcua/content"
+	"motcua/reuse"
+	"motcua/store"
+)
+
+// dossierCode: {unit code}-{yyMMdd}-{NNNN}, e.g. 000.00.06.H56-231027-0361.
+var dossierCode = regexp.MustCompile(`^[0-9A-Za-z.]{1,40}-\d{6}-\d{4}$`)
+
+func (s *srv) reuseForm(v url.Values) (p *content.Procedure, id, dossier, msg string) {
+	code := strings.TrimSpace(v.Get("thu_tuc"))
+	id = strings.TrimSpace(v.Get("so_dinh_danh"))
+	dossier = strings.TrimSpace(v.Get("ma_ho_so"))
+	switch {
+	case !content.CodePattern.MatchString(code):
+		return nil, id, dossier, "Mã thủ tục có dạng 1.001193."
+	case s.procs[code] == nil:
+		return nil, id, dossier, "Danh mục không có thủ tục " + code + "."
+	case !twelve.MatchString(id):
+		return nil, id, dossier, "Số định danh cá nhân gồm đúng 12 chữ số."
+	case dossier != "" && !dossierCode.MatchString(dossier):
+		return nil, id, dossier, "Mã hồ sơ có dạng 000.00.06.H56-231027-0361."
+	}
+	return s.procs[code], id, dossier, ""
+}
+
+func (s *srv) staffReuse(w http.ResponseWriter, r *http.Request, u *staffUser) {
+	v := r.URL.Query()
+	d := pageData{Title: "Dùng lại giấy tờ đã số hóa", Nav: "reuse", Query: v, Message: v.Get("da_ghi")}
+	if v.Get("thu_tuc") == "" && v.Get("so_dinh_danh") == "" {
+		s.page(w, r, http.StatusOK, "reuse", u, d)
+		return
+	}
+	p, id, dossier, msg := s.reuseForm(v)
+	if msg != "" {
+		d.Error = msg
+		s.page(w, r, http.StatusBadRequest, "reuse", u, d)
+		return
+	}
+	if err := s.audit(r.Context(), r, u.Name, store.ActReuseLookup, 0, "thủ tục "+p.Code+", số định danh "+id, true); err != nil {
+		internalError(w, r, err)
+		return
+	}
+	needs, err := reuse.Find(r.Context(), s.store, p, id, s.now())
+	if err != nil {
+		internalError(w, r, err)
+		return
+	}
+	d.Procedure, d.ProcName, d.PersonID, d.Dossier, d.Needs = p.Code, p.Name, id, dossier, needs
+	s.page(w, r, http.StatusOK, "reuse", u, d)
+}
+
+func (s *srv) staffReusePost(w http.ResponseWriter, r *http.Request, u *staffUser) {
+	p, id, dossier, msg := s.reuseForm(r.PostForm)
+	if msg != "" {
+		s.page(w, r, http.StatusBadRequest, "reuse", u, pageData{Title: "Dùng lại giấy tờ đã số hóa", Nav: "reuse", Query: r.PostForm, Error: msg})
+		return
+	}
+	recID, _ := strconv.ParseInt(r.PostFormValue("ho_so"), 10, 64)
+	doc, _ := strconv.Atoi(r.PostFormValue("giay_to"))
+	needs, err := reuse.Find(r.Context(), s.store, p, id, s.now())
+	if err != nil {
+		internalError(w, r, err)
+		return
+	}
+	// Only a record offered, and usable, for that document may be reused:
+	// the form's values are checked again, not trusted.
+	var found bool
+	if doc >= 0 && doc < len(needs) {
+		for _, c := range needs[doc].Candidates {
+			found = found || (c.Record.ID == recID && c.Usable)
+		}
+	}
+	if !found {
+		s.page(w, r, http.StatusBadRequest, "error", u, pageData{Title: "Không dùng lại được",
+			Message: "Hồ sơ này không thay được giấy tờ đã chọn cho công dân này (không đúng chủ, loại, hoặc đã hết giá trị)."})
+		return
+	}
+	ru := &store.Reuse{User: u.Name, RecordID: recID, Procedure: p.Code, Document: needs[doc].Document.Name, Dossier: dossier}
+	if err := s.store.AddReuse(r.Context(), ru, remote(r)); err != nil {
+		internalError(w, r, err)
+		return
+	}
+	q := url.Values{"thu_tuc": {p.Code}, "so_dinh_danh": {id}, "ma_ho_so": {dossier},
+		"da_ghi": {fmt.Sprintf("Đã ghi nhận dùng lại hồ sơ %d cho “%s”.", recID, shorten(ru.Document, 80))}}
+	http.Redirect(w, r, "/staff/dung-lai/?"+q.Encode(), http.StatusSeeOther)
+}
+
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}

@@ -1,0 +1,88 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"motcua/search"
+	"motcua/store"
+)
+
+func (s *srv) staffReview(w http.ResponseWriter, r *http.Request, u *staffUser) {
+	recs, err := s.store.Review(r.Context(), 200)
+	if err != nil {
+		internalError(w, r, err)
+		return
+	}
+	s.page(w, r, http.StatusOK, "review", u, pageData{Title: "Hàng chờ duyệt", Nav: "review", Review: recs})
+}
+
+func (s *srv) staffEdit(w http.ResponseWriter, r *http.Request, u *staffUser) {
+	rec := s.record(w, r, u)
+	if rec == nil {
+		return
+	}
+	if err := s.audit(r.Context(), r, u.Name, store.ActView, rec.ID, "edit form", true); err != nil {
+		internalError(w, r, err)
+		return
+	}
+	s.page(w, r, http.StatusOK, "edit", u, pageData{Title: fmt.Sprintf("Sửa hồ sơ %d", rec.ID), Nav: "review", Record: rec, Fields: fieldViews(rec)})
+}
+
+// staffSave applies an archivist's correction, then updates the index at
+// once so that searches see it.
+func (s *srv) staffSave(w http.ResponseWriter, r *http.Request, u *staffUser) {
+	rec := s.record(w, r, u)
+	if rec == nil {
+		return
+	}
+	f := rec.Fields
+	var msgs []string
+	for _, k := range store.AllFields {
+		if v, ok := r.PostForm[string(k)]; ok {
+			if err := f.Set(k, v[0]); err != nil {
+				msgs = append(msgs, err.Error())
+			}
+		}
+	}
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	edited := *rec
+	edited.Fields = f
+	if len(msgs) > 0 {
+		s.page(w, r, http.StatusBadRequest, "edit", u, pageData{Title: fmt.Sprintf("Sửa hồ sơ %d", rec.ID), Nav: "review",
+			Record: &edited, Fields: fieldViews(&edited), Error: joinLines(msgs)})
+		return
+	}
+	saved, err := s.store.ApplyEdit(r.Context(), store.Edit{RecordID: rec.ID, Version: version, User: u.Name, Remote: remote(r),
+		Fields: f, Approve: r.PostFormValue("duyet") != ""})
+	if errors.Is(err, store.ErrConflict) {
+		s.page(w, r, http.StatusConflict, "edit", u, pageData{Title: fmt.Sprintf("Sửa hồ sơ %d", rec.ID), Nav: "review",
+			Record: rec, Fields: fieldViews(rec), Error: "Hồ sơ vừa được người khác sửa. Đây là bản mới nhất: hãy xem lại rồi sửa tiếp."})
+		return
+	}
+	if err != nil {
+		internalError(w, r, err)
+		return
+	}
+	if s.index != nil {
+		saved.Text = rec.Text
+		if err := s.index.Put(search.RecordDoc(saved)); err != nil {
+			slog.Error("index after edit", "record", saved.ID, "error", err)
+		}
+	}
+	http.Redirect(w, r, fmt.Sprintf("/staff/ho-so/%d", rec.ID), http.StatusSeeOther)
+}
+
+func joinLines(ss []string) string {
+	out := ""
+	for i, s := range ss {
+		if i > 0 {
+			out += "; "
+		}
+		out += s
+	}
+	return out
+}

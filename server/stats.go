@@ -1,0 +1,205 @@
+package server
+
+import (
+	"bytes"
+	"html/template"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"motcua/store"
+)
+
+// The statistics page: the site's /thong-ke/ page with the figures filled
+// in between its markers. Charts are SVG drawn here: no JavaScript, and
+// every chart has its table.
+const (
+	statsStart = "<!--motcua:stats-->"
+	statsEnd   = "<!--/motcua:stats-->"
+	statsTTL   = time.Minute
+)
+
+type bar struct {
+	Label string
+	Value int
+	Y     int
+	W     int
+	Class string
+}
+
+type chart struct {
+	Title  string
+	Bars   []bar
+	Height int
+}
+
+func newChart(title string, labels []string, values []int, classes []string) chart {
+	maxV := 1
+	for _, v := range values {
+		maxV = max(maxV, v)
+	}
+	c := chart{Title: title, Height: 28*len(values) + 8}
+	for i, v := range values {
+		b := bar{Label: labels[i], Value: v, Y: 28*i + 4, W: max(1, v*360/maxV)}
+		if classes != nil {
+			b.Class = classes[i]
+		}
+		c.Bars = append(c.Bars, b)
+	}
+	return c
+}
+
+var statsTmpl = template.Must(template.New("stats").Parse(`
+{{define "chart"}}
+<figure class="chart">
+<figcaption>{{.Title}}</figcaption>
+<svg viewBox="0 0 640 {{.Height}}" width="100%" role="img" aria-label="{{.Title}}">
+{{range .Bars}}<g><text x="226" y="{{.Y}}" dy="17" text-anchor="end">{{.Label}}</text>
+<rect x="234" y="{{.Y}}" width="{{.W}}" height="22" class="bar {{.Class}}"></rect>
+<text x="{{.W}}" dx="240" y="{{.Y}}" dy="17">{{.Value}}</text></g>
+{{end}}
+</svg>
+</figure>
+{{end}}
+<p class="stats-total">Tổng số hồ sơ, giấy tờ đã số hóa: <strong>{{.Total}}</strong>. Số lần dùng lại kết quả số hóa thay cho bản giấy: <strong>{{.Reuses}}</strong>.</p>
+{{if .Total}}
+<section aria-labelledby="tk-trang-thai"><h2 id="tk-trang-thai">Tự động, chờ duyệt và đã duyệt</h2>
+{{template "chart" .Status}}
+<table><caption>Tỉ lệ theo trạng thái</caption><thead><tr><th scope="col">Trạng thái</th><th scope="col">Số hồ sơ</th><th scope="col">Tỉ lệ</th></tr></thead>
+<tbody>{{range .StatusRows}}<tr><th scope="row">{{.Label}}</th><td>{{.Count}}</td><td>{{.Share}}</td></tr>{{end}}</tbody></table>
+</section>
+<section aria-labelledby="tk-loai"><h2 id="tk-loai">Theo loại giấy tờ</h2>
+{{template "chart" .Types}}
+</section>
+<section aria-labelledby="tk-thang"><h2 id="tk-thang">Theo tháng số hóa</h2>
+{{template "chart" .Months}}
+<table><caption>Số hồ sơ theo loại giấy tờ và tháng</caption>
+<thead><tr><th scope="col">Tháng</th><th scope="col">Loại giấy tờ</th><th scope="col">Số hồ sơ</th></tr></thead>
+<tbody>{{range .Cells}}<tr><td>{{.Month}}</td><td>{{.DocType}}</td><td>{{.Count}}</td></tr>{{end}}</tbody></table>
+</section>
+{{if .Reuses}}<section aria-labelledby="tk-dung-lai"><h2 id="tk-dung-lai">Dùng lại theo tháng</h2>
+{{template "chart" .ReuseMonths}}
+</section>{{end}}
+{{end}}
+`))
+
+type statusRow struct {
+	Label, Share string
+	Count        int
+}
+
+type statsCache struct {
+	mu   sync.Mutex
+	html []byte
+	at   time.Time
+}
+
+func (s *srv) statsHTML(r *http.Request) ([]byte, error) {
+	s.stats.mu.Lock()
+	defer s.stats.mu.Unlock()
+	if s.stats.html != nil && s.now().Sub(s.stats.at) < statsTTL {
+		return s.stats.html, nil
+	}
+	st, err := s.store.Stats(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	byType := map[string]int{}
+	byMonth := map[string]int{}
+	for _, c := range st.ByTypeMonth {
+		t := c.DocType
+		if t == "" {
+			t = "Chưa rõ loại"
+		}
+		byType[t] += c.Count
+		byMonth[c.Month] += c.Count
+	}
+	types := keysBy(byType, func(a, b string) bool { return byType[a] > byType[b] || (byType[a] == byType[b] && a < b) })
+	months := keysBy(byMonth, func(a, b string) bool { return a < b })
+	rmonths := keysBy(st.ReusesMonth, func(a, b string) bool { return a < b })
+	vals := func(m map[string]int, keys []string) []int {
+		var out []int
+		for _, k := range keys {
+			out = append(out, m[k])
+		}
+		return out
+	}
+	monthLabel := func(ms []string) []string {
+		var out []string
+		for _, m := range ms {
+			if t, err := time.Parse("2006-01", m); err == nil {
+				m = t.Format("01/2006")
+			}
+			out = append(out, m)
+		}
+		return out
+	}
+	order := []store.Status{store.StatusAuto, store.StatusReview, store.StatusVerified}
+	var sl []string
+	var sv []int
+	var rows []statusRow
+	for _, k := range order {
+		sl, sv = append(sl, k.Name()), append(sv, st.ByStatus[k])
+		share := "0 %"
+		if st.Records > 0 {
+			share = strings.Replace(strings.TrimSuffix(formatFloat(100*float64(st.ByStatus[k])/float64(st.Records)), ".0"), ".", ",", 1) + " %"
+		}
+		rows = append(rows, statusRow{Label: k.Name(), Count: st.ByStatus[k], Share: share})
+	}
+	var buf bytes.Buffer
+	err = statsTmpl.Execute(&buf, map[string]any{
+		"Total": st.Records, "Reuses": st.Reuses, "StatusRows": rows, "Cells": st.ByTypeMonth,
+		"Status":      newChart("Hồ sơ theo trạng thái", sl, sv, []string{"auto", "review", "verified"}),
+		"Types":       newChart("Hồ sơ theo loại giấy tờ", types, vals(byType, types), nil),
+		"Months":      newChart("Hồ sơ số hóa theo tháng", monthLabel(months), vals(byMonth, months), nil),
+		"ReuseMonths": newChart("Lần dùng lại theo tháng", monthLabel(rmonths), vals(st.ReusesMonth, rmonths), nil),
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.stats.html, s.stats.at = buf.Bytes(), s.now()
+	return s.stats.html, nil
+}
+
+// formatFloat writes a share with one decimal, Vietnamese style: 33,3.
+func formatFloat(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
+
+func keysBy(m map[string]int, less func(a, b string) bool) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return less(out[i], out[j]) })
+	return out
+}
+
+func (s *srv) statsPage(w http.ResponseWriter, r *http.Request) {
+	page, err := os.ReadFile(filepath.Join(s.public, "thong-ke", "index.html"))
+	if err != nil {
+		notFound(w, s.public)
+		return
+	}
+	i, j := bytes.Index(page, []byte(statsStart)), bytes.Index(page, []byte(statsEnd))
+	if s.store == nil || i < 0 || j < i {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(page)
+		return
+	}
+	body, err := s.statsHTML(r)
+	if err != nil {
+		internalError(w, r, err)
+		return
+	}
+	var out bytes.Buffer
+	out.Write(page[:i])
+	out.Write(body)
+	out.Write(page[j+len(statsEnd):])
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=60")
+	w.Write(out.Bytes())
+}
