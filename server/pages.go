@@ -87,11 +87,11 @@ type pageView struct {
 }
 
 var funcs = template.FuncMap{
-	"pct":    func(f float64) string { return fmt.Sprintf("%.0f %%", 100*f) },
-	"when":   func(t time.Time) string { return t.Local().Format("02/01/2006 15:04") },
-	"status": func(s store.Status) string { return s.Name() },
-	"field":  func(f store.Field) string { return fieldLabel(f) },
-	"has":    func(u *staffUser, roles ...string) bool { return u != nil && slicesContains(roles, string(u.Role)) },
+	"pct":     func(f float64) string { return fmt.Sprintf("%.0f %%", 100*f) },
+	"when":    func(t time.Time) string { return t.Local().Format("02/01/2006 15:04") },
+	"status":  func(s store.Status) string { return s.Name() },
+	"field":   func(f store.Field) string { return fieldLabel(f) },
+	"has":     func(u *staffUser, roles ...string) bool { return u != nil && slicesContains(roles, string(u.Role)) },
 	"sub":     func(a, b int) int { return a - b },
 	"snippet": func(s string) template.HTML { return template.HTML(s) }, // escaped by the highlighter
 }

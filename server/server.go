@@ -130,9 +130,11 @@ func (s *srv) staffRoutes(route func(pattern, name string, h http.HandlerFunc)) 
 	route("GET /staff/nhat-ky/{$}", "staff_audit", s.staff(admins, s.staffAudit))
 	// Anything else under /staff/ is refused the same way: no guessing
 	// which paths exist.
-	route("/staff/", "staff_other", s.staff(allStaff, func(w http.ResponseWriter, r *http.Request, u *staffUser) {
+	other := s.staff(allStaff, func(w http.ResponseWriter, r *http.Request, u *staffUser) {
 		s.page(w, r, http.StatusNotFound, "error", u, pageData{Title: "Không có trang này", Message: "Không có trang này trong khu vực cán bộ."})
-	}))
+	})
+	route("GET /staff/", "staff_other", other)
+	route("POST /staff/", "staff_other", other)
 }
 
 // count records each request's route and status in the metrics.

@@ -45,7 +45,10 @@ func newChart(title string, labels []string, values []int, classes []string) cha
 	}
 	c := chart{Title: title, Height: 28*len(values) + 8}
 	for i, v := range values {
-		b := bar{Label: labels[i], Value: v, Y: 28*i + 4, W: max(1, v*360/maxV)}
+		b := bar{Label: labels[i], Value: v, Y: 28*i + 4, W: v * 360 / maxV}
+		if v > 0 {
+			b.W = max(b.W, 2)
+		}
 		if classes != nil {
 			b.Class = classes[i]
 		}

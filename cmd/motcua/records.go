@@ -155,11 +155,16 @@ func showRecord(r *store.Record) {
 	fmt.Fprintf(w, "Số hóa lúc %s, cập nhật %s\n\n", r.CreatedAt.Local().Format("2006-01-02 15:04"), r.UpdatedAt.Local().Format("2006-01-02 15:04"))
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	for _, k := range store.AllFields {
+		c, ok := r.Confidence[k]
+		if !ok { // set by a person or derived: no OCR confidence
+			fmt.Fprintf(tw, "%s\t%s\t\n", store.FieldNames[k], dash(r.Fields.Value(k)))
+			continue
+		}
 		mark := ""
-		if r.Confidence[k] < pipeline.Confident {
+		if c < pipeline.Confident {
 			mark = "  ← cần kiểm tra"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%.0f %%%s\n", store.FieldNames[k], dash(r.Fields.Value(k)), 100*r.Confidence[k], mark)
+		fmt.Fprintf(tw, "%s\t%s\t%.0f %%%s\n", store.FieldNames[k], dash(r.Fields.Value(k)), 100*c, mark)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nVăn bản:\n%s\n", r.Text)
