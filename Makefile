@@ -27,12 +27,15 @@ deps:
 
 # The demo: check the shipped catalogue, digitize the sample scans into
 # data/ (files already there are skipped), build the site, index the
-# catalogue for search, serve site and search.
+# catalogue for search, make an admin account for the staff area the
+# first time (its random password is printed once), serve it all.
 demo: build
 	./$(BIN) check -q
 	./$(BIN) digitize --data data testdata/scans
 	./$(BIN) build
 	./$(BIN) index --data data
+	@./$(BIN) users list --data data | grep -q '^quantri ' \
+		|| ./$(BIN) users add quantri --role admin --generate --data data
 	./$(BIN) serve --addr $(ADDR) --data data
 
 # Re-render the sample scans from tools/demoscans/docs.

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bufio"
+	"crypto/rand"
+	"encoding/base64"
 	"context"
 	"errors"
 	"flag"
@@ -56,6 +58,7 @@ func runUsers(args []string) error {
 	fs := flag.NewFlagSet("users", flag.ContinueOnError)
 	data := fs.String("data", defaultData, "thư mục dữ liệu")
 	role := fs.String("role", "", "add: vai trò admin, archivist hoặc staff")
+	generate := fs.Bool("generate", false, "add, passwd: tạo một mật khẩu ngẫu nhiên và in ra một lần")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -107,7 +110,7 @@ func runUsers(args []string) error {
 		if _, err := db.User(ctx, name); err == nil {
 			return fmt.Errorf("đã có tài khoản %s", name)
 		}
-		hash, err := readPassword(name)
+		hash, err := newPassword(name, *generate)
 		if err != nil {
 			return err
 		}
@@ -136,7 +139,7 @@ func runUsers(args []string) error {
 		if _, err := db.User(ctx, pos[1]); err != nil {
 			return fmt.Errorf("không có tài khoản %s", pos[1])
 		}
-		hash, err := readPassword(pos[1])
+		hash, err := newPassword(pos[1], *generate)
 		if err != nil {
 			return err
 		}
@@ -147,6 +150,21 @@ func runUsers(args []string) error {
 		return logUser("passwd " + pos[1])
 	}
 	return usageError{usersUsage}
+}
+
+// newPassword reads a password, or makes one up and prints it, and
+// returns its hash.
+func newPassword(name string, generate bool) (string, error) {
+	if !generate {
+		return readPassword(name)
+	}
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	pw := base64.RawURLEncoding.EncodeToString(b)
+	fmt.Fprintf(stdout, "Mật khẩu của %s (chỉ hiện lần này, hãy ghi lại): %s\n", name, pw)
+	return auth.Hash(pw)
 }
 
 // readPassword reads a new password, twice on a terminal, and hashes it.
