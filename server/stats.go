@@ -25,7 +25,8 @@ const (
 )
 
 type bar struct {
-	Label string
+	Label string // shortened to fit; Full is in a tooltip and the table
+	Full  string
 	Value int
 	Y     int
 	W     int
@@ -45,7 +46,7 @@ func newChart(title string, labels []string, values []int, classes []string) cha
 	}
 	c := chart{Title: title, Height: 28*len(values) + 8}
 	for i, v := range values {
-		b := bar{Label: labels[i], Value: v, Y: 28*i + 4, W: v * 360 / maxV}
+		b := bar{Label: shorten(labels[i], 30), Full: labels[i], Value: v, Y: 28*i + 4, W: v * 360 / maxV}
 		if v > 0 {
 			b.W = max(b.W, 2)
 		}
@@ -57,12 +58,12 @@ func newChart(title string, labels []string, values []int, classes []string) cha
 	return c
 }
 
-var statsTmpl = template.Must(template.New("stats").Parse(`
+var statsTmpl = template.Must(template.New("stats").Funcs(template.FuncMap{"month": monthVI}).Parse(`
 {{define "chart"}}
 <figure class="chart">
 <figcaption>{{.Title}}</figcaption>
 <svg viewBox="0 0 640 {{.Height}}" width="100%" role="img" aria-label="{{.Title}}">
-{{range .Bars}}<g><text x="226" y="{{.Y}}" dy="17" text-anchor="end">{{.Label}}</text>
+{{range .Bars}}<g><title>{{.Full}}: {{.Value}}</title><text x="226" y="{{.Y}}" dy="17" text-anchor="end">{{.Label}}</text>
 <rect x="234" y="{{.Y}}" width="{{.W}}" height="22" class="bar {{.Class}}"></rect>
 <text x="{{.W}}" dx="240" y="{{.Y}}" dy="17">{{.Value}}</text></g>
 {{end}}
@@ -83,7 +84,7 @@ var statsTmpl = template.Must(template.New("stats").Parse(`
 {{template "chart" .Months}}
 <table><caption>Số hồ sơ theo loại giấy tờ và tháng</caption>
 <thead><tr><th scope="col">Tháng</th><th scope="col">Loại giấy tờ</th><th scope="col">Số hồ sơ</th></tr></thead>
-<tbody>{{range .Cells}}<tr><td>{{.Month}}</td><td>{{.DocType}}</td><td>{{.Count}}</td></tr>{{end}}</tbody></table>
+<tbody>{{range .Cells}}<tr><td>{{month .Month}}</td><td>{{.DocType}}</td><td>{{.Count}}</td></tr>{{end}}</tbody></table>
 </section>
 {{if .Reuses}}<section aria-labelledby="tk-dung-lai"><h2 id="tk-dung-lai">Dùng lại theo tháng</h2>
 {{template "chart" .ReuseMonths}}
@@ -135,10 +136,7 @@ func (s *srv) statsHTML(r *http.Request) ([]byte, error) {
 	monthLabel := func(ms []string) []string {
 		var out []string
 		for _, m := range ms {
-			if t, err := time.Parse("2006-01", m); err == nil {
-				m = t.Format("01/2006")
-			}
-			out = append(out, m)
+			out = append(out, monthVI(m))
 		}
 		return out
 	}
@@ -167,6 +165,14 @@ func (s *srv) statsHTML(r *http.Request) ([]byte, error) {
 	}
 	s.stats.html, s.stats.at = buf.Bytes(), s.now()
 	return s.stats.html, nil
+}
+
+// monthVI: "2026-11" → "11/2026".
+func monthVI(m string) string {
+	if t, err := time.Parse("2006-01", m); err == nil {
+		return t.Format("01/2006")
+	}
+	return m
 }
 
 // formatFloat writes a share with one decimal, Vietnamese style: 33,3.
