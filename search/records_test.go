@@ -67,3 +67,59 @@ func TestSyncRecords(t *testing.T) {
 		}
 	}
 }
+
+func TestStaffFilters(t *testing.T) {
+	ix, err := Open(filepath.Join(t.TempDir(), "index.bleve"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	recs := []*store.Record{
+		{ID: 1, Status: store.StatusReview, Visibility: store.Restricted, Text: "trích lục khai sinh",
+			Fields: store.Fields{DocType: "Trích lục khai sinh", IssueDate: "2023-03-15", Issuer: "UBND XÃ ĐẠI TỰ", PersonIDs: []string{"026223001234"}}},
+		{ID: 2, Status: store.StatusAuto, Visibility: store.Public, Text: "quyết định công bố thủ tục khai sinh",
+			Fields: store.Fields{DocType: "Quyết định", IssueDate: "2024-01-02", Issuer: "UBND TỈNH HÀ GIANG"}},
+	}
+	for _, r := range recs {
+		if err := ix.Put(RecordDoc(r)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx := context.Background()
+	for _, c := range []struct {
+		name string
+		req  Request
+		want int
+	}{
+		{"staff, no filter", Request{Query: "khai sinh", Restricted: true}, 2},
+		{"status", Request{Query: "khai sinh", Restricted: true, Status: "review"}, 1},
+		{"issuer", Request{Query: "khai sinh", Restricted: true, Issuer: "UBND TỈNH HÀ GIANG"}, 1},
+		{"person", Request{Restricted: true, PersonID: "026223001234"}, 1},
+		{"from", Request{Query: "khai sinh", Restricted: true, DateFrom: "2024-01-01"}, 1},
+		{"to", Request{Query: "khai sinh", Restricted: true, DateTo: "2023-03-15"}, 1},
+		{"range", Request{Query: "khai sinh", Restricted: true, DateFrom: "2023-03-16", DateTo: "2024-01-01"}, 0},
+		// A public search ignores staff filters: it cannot use them to
+		// probe restricted records.
+		{"public person", Request{PersonID: "026223001234", Kind: KindRecord}, 1},
+		{"public status", Request{Query: "khai sinh", Status: "review", Kind: KindRecord}, 1},
+	} {
+		res, err := ix.Search(ctx, c.req)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if int(res.Total) != c.want {
+			t.Errorf("%s: %d hits, want %d", c.name, res.Total, c.want)
+		}
+		if !c.req.Restricted {
+			for _, h := range res.Hits {
+				if h.ID == RecordID(1) {
+					t.Errorf("%s: a public search found the restricted record", c.name)
+				}
+			}
+		}
+	}
+	res, _ := ix.Search(ctx, Request{Query: "khai sinh", Restricted: true})
+	if len(res.Facets["trang_thai"]) != 2 || len(res.Facets["co_quan_ban_hanh"]) != 2 {
+		t.Errorf("staff facets: %v", res.Facets)
+	}
+}

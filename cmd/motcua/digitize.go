@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"context"
 	"flag"
 	"fmt"
@@ -139,6 +140,10 @@ func indexStored(docs []search.Doc, data string) {
 	}
 	if err != nil {
 		slog.Warn("records stored but not yet searchable", "error", err)
+		if errors.Is(err, search.ErrLocked) {
+			fmt.Fprintln(stderr, "Các hồ sơ đã được lưu. motcua serve đang giữ chỉ mục tìm kiếm và sẽ tự thêm chúng trong vài giây.")
+			return
+		}
 		fmt.Fprintf(stderr, "Các hồ sơ đã được lưu nhưng chưa được lập chỉ mục tìm kiếm (%v). Chạy lại: motcua index --data %s\n", err, data)
 		return
 	}

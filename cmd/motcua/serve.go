@@ -13,7 +13,9 @@ import (
 	"syscall"
 	"time"
 
+	"motcua/search"
 	"motcua/server"
+	"motcua/store"
 )
 
 func init() {
@@ -69,6 +71,7 @@ func runServe(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go followStore(ctx, db, ix)
 	go func() {
 		<-ctx.Done()
 		shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -93,4 +96,38 @@ func runServe(args []string) error {
 		return err
 	}
 	return nil
+}
+
+// followStore indexes the records other processes save while the server
+// holds the index (motcua digitize cannot open it then): every few
+// seconds, whatever was saved since the last look.
+func followStore(ctx context.Context, db store.Store, ix *search.Index) {
+	t := time.NewTicker(5 * time.Second)
+	defer t.Stop()
+	last := time.Now().Add(-time.Minute)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		from := time.Now()
+		recs, err := db.UpdatedSince(ctx, last.Add(-2*time.Second)) // overlap: clocks and commits are not instant
+		if err != nil {
+			slog.Warn("follow store", "error", err)
+			continue
+		}
+		var docs []search.Doc
+		for i := range recs {
+			docs = append(docs, search.RecordDoc(&recs[i]))
+		}
+		if len(docs) > 0 {
+			if err := ix.Put(docs...); err != nil {
+				slog.Warn("follow store", "error", err)
+				continue
+			}
+			slog.Info("indexed records saved by another process", "count", len(docs))
+		}
+		last = from
+	}
 }

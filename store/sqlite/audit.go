@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"motcua/store"
 )
@@ -94,6 +95,11 @@ func (s *DB) Review(ctx context.Context, limit int) ([]store.Record, error) {
 		limit = -1
 	}
 	return s.list(ctx, `SELECT `+recordCols+` FROM records WHERE status = 'review' ORDER BY created_at, id LIMIT ?`, limit)
+}
+
+// UpdatedSince lists the records saved at or after t.
+func (s *DB) UpdatedSince(ctx context.Context, t time.Time) ([]store.Record, error) {
+	return s.list(ctx, `SELECT `+recordCols+` FROM records WHERE updated_at >= ? ORDER BY id`, ts(t))
 }
 
 // ByOwner lists a person's records, newest first.

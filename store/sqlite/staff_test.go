@@ -192,6 +192,12 @@ func TestReuseAndStats(t *testing.T) {
 	if err := db.AddReuse(ctx, &store.Reuse{User: "lan", RecordID: 999, Procedure: "1.001471"}, ""); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("reuse of a missing record: %v", err)
 	}
+	if got, _ := db.UpdatedSince(ctx, r.UpdatedAt); len(got) != 1 || got[0].ID != r.ID {
+		t.Errorf("UpdatedSince its own time: %v", got)
+	}
+	if got, _ := db.UpdatedSince(ctx, r.UpdatedAt.Add(time.Millisecond)); len(got) != 0 {
+		t.Errorf("UpdatedSince after it: %v", got)
+	}
 	st, err := db.Stats(ctx)
 	if err != nil {
 		t.Fatal(err)
