@@ -2,9 +2,9 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"context"
 	"errors"
 	"flag"
 	"fmt"
