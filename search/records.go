@@ -23,7 +23,12 @@ func RecordDoc(r *store.Record) Doc {
 	if title == "" {
 		title = r.SourceName
 	}
+	url := ""
+	if r.Visibility == store.Public {
+		url = "/van-ban/" + strconv.FormatInt(r.ID, 10) + "/"
+	}
 	return Doc{
+		URL:          url,
 		ID:           RecordID(r.ID),
 		Kind:         KindRecord,
 		Title:        title,

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -251,11 +250,6 @@ var facetLabels = []struct{ key, label string }{
 }
 
 func (s *srv) resultsPage(w http.ResponseWriter, r *http.Request) {
-	page, err := os.ReadFile(filepath.Join(s.public, "tim-kiem", "index.html"))
-	if err != nil {
-		notFound(w, s.public)
-		return
-	}
 	data := struct {
 		Query      string
 		Params     url.Values
@@ -302,16 +296,6 @@ func (s *srv) resultsPage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Lỗi nội bộ", http.StatusInternalServerError)
 		return
 	}
-	i, j := bytes.Index(page, []byte(resultsStart)), bytes.Index(page, []byte(resultsEnd))
-	if i < 0 || j < i {
-		slog.Error("results page: the site's /tim-kiem/ page has no results markers; rebuild the site")
-		http.Error(w, "Lỗi nội bộ", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	w.Write(page[:i])
-	w.Write(buf.Bytes())
-	w.Write(page[j+len(resultsEnd):])
+	s.fill(w, status, filepath.Join("tim-kiem", "index.html"), resultsStart, resultsEnd, buf.Bytes())
 }

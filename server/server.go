@@ -100,6 +100,7 @@ func (s *srv) routes() http.Handler {
 	})
 	if s.store != nil {
 		route("GET /thong-ke/{$}", "thong_ke", s.statsPage)
+		route("GET /van-ban/{id}/{$}", "van_ban", s.documentPage)
 		s.staffRoutes(route)
 	}
 	route("GET /", "static", staticSite(s.public).ServeHTTP)

@@ -96,6 +96,9 @@ func newStaffEnv(t *testing.T) *staffEnv {
 	}
 	public := filepath.Join(dir, "public")
 	os.MkdirAll(filepath.Join(public, "thong-ke"), 0o755)
+	os.MkdirAll(filepath.Join(public, "van-ban"), 0o755)
+	os.WriteFile(filepath.Join(public, "van-ban", "index.html"),
+		[]byte(`<!doctype html><html lang="vi"><main><!--motcua:document--><h1>Văn bản</h1><!--/motcua:document--></main>`), 0o644)
 	os.WriteFile(filepath.Join(public, "index.html"), []byte("<!doctype html><title>x</title>"), 0o644)
 	os.WriteFile(filepath.Join(public, "thong-ke", "index.html"),
 		[]byte(`<!doctype html><html lang="vi"><main><h1>Thống kê</h1><!--motcua:stats--><p>tĩnh</p><!--/motcua:stats--></main>`), 0o644)
@@ -530,5 +533,36 @@ func TestStaffLoadLoop(t *testing.T) {
 	}
 	if n, _ := e.db.CountSessions(context.Background(), time.Now()); n != 0 {
 		t.Errorf("%d sessions left after every client logged out", n)
+	}
+}
+
+// A public document has a public page; a restricted record and a missing
+// one are the same 404.
+func TestPublicDocumentPage(t *testing.T) {
+	e := newStaffEnv(t)
+	ctx := context.Background()
+	pub := *e.rec
+	pub.ID, pub.SHA256, pub.Visibility = 0, strings.Repeat("ab", 32), store.Public
+	pub.Fields.PersonIDs, pub.Fields.OwnerID = nil, ""
+	pub.Fields.DocType, pub.Fields.NumberSymbol = "Quyết định", "1402/QĐ-UBND"
+	if err := e.db.Put(ctx, &pub); err != nil {
+		t.Fatal(err)
+	}
+	anon := e.client()
+	code, b := e.do(t, anon, "GET", fmt.Sprintf("/van-ban/%d/", pub.ID), nil)
+	if code != 200 || !strings.Contains(b, "<h1>Quyết định 1402/QĐ-UBND</h1>") || strings.Contains(b, "<script>alert") ||
+		!strings.Contains(b, "&lt;script&gt;") {
+		t.Errorf("public document: %d\n%s", code, b)
+	}
+	code404, b404 := e.do(t, anon, "GET", "/van-ban/999/", nil)
+	codeR, bR := e.do(t, anon, "GET", fmt.Sprintf("/van-ban/%d/", e.rec.ID), nil)
+	if code404 != 404 || codeR != 404 || bR != b404 || strings.Contains(bR, "215/TLKS") {
+		t.Errorf("restricted %d, missing %d; the two must be the same 404", codeR, code404)
+	}
+	if d := search.RecordDoc(&pub); d.URL != fmt.Sprintf("/van-ban/%d/", pub.ID) {
+		t.Errorf("public record URL: %q", d.URL)
+	}
+	if d := search.RecordDoc(e.rec); d.URL != "" {
+		t.Errorf("restricted record URL: %q", d.URL)
 	}
 }

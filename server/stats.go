@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"html/template"
 	"net/http"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -188,27 +187,11 @@ func keysBy(m map[string]int, less func(a, b string) bool) []string {
 }
 
 func (s *srv) statsPage(w http.ResponseWriter, r *http.Request) {
-	page, err := os.ReadFile(filepath.Join(s.public, "thong-ke", "index.html"))
-	if err != nil {
-		notFound(w, s.public)
-		return
-	}
-	i, j := bytes.Index(page, []byte(statsStart)), bytes.Index(page, []byte(statsEnd))
-	if s.store == nil || i < 0 || j < i {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Write(page)
-		return
-	}
 	body, err := s.statsHTML(r)
 	if err != nil {
 		internalError(w, r, err)
 		return
 	}
-	var out bytes.Buffer
-	out.Write(page[:i])
-	out.Write(body)
-	out.Write(page[j+len(statsEnd):])
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=60")
-	w.Write(out.Bytes())
+	s.fill(w, http.StatusOK, filepath.Join("thong-ke", "index.html"), statsStart, statsEnd, body)
 }

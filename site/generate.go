@@ -186,6 +186,19 @@ func contentFiles(cat *content.Catalogue) (map[string][]byte, error) {
 	}
 	files[path.Join("content", "thong-ke.md")] = data
 
+	// The shell of a public digitized document's page (/van-ban/ID/): the
+	// server fills in the document.
+	docPage := map[string]any{
+		"title":   "Văn bản đã số hóa",
+		"type":    "van-ban",
+		"url":     "/van-ban/",
+		"sitemap": map[string]any{"disable": true},
+	}
+	if data, err = page(docPage, ""); err != nil {
+		return nil, err
+	}
+	files[path.Join("content", "van-ban.md")] = data
+
 	for _, t := range taxonomies {
 		data, err := page(map[string]any{"title": t.title}, "")
 		if err != nil {
