@@ -240,6 +240,11 @@ func TestStaffAccess(t *testing.T) {
 	if b := body(t, r); store.SHA256([]byte(b)) != e.rec.SHA256 || !strings.Contains(r.Header.Get("Content-Disposition"), "attachment") {
 		t.Errorf("original download differs from the stored original")
 	}
+	r, _ = clients["motcua"].Get(e.ts.URL + "/staff/ho-so/" + id + "/pdf")
+	if b := body(t, r); r.StatusCode != 200 || r.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(b, "%PDF") ||
+		!strings.Contains(r.Header.Get("Content-Disposition"), ".pdf") {
+		t.Errorf("searchable PDF: %d %s", r.StatusCode, r.Header.Get("Content-Type"))
+	}
 	// Every access to the record was audited.
 	seen := map[string]int{}
 	e.db.Events(context.Background(), store.AuditFilter{}, func(ev store.Event) error {
@@ -248,7 +253,7 @@ func TestStaffAccess(t *testing.T) {
 		}
 		return nil
 	})
-	for _, a := range []string{store.ActView, store.ActImage, store.ActOriginal} {
+	for _, a := range []string{store.ActView, store.ActImage, store.ActOriginal, store.ActPDF} {
 		if seen[a] == 0 {
 			t.Errorf("no %s event in the audit log: %v", a, seen)
 		}
@@ -564,5 +569,32 @@ func TestPublicDocumentPage(t *testing.T) {
 	}
 	if d := search.RecordDoc(e.rec); d.URL != "" {
 		t.Errorf("restricted record URL: %q", d.URL)
+	}
+}
+
+// Under TLS the session cookie is sent over HTTPS only.
+func TestSecureCookieUnderTLS(t *testing.T) {
+	e := newStaffEnv(t)
+	tls := httptest.NewTLSServer(e.s.routes())
+	defer tls.Close()
+	c := tls.Client()
+	c.Jar, _ = cookiejar.New(nil)
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	e.ts = tls
+	r, _ := c.Get(tls.URL + "/staff/dang-nhap")
+	m := csrfField.FindStringSubmatch(body(t, r))
+	r, err := c.PostForm(tls.URL+"/staff/dang-nhap", url.Values{"csrf": {m[1]}, "ten": {"motcua"}, "mat_khau": {testPassword}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body(t, r)
+	cookies := r.Header.Values("Set-Cookie")
+	if r.StatusCode != http.StatusSeeOther || len(cookies) == 0 {
+		t.Fatalf("login over TLS: %d %v", r.StatusCode, cookies)
+	}
+	for _, h := range cookies {
+		if !strings.Contains(h, "; Secure") || !strings.Contains(h, "HttpOnly") {
+			t.Errorf("cookie without Secure under TLS: %s", h)
+		}
 	}
 }
