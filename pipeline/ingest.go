@@ -12,6 +12,8 @@ import (
 	"math"
 	"path/filepath"
 	"strings"
+
+	"motcua/store"
 )
 
 // InputError is a file that cannot be digitized; Reason tells a person
@@ -305,4 +307,22 @@ func PreparedPage(src *Source, i, turn int) (Prepared, error) {
 		p.Gray = Turn(p.Gray, turn)
 	}
 	return p, nil
+}
+
+// RecordPages prepares every page of a stored record's original, each
+// turned as it was for OCR.
+func RecordPages(src *Source, r *store.Record) ([]Prepared, error) {
+	var pages []Prepared
+	for i := range src.Pages {
+		turn := 0
+		if i < len(r.Pages) {
+			turn = r.Pages[i].Turn
+		}
+		p, err := PreparedPage(src, i, turn)
+		if err != nil {
+			return nil, err
+		}
+		pages = append(pages, p)
+	}
+	return pages, nil
 }

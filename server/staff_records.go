@@ -167,6 +167,21 @@ func (s *srv) record(w http.ResponseWriter, r *http.Request, u *staffUser) *stor
 	return rec
 }
 
+// recordFor loads the record named in the path and writes the access to
+// the audit log before anything of it is served; a failure to log refuses
+// the access.
+func (s *srv) recordFor(w http.ResponseWriter, r *http.Request, u *staffUser, action, detail string) *store.Record {
+	rec := s.record(w, r, u)
+	if rec == nil {
+		return nil
+	}
+	if err := s.audit(r.Context(), r, u.Name, action, rec.ID, detail, true); err != nil {
+		internalError(w, r, err)
+		return nil
+	}
+	return rec
+}
+
 // LowConfidence is the word confidence under which a word is outlined.
 const LowConfidence = 0.6
 
@@ -191,12 +206,8 @@ func isKey(k store.Field) bool {
 }
 
 func (s *srv) staffRecord(w http.ResponseWriter, r *http.Request, u *staffUser) {
-	rec := s.record(w, r, u)
+	rec := s.recordFor(w, r, u, store.ActView, "")
 	if rec == nil {
-		return
-	}
-	if err := s.audit(r.Context(), r, u.Name, store.ActView, rec.ID, "", true); err != nil {
-		internalError(w, r, err)
 		return
 	}
 	d := pageData{Title: fmt.Sprintf("Hồ sơ %d", rec.ID), Nav: "search", Record: rec, Fields: fieldViews(rec)}
@@ -297,12 +308,8 @@ func attachment(w http.ResponseWriter, mediaType, name string) {
 }
 
 func (s *srv) staffOriginal(w http.ResponseWriter, r *http.Request, u *staffUser) {
-	rec := s.record(w, r, u)
+	rec := s.recordFor(w, r, u, store.ActOriginal, "original")
 	if rec == nil {
-		return
-	}
-	if err := s.audit(r.Context(), r, u.Name, store.ActOriginal, rec.ID, rec.SourceName, true); err != nil {
-		internalError(w, r, err)
 		return
 	}
 	data, err := s.original(r.Context(), rec)
@@ -317,12 +324,8 @@ func (s *srv) staffOriginal(w http.ResponseWriter, r *http.Request, u *staffUser
 // staffPDF serves the record as a searchable PDF: the page images with
 // the text under them. A PDF that had its own text layer is served as is.
 func (s *srv) staffPDF(w http.ResponseWriter, r *http.Request, u *staffUser) {
-	rec := s.record(w, r, u)
+	rec := s.recordFor(w, r, u, store.ActPDF, "")
 	if rec == nil {
-		return
-	}
-	if err := s.audit(r.Context(), r, u.Name, store.ActPDF, rec.ID, "", true); err != nil {
-		internalError(w, r, err)
 		return
 	}
 	data, err := s.original(r.Context(), rec)
@@ -347,18 +350,10 @@ func (s *srv) staffPDF(w http.ResponseWriter, r *http.Request, u *staffUser) {
 		internalError(w, r, err)
 		return
 	}
-	var pages []pipeline.Prepared
-	for i := range src.Pages {
-		turn := 0
-		if i < len(rec.Pages) {
-			turn = rec.Pages[i].Turn
-		}
-		p, err := pipeline.PreparedPage(src, i, turn)
-		if err != nil {
-			internalError(w, r, err)
-			return
-		}
-		pages = append(pages, p)
+	pages, err := pipeline.RecordPages(src, rec)
+	if err != nil {
+		internalError(w, r, err)
+		return
 	}
 	tmp, err := os.MkdirTemp("", "motcua-pdf-")
 	if err != nil {

@@ -21,12 +21,8 @@ func (s *srv) staffReview(w http.ResponseWriter, r *http.Request, u *staffUser) 
 }
 
 func (s *srv) staffEdit(w http.ResponseWriter, r *http.Request, u *staffUser) {
-	rec := s.record(w, r, u)
+	rec := s.recordFor(w, r, u, store.ActView, "edit form")
 	if rec == nil {
-		return
-	}
-	if err := s.audit(r.Context(), r, u.Name, store.ActView, rec.ID, "edit form", true); err != nil {
-		internalError(w, r, err)
 		return
 	}
 	s.page(w, r, http.StatusOK, "edit", u, pageData{Title: fmt.Sprintf("Sửa hồ sơ %d", rec.ID), Nav: "review", Record: rec, Fields: fieldViews(rec)})

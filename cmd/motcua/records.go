@@ -218,21 +218,13 @@ func recordPDF(r *store.Record, blobs store.Blobs, out string) error {
 	if err != nil {
 		return err
 	}
-	var pages []pipeline.Prepared
 	if src.TextLayer != nil {
 		fmt.Fprintf(stderr, "Bản ghi %d là PDF đã có lớp chữ; tệp gốc đã tìm kiếm được.\n", r.ID)
 		return exitError{1}
 	}
-	for i := range src.Pages {
-		turn := 0
-		if i < len(r.Pages) {
-			turn = r.Pages[i].Turn
-		}
-		p, err := pipeline.PreparedPage(src, i, turn)
-		if err != nil {
-			return err
-		}
-		pages = append(pages, p)
+	pages, err := pipeline.RecordPages(src, r)
+	if err != nil {
+		return err
 	}
 	if !strings.HasSuffix(strings.ToLower(out), ".pdf") {
 		return usageError{"--out phải là tệp .pdf"}
