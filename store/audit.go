@@ -95,6 +95,10 @@ type TypeMonth struct {
 type Audit interface {
 	// Log appends an event.
 	Log(ctx context.Context, e Event) error
+	// VerifyAudit checks the log's hash chain: the ID of the first event
+	// that was altered, removed or inserted behind the store's back (0 when
+	// whole), and how many events were checked.
+	VerifyAudit(ctx context.Context) (bad int64, checked int, err error)
 	// Events calls fn for the selected events, oldest first.
 	Events(ctx context.Context, f AuditFilter, fn func(Event) error) error
 	// Review lists records in status review, oldest first, without pages.

@@ -15,7 +15,7 @@ import (
 func init() {
 	register(&command{
 		name:    "audit",
-		summary: "nhật ký truy cập hồ sơ và đăng nhập: audit [--since T] [--user U] [--action A] [--json]",
+		summary: "nhật ký truy cập hồ sơ và đăng nhập: audit [--since T] [--user U] [--action A] [--json] | audit --verify",
 		run:     runAudit,
 	})
 }
@@ -45,6 +45,7 @@ func runAudit(args []string) error {
 	usr := fs.String("user", "", "chỉ tài khoản này")
 	action := fs.String("action", "", "chỉ việc này: login, view, image, download, download_pdf, edit, approve, reuse, reuse_lookup, search, user")
 	asJSON := fs.Bool("json", false, "JSON Lines, mỗi dòng một sự kiện")
+	verify := fs.Bool("verify", false, "kiểm tra chuỗi băm của nhật ký: có sự kiện nào bị sửa, xóa hay chèn ngoài motcua không")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -57,6 +58,18 @@ func runAudit(args []string) error {
 		return err
 	}
 	defer db.Close()
+	if *verify {
+		bad, n, err := db.VerifyAudit(context.Background())
+		if err != nil {
+			return err
+		}
+		if bad != 0 {
+			fmt.Fprintf(stdout, "Nhật ký KHÔNG toàn vẹn: sự kiện %d (và mọi sự kiện sau nó) không khớp chuỗi băm; đã kiểm %d sự kiện.\n", bad, n)
+			return exitError{1}
+		}
+		fmt.Fprintf(stdout, "Nhật ký toàn vẹn: %d sự kiện, chuỗi băm khớp.\n", n)
+		return nil
+	}
 	f := store.AuditFilter{Since: t, User: *usr, Action: *action}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)

@@ -98,6 +98,9 @@ func TestReuseScenario(t *testing.T) {
 	if got := strings.Join(actions, ","); !strings.Contains(got, "reuse_lookup") || !strings.Contains(got, ",reuse") {
 		t.Errorf("audit actions: %s", got)
 	}
+	if code, out := runCLI(t, "audit", "--data", data, "--verify"); code != 0 || !strings.Contains(out, "toàn vẹn") {
+		t.Errorf("audit --verify: exit %d %s", code, out)
+	}
 	if code, out := runCLI(t, "audit", "--data", data, "--since", "nonsense"); code != 2 || !strings.Contains(out, "--since") {
 		t.Errorf("bad --since: exit %d %s", code, out)
 	}

@@ -2,8 +2,11 @@ package sqlite
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -11,16 +14,33 @@ import (
 	"motcua/store"
 )
 
-type execer interface {
+type txer interface {
 	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
 }
 
-func logEvent(ctx context.Context, x execer, e store.Event) error {
+// eventHash chains an event to the one before it, so that an event edited,
+// removed or inserted in the file breaks every hash after it.
+func eventHash(prev string, e store.Event) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\n%s\x1f%s\x1f%s\x1f%d\x1f%s\x1f%s\x1f%t", prev, ts(e.At), e.User, e.Action, e.RecordID, e.Detail, e.Remote, e.OK)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// logEvent appends e; x must be a transaction (the chain needs the last
+// hash and the insert to be one step).
+func logEvent(ctx context.Context, x txer, e store.Event) error {
 	if e.At.IsZero() {
 		e.At = now()
 	}
-	_, err := x.ExecContext(ctx, `INSERT INTO audit (at, user, action, record_id, detail, remote, ok) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		ts(e.At), e.User, e.Action, e.RecordID, e.Detail, e.Remote, e.OK)
+	e.At = e.At.UTC().Truncate(time.Millisecond)
+	var prev string
+	err := x.QueryRowContext(ctx, `SELECT hash FROM audit ORDER BY id DESC LIMIT 1`).Scan(&prev)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: unable to write the audit log (%s by %s): %w", e.Action, e.User, err)
+	}
+	_, err = x.ExecContext(ctx, `INSERT INTO audit (at, user, action, record_id, detail, remote, ok, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		ts(e.At), e.User, e.Action, e.RecordID, e.Detail, e.Remote, e.OK, eventHash(prev, e))
 	if err != nil {
 		return fmt.Errorf("store: unable to write the audit log (%s by %s): %w", e.Action, e.User, err)
 	}
@@ -28,7 +48,43 @@ func logEvent(ctx context.Context, x execer, e store.Event) error {
 }
 
 // Log appends an event to the audit log.
-func (s *DB) Log(ctx context.Context, e store.Event) error { return logEvent(ctx, s.db, e) }
+func (s *DB) Log(ctx context.Context, e store.Event) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := logEvent(ctx, tx, e); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// VerifyAudit recomputes the audit log's hash chain and returns the ID of
+// the first event that does not match (0: the log is whole) and how many
+// events were checked.
+func (s *DB) VerifyAudit(ctx context.Context) (bad int64, n int, err error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, at, user, action, record_id, detail, remote, ok, hash FROM audit ORDER BY id`)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer rows.Close()
+	prev := ""
+	for rows.Next() {
+		var e store.Event
+		var at, hash string
+		if err := rows.Scan(&e.ID, &at, &e.User, &e.Action, &e.RecordID, &e.Detail, &e.Remote, &e.OK, &hash); err != nil {
+			return 0, n, err
+		}
+		e.At = parseTS(at)
+		n++
+		if eventHash(prev, e) != hash {
+			return e.ID, n, nil
+		}
+		prev = hash
+	}
+	return 0, n, rows.Err()
+}
 
 // Events calls fn for the selected events, oldest first.
 func (s *DB) Events(ctx context.Context, f store.AuditFilter, fn func(store.Event) error) error {

@@ -145,7 +145,8 @@ var migrations = []string{
 		record_id INTEGER NOT NULL,
 		detail    TEXT NOT NULL,
 		remote    TEXT NOT NULL,
-		ok        INTEGER NOT NULL
+		ok        INTEGER NOT NULL,
+		hash      TEXT NOT NULL -- SHA-256 of the previous event's hash and this event: a chain
 	);
 	CREATE INDEX audit_at ON audit(at);
 	CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit

@@ -84,6 +84,18 @@ func TestAuditIsAppendOnly(t *testing.T) {
 	if err != nil || len(got) != 1 || got[0].RecordID != 3 || !got[0].OK || got[0].At.IsZero() {
 		t.Errorf("events of lan: %+v %v", got, err)
 	}
+	db.Log(ctx, store.Event{User: "lan", Action: store.ActOriginal, RecordID: 3, OK: true})
+	if bad, n, err := db.VerifyAudit(ctx); bad != 0 || n != 3 || err != nil {
+		t.Errorf("VerifyAudit of a whole log: bad %d, %d checked, %v", bad, n, err)
+	}
+	// Someone with the file drops the trigger and edits an event: the chain
+	// shows where.
+	if _, err := db.db.Exec(`DROP TRIGGER audit_no_update; UPDATE audit SET user = 'ai-khac' WHERE id = 2`); err != nil {
+		t.Fatal(err)
+	}
+	if bad, _, _ := db.VerifyAudit(ctx); bad != 2 {
+		t.Errorf("VerifyAudit after an edit: bad %d, want 2", bad)
+	}
 	got = nil
 	db.Events(ctx, store.AuditFilter{Since: time.Now().Add(time.Hour)}, func(e store.Event) error { got = append(got, e); return nil })
 	if len(got) != 0 {
