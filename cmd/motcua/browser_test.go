@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +20,8 @@ import (
 // Chromium through chromedriver, types a query without diacritics into the
 // home page's box, and checks that the procedure appears while typing, that
 // the keyboard opens it, and that the plain form (no JavaScript needed)
-// lands on the results page.
+// lands on the results page; then signs in to the staff area and finds a
+// digitized birth-registration extract by the child's ID number.
 func TestBrowserSearch(t *testing.T) {
 	driver, chromium := lookBrowser(t)
 	tmp := t.TempDir()
@@ -28,17 +30,25 @@ func TestBrowserSearch(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	cat := "../../site/testdata/catalogue"
-	run := func(args ...string) {
+	run := func(args ...string) string {
 		t.Helper()
-		if out, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
+		out, err := exec.Command(bin, args...).CombinedOutput()
+		if err != nil {
 			t.Fatalf("motcua %v: %v\n%s", args, err, out)
 		}
+		return string(out)
 	}
+	data := filepath.Join(tmp, "data")
 	run("build", "--catalogue", cat, "--out", filepath.Join(tmp, "public"))
-	run("index", "--catalogue", cat, "--data", filepath.Join(tmp, "data"))
+	run("digitize", "--data", data, "../../testdata/scans/06-trich-luc-khai-sinh.png")
+	run("index", "--catalogue", cat, "--data", data)
+	pw := regexp.MustCompile(`ghi lại\): (\S+)`).FindStringSubmatch(run("users", "add", "motcua", "--role", "staff", "--generate", "--data", data))
+	if pw == nil {
+		t.Fatal("users add --generate printed no password")
+	}
 
 	addr := freeAddr(t)
-	serve := exec.Command(bin, "serve", "--addr", addr, "--public", filepath.Join(tmp, "public"), "--data", filepath.Join(tmp, "data"), "--catalogue", cat)
+	serve := exec.Command(bin, "serve", "--addr", addr, "--public", filepath.Join(tmp, "public"), "--data", data, "--catalogue", cat)
 	serve.Stderr = os.Stderr
 	if err := serve.Start(); err != nil {
 		t.Fatal(err)
@@ -80,6 +90,18 @@ func TestBrowserSearch(t *testing.T) {
 	wd.typeInto(box, "dang ky ket hon\uE007")
 	wd.waitURL(site+"/tim-kiem/?q=dang+ky+ket+hon", 10*time.Second)
 	wd.waitText("ol.results li", "Đăng ký kết hôn", 10*time.Second)
+
+	// The staff area: the login form, a search by the child's ID number,
+	// the record page.
+	wd.navigate(site + "/staff/")
+	wd.typeInto(wd.find("#ten"), "motcua")
+	wd.typeInto(wd.find("#mat_khau"), pw[1]+"\uE007")
+	wd.waitURL(site+"/staff/", 10*time.Second)
+	wd.typeInto(wd.find("#q"), "026223001234\uE007")
+	wd.waitText("ol.hits li", "Trích lục khai sinh", 10*time.Second)
+	wd.call("POST", "/session/"+wd.session+"/element/"+wd.find("ol.hits li a")+"/click", map[string]string{})
+	wd.waitText("h1", "215/TLKS-BS", 10*time.Second)
+	wd.waitText("table tbody", "026223001234", 10*time.Second)
 }
 
 func lookBrowser(t *testing.T) (driver, chromium string) {
