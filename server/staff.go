@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -173,7 +174,8 @@ func (s *srv) getLogin(w http.ResponseWriter, r *http.Request) {
 // localNext keeps a redirect after login inside the staff area.
 func localNext(next string) string {
 	u, err := url.Parse(next)
-	if err != nil || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(u.Path, "/staff/") || strings.HasPrefix(next, "//") {
+	if err != nil || u.Scheme != "" || u.Host != "" || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") ||
+		!strings.HasPrefix(path.Clean(u.Path)+"/", "/staff/") {
 		return "/staff/"
 	}
 	return u.RequestURI()

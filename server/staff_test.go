@@ -598,3 +598,24 @@ func TestSecureCookieUnderTLS(t *testing.T) {
 		}
 	}
 }
+
+// After login the browser goes back where it was, inside the staff area
+// only: no open redirect.
+func TestLocalNext(t *testing.T) {
+	for in, want := range map[string]string{
+		"/staff/ho-so/3?x=1":        "/staff/ho-so/3?x=1",
+		"":                          "/staff/",
+		"//evil.example/staff/":     "/staff/",
+		"https://evil.example/":     "/staff/",
+		"/tim-kiem/":                "/staff/",
+		"/staff/../tim-kiem":        "/staff/",
+		"javascript:alert(1)":       "/staff/",
+		"/\\evil.example/staff/":    "/staff/",
+		"/staff/\r\nSet-Cookie: x=": "/staff/",
+	} {
+		got := localNext(in)
+		if got != want {
+			t.Errorf("localNext(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
