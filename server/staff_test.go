@@ -48,7 +48,7 @@ func (c *testClock) add(d time.Duration) {
 	c.mu.Unlock()
 }
 
-func newStaffEnv(t *testing.T) *staffEnv {
+func newStaffEnv(t testing.TB) *staffEnv {
 	t.Helper()
 	dir := t.TempDir()
 	db, err := sqlite.Open(filepath.Join(dir, "motcua.db"))
@@ -119,7 +119,7 @@ func (e *staffEnv) client() *http.Client {
 
 var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
-func body(t *testing.T, r *http.Response) string {
+func body(t testing.TB, r *http.Response) string {
 	t.Helper()
 	b, err := io.ReadAll(r.Body)
 	r.Body.Close()
@@ -130,7 +130,7 @@ func body(t *testing.T, r *http.Response) string {
 }
 
 // login signs c in and returns the session's CSRF token.
-func (e *staffEnv) login(t *testing.T, c *http.Client, name, pw string) (int, string) {
+func (e *staffEnv) login(t testing.TB, c *http.Client, name, pw string) (int, string) {
 	t.Helper()
 	r, err := c.Get(e.ts.URL + "/staff/dang-nhap")
 	if err != nil {
@@ -156,7 +156,7 @@ func (e *staffEnv) login(t *testing.T, c *http.Client, name, pw string) (int, st
 	return http.StatusSeeOther, m[1]
 }
 
-func (e *staffEnv) do(t *testing.T, c *http.Client, method, path string, form url.Values) (int, string) {
+func (e *staffEnv) do(t testing.TB, c *http.Client, method, path string, form url.Values) (int, string) {
 	t.Helper()
 	var r *http.Response
 	var err error
