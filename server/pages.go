@@ -29,11 +29,13 @@ type pageData struct {
 	User    *staffUser
 	Nav     string // the current section, for aria-current
 
-	Query  url.Values
-	Result *search.Result
-	Hits   []staffHit
-	Facets []facetGroup
-	Error  string
+	Query    url.Values
+	Result   *search.Result
+	Hits     []staffHit
+	Facets   []facetGroup
+	Error    string
+	PrevPage string // URL of the previous page of results, if any
+	NextPage string
 
 	Record  *store.Record
 	Fields  []fieldView

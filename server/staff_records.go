@@ -88,6 +88,20 @@ func (s *srv) staffSearch(w http.ResponseWriter, r *http.Request, u *staffUser) 
 		return
 	}
 	d.Result = res
+	pageURL := func(n int) string {
+		q := url.Values{}
+		for k, vs := range v {
+			q[k] = vs
+		}
+		q.Set("page", strconv.Itoa(n))
+		return "/staff/?" + q.Encode()
+	}
+	if req.Page > 1 {
+		d.PrevPage = pageURL(req.Page - 1)
+	}
+	if res.More {
+		d.NextPage = pageURL(req.Page + 1)
+	}
 	for _, h := range res.Hits {
 		d.Hits = append(d.Hits, staffHit{Hit: h, RecordID: recordID(h.ID)})
 	}

@@ -619,3 +619,28 @@ func TestLocalNext(t *testing.T) {
 		}
 	}
 }
+
+func TestStaffSearchPages(t *testing.T) {
+	e := newStaffEnv(t)
+	ctx := context.Background()
+	for i := range 25 {
+		r := *e.rec
+		r.ID, r.SHA256 = 0, fmt.Sprintf("%064x", i+1)
+		if err := e.db.Put(ctx, &r); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.ix.Put(search.RecordDoc(&r)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := e.client()
+	e.login(t, c, "motcua", testPassword)
+	_, b := e.do(t, c, "GET", "/staff/?trang_thai=review", nil)
+	if !strings.Contains(b, "26 hồ sơ") || strings.Count(b, `<li><h3>`) != 20 || !strings.Contains(b, `rel="next"`) || strings.Contains(b, `rel="prev"`) {
+		t.Fatalf("first page:\n%s", b)
+	}
+	_, b = e.do(t, c, "GET", "/staff/?page=2&trang_thai=review", nil)
+	if strings.Count(b, `<li><h3>`) != 6 || strings.Contains(b, `rel="next"`) || !strings.Contains(b, `rel="prev"`) {
+		t.Errorf("second page: %d hits", strings.Count(b, `<li><h3>`))
+	}
+}
