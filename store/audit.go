@@ -19,6 +19,7 @@ const (
 	ActReuse       = "reuse"        // a record reused for a dossier
 	ActReuseLookup = "reuse_lookup" // a citizen's records listed for a procedure
 	ActUser        = "user"         // an account added, disabled, re-enabled
+	ActExport      = "export"       // every record exported (command line)
 )
 
 // Event is one line of the audit log, which is append-only.

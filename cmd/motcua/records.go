@@ -58,19 +58,27 @@ func runRecords(args []string) error {
 	}
 	defer db.Close()
 	ctx := context.Background()
-	get := func() (*store.Record, error) {
+	// Every access to records from the command line is in the audit log
+	// too, before anything is shown.
+	audit := func(action string, id int64, detail string) error {
+		return db.Log(ctx, store.Event{User: cliUser(), Action: action, RecordID: id, Detail: detail, Remote: "cli", OK: true})
+	}
+	get := func(action string) (*store.Record, error) {
 		r, err := db.Get(ctx, id)
 		if errors.Is(err, store.ErrNotFound) {
 			fmt.Fprintf(stderr, "motcua records: không có bản ghi %d. Xem danh sách: motcua records list\n", id)
 			return nil, exitError{1}
 		}
-		return r, err
+		if err != nil {
+			return nil, err
+		}
+		return r, audit(action, r.ID, "")
 	}
 	switch pos[0] {
 	case "list":
 		return listRecords(ctx, db)
 	case "show":
-		r, err := get()
+		r, err := get(store.ActView)
 		if err != nil {
 			return err
 		}
@@ -79,9 +87,11 @@ func runRecords(args []string) error {
 			enc.SetIndent("", "  ")
 			return enc.Encode(r)
 		}
-		showRecord(r)
-		return nil
+		return showRecord(ctx, db, r)
 	case "export":
+		if err := audit(store.ActExport, 0, "all records"); err != nil {
+			return err
+		}
 		return exportRecords(ctx, db, *asJSON, *words)
 	case "failed":
 		ff, err := db.Failures(ctx)
@@ -97,7 +107,7 @@ func runRecords(args []string) error {
 		}
 		return nil
 	case "pdf":
-		r, err := get()
+		r, err := get(store.ActPDF)
 		if err != nil {
 			return err
 		}
@@ -145,7 +155,7 @@ func dash(s string) string {
 	return s
 }
 
-func showRecord(r *store.Record) {
+func showRecord(ctx context.Context, db store.Store, r *store.Record) error {
 	w := stdout
 	fmt.Fprintf(w, "Bản ghi %d (phiên bản %d): %s\n", r.ID, r.Version, r.SourceName)
 	fmt.Fprintf(w, "Trạng thái: %s; phạm vi: %s; %d trang; SHA-256 %s\n", statusVI(r.Status), visibilityVI(r.Visibility), len(r.Pages), r.SHA256)
@@ -168,6 +178,31 @@ func showRecord(r *store.Record) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nVăn bản:\n%s\n", r.Text)
+	changes, err := db.Changes(ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	if len(changes) > 0 {
+		fmt.Fprintln(w, "\nLịch sử chỉnh sửa:")
+		for _, c := range changes {
+			name := store.FieldNames[c.Field]
+			if c.Field == "status" {
+				name = "Trạng thái"
+			}
+			fmt.Fprintf(w, "  %s  %s  %s: %q → %q\n", c.At.Local().Format("2006-01-02 15:04"), c.User, name, c.Old, c.New)
+		}
+	}
+	reuses, err := db.Reuses(ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	if len(reuses) > 0 {
+		fmt.Fprintln(w, "\nĐã dùng lại:")
+		for _, u := range reuses {
+			fmt.Fprintf(w, "  %s  %s  thủ tục %s  %s\n", u.At.Local().Format("2006-01-02 15:04"), u.User, u.Procedure, u.Dossier)
+		}
+	}
+	return nil
 }
 
 func exportRecords(ctx context.Context, db store.Store, asJSON, words bool) error {
