@@ -235,8 +235,9 @@ func (p *parsedQuery) rank(t string, scale float64) query.Query {
 
 // boosts are the optional clauses that order hits: the words as a phrase
 // and as adjacent pairs (stronger evidence than scattered words), the words
-// as typed with diacritics, filler words.
-func (p *parsedQuery) boosts() []query.Query {
+// as typed with diacritics, filler words. The phrases are only checked on
+// the candidates ids.
+func (p *parsedQuery) boosts(ids []string) []query.Query {
 	var qs []query.Query
 	w := p.seq
 	pair := func(a, b string) {
@@ -265,18 +266,14 @@ func (p *parsedQuery) boosts() []query.Query {
 	if len(w) >= 2 {
 		// The whole query as the name of a field (lĩnh vực) or agency:
 		// "xuất nhập cảnh", "đăng ký, quản lý phương tiện giao thông".
-		pq := query.NewPhraseQuery(w, fTopic)
-		pq.SetBoost(2 * wTitle)
-		qs = append(qs, pq)
+		qs = append(qs, newCandidatePhrase(w, fTopic, 2*wTitle, ids))
 	}
 	if len(w) > 2 {
 		for _, f := range []struct {
 			field string
 			w     float64
 		}{{fTitle, 3 * wTitle}, {fDocs, 3 * wDocs}} {
-			pq := query.NewPhraseQuery(w, f.field)
-			pq.SetBoost(f.w)
-			qs = append(qs, pq)
+			qs = append(qs, newCandidatePhrase(w, f.field, f.w, ids))
 		}
 	}
 	for _, e := range p.exact {
@@ -356,7 +353,7 @@ func (p *parsedQuery) query(atLeast int, ids []string) query.Query {
 	only := query.NewDocIDQuery(ids)
 	only.SetBoost(1e-9) // a constant: orders nothing
 	var q query.Query = query.NewConjunctionQuery([]query.Query{only, p.must(atLeast)})
-	if boosts := p.boosts(); len(boosts) > 0 {
+	if boosts := p.boosts(ids); len(boosts) > 0 {
 		q = query.NewBooleanQuery([]query.Query{q}, boosts, nil)
 	}
 	return p.withPriors(q)
