@@ -214,3 +214,43 @@ func (s *candidatePhraseSearcher) Close() error {
 	}
 	return err
 }
+
+// unscored is a query that selects items without weighing them: its
+// searcher is built unscored (terms skip their frequencies and norms, so
+// advancing over a long postings list is cheap) and scores 0 with no weight
+// in the query norm. As a member of a conjunction it restricts the hits like
+// a filter but, unlike bleve's boolean filter (which checks every hit of
+// the scored query after scoring it), it leads the conjunction when it is
+// the rarest member: a query filtered to one lĩnh vực scores only that
+// field's items.
+type unscored struct{ q query.Query }
+
+func (u unscored) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+	s, err := u.q.Searcher(ctx, r, m, search.SearcherOptions{Score: "none"})
+	if err != nil {
+		return nil, err
+	}
+	return unscoredSearcher{s}, nil
+}
+
+type unscoredSearcher struct{ search.Searcher }
+
+func (unscoredSearcher) Weight() float64 { return 0 }
+
+func (unscoredSearcher) SetQueryNorm(float64) {}
+
+func (u unscoredSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	dm, err := u.Searcher.Next(ctx)
+	if dm != nil {
+		dm.Score, dm.Expl = 0, nil
+	}
+	return dm, err
+}
+
+func (u unscoredSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
+	dm, err := u.Searcher.Advance(ctx, id)
+	if dm != nil {
+		dm.Score, dm.Expl = 0, nil
+	}
+	return dm, err
+}
