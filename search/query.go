@@ -125,7 +125,9 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	// hits alone (see procedureFacets), not visited on every record.
 	// A request filtered by a procedure's field, level or agency has only
 	// procedures among its hits: every facet is counted in the pass.
+	// A request for records alone has no procedure facets to count.
 	onlyProcedures := req.Kind == KindProcedure || strings.TrimSpace(req.Field+req.Level+req.Agency) != ""
+	countProcedureFacets := !onlyProcedures && req.Kind != KindRecord
 	addFacets := func(sr *bleve.SearchRequest) {
 		for name, f := range facetFields {
 			if onlyProcedures || !procedureFacet[f] {
@@ -158,7 +160,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		}
 		facets = res
 		more = uint64(from+size) < res.Total
-		if !onlyProcedures {
+		if countProcedureFacets {
 			if err := ix.procedureFacets(ctx, withFilter(exact, filter), facets); err != nil {
 				return nil, searchErr(err)
 			}
@@ -191,7 +193,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 				return nil, searchErr(err)
 			}
 		}
-		if !onlyProcedures {
+		if countProcedureFacets {
 			if err := ix.procedureFacets(ctx, withFilter(pq.must(atLeast), filter), facets); err != nil {
 				return nil, searchErr(err)
 			}
