@@ -122,10 +122,10 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	}
 	// The scored passes count only the records' facet (loai_van_ban):
 	// the procedures' facets are counted over the procedures among the
-	// hits alone (see procedureFacets), not visited on every record.
-	// A request filtered by a procedure's field, level or agency has only
-	// procedures among its hits: every facet is counted in the pass.
-	// A request for records alone has no procedure facets to count.
+	// hits alone (see procedureFacets), not visited on every record hit.
+	// But a request filtered by a procedure's field, level or agency has
+	// only procedures among its hits: every facet is counted in the pass;
+	// and a request for records alone has no procedure facets to count.
 	onlyProcedures := req.Kind == KindProcedure || strings.TrimSpace(req.Field+req.Level+req.Agency) != ""
 	countProcedureFacets := !onlyProcedures && req.Kind != KindRecord
 	addFacets := func(sr *bleve.SearchRequest) {
