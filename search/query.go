@@ -107,10 +107,20 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	from := (min(max(req.Page, 1), 100) - 1) * size
 
 	filter := ix.filter(req)
-	// The filter is an unscored member of a conjunction, not bleve's
-	// boolean filter, which would score every hit before checking it.
+	// A selective filter (a field, level, agency, document type or kind)
+	// is an unscored member of a conjunction, which its few items lead,
+	// rather than bleve's boolean filter, which scores every hit of the
+	// query before checking it. The visibility filter alone lets most
+	// items through: checking the hits after is cheaper.
+	selective := strings.TrimSpace(req.Field+req.Level+req.Agency+req.DocType+req.Kind) != ""
 	withFilter := func(q query.Query, filter query.Query) query.Query {
-		return query.NewConjunctionQuery([]query.Query{q, unscored{filter}})
+		if selective {
+			return query.NewConjunctionQuery([]query.Query{q, unscored{filter}})
+		}
+		b := query.NewBooleanQuery(nil, nil, nil)
+		b.AddMust(q)
+		b.AddFilter(filter)
+		return b
 	}
 	// page fetches a page of hits with their fields and highlights.
 	page := func(q query.Query, filter query.Query, from int) (*bleve.SearchResult, error) {
