@@ -98,7 +98,8 @@ func set(words ...string) map[string]bool {
 // parsedQuery is a query's words, sorted by role.
 type parsedQuery struct {
 	required []string          // folded meaningful words, each once
-	seq      []string          // the meaningful words in query order, for pairs and phrases
+	seq      []string          // the meaningful words in query order, for pairs
+	adjacent []string          // the query's words from the first meaningful one to the last, for phrases
 	optional []string          // filler and everyday words that only add to the score
 	exact    []string          // the words as typed, when typed with diacritics
 	raw      string            // the folded query after rewriting
@@ -138,9 +139,29 @@ func (ix *Index) parse(q string) (*parsedQuery, error) {
 			p.alts[t] = c
 		}
 	}
-	p.fields = namedFields(p.seq, fields)
 	if len(p.required) == 0 { // only filler words: search for them
 		p.required, p.seq, p.optional = p.optional, p.optional, nil
+	}
+	// Phrases are the words as they stand together in the query, filler
+	// words between meaningful ones included: "thuế thu nhập cá nhân" is
+	// the phrase "thue thu nhap ca nhan" ("thu", as in "thủ tục", is a
+	// filler), "biện pháp bảo đảm" names the field "Đăng ký biện pháp bảo
+	// đảm" ("bao", as in "bao nhiêu").
+	p.adjacent = p.seq
+	first, last := -1, -1
+	for i, t := range words {
+		if !fillers[t] || hasDigit(t) {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	if first >= 0 && last > first {
+		p.adjacent = words[first : last+1]
+	}
+	if first >= 0 {
+		p.fields = namedFields(p.adjacent, fields)
 	}
 	return p, nil
 }
@@ -235,8 +256,9 @@ func (p *parsedQuery) rank(t string, scale float64) query.Query {
 
 // boosts are the optional clauses that order hits: the words as a phrase
 // and as adjacent pairs (stronger evidence than scattered words), the words
-// as typed with diacritics, filler words.
-func (p *parsedQuery) boosts() []query.Query {
+// as typed with diacritics, filler words. The phrases are only checked on
+// the candidates ids.
+func (p *parsedQuery) boosts(ids []string) []query.Query {
 	var qs []query.Query
 	w := p.seq
 	pair := func(a, b string) {
@@ -262,21 +284,19 @@ func (p *parsedQuery) boosts() []query.Query {
 			pair(o, p.also[i+1])
 		}
 	}
+	// Phrases: the words as they stand together in the query.
+	w = p.adjacent
 	if len(w) >= 2 {
 		// The whole query as the name of a field (lĩnh vực) or agency:
 		// "xuất nhập cảnh", "đăng ký, quản lý phương tiện giao thông".
-		pq := query.NewPhraseQuery(w, fTopic)
-		pq.SetBoost(2 * wTitle)
-		qs = append(qs, pq)
+		qs = append(qs, newCandidatePhrase(w, fTopic, 2*wTitle, ids))
 	}
 	if len(w) > 2 {
 		for _, f := range []struct {
 			field string
 			w     float64
 		}{{fTitle, 3 * wTitle}, {fDocs, 3 * wDocs}} {
-			pq := query.NewPhraseQuery(w, f.field)
-			pq.SetBoost(f.w)
-			qs = append(qs, pq)
+			qs = append(qs, newCandidatePhrase(w, f.field, f.w, ids))
 		}
 	}
 	for _, e := range p.exact {
@@ -356,7 +376,7 @@ func (p *parsedQuery) query(atLeast int, ids []string) query.Query {
 	only := query.NewDocIDQuery(ids)
 	only.SetBoost(1e-9) // a constant: orders nothing
 	var q query.Query = query.NewConjunctionQuery([]query.Query{only, p.must(atLeast)})
-	if boosts := p.boosts(); len(boosts) > 0 {
+	if boosts := p.boosts(ids); len(boosts) > 0 {
 		q = query.NewBooleanQuery([]query.Query{q}, boosts, nil)
 	}
 	return p.withPriors(q)

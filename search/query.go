@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"golang.org/x/text/unicode/norm"
@@ -119,7 +120,16 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	from := (min(max(req.Page, 1), 100) - 1) * size
 
 	filter := ix.filter(req)
+	// A selective filter (a field, level, agency, document type or kind)
+	// is an unscored member of a conjunction, which its few items lead,
+	// rather than bleve's boolean filter, which scores every hit of the
+	// query before checking it. The visibility filter alone lets most
+	// items through: checking the hits after is cheaper.
+	selective := strings.TrimSpace(req.Field+req.Level+req.Agency+req.DocType+req.Kind) != ""
 	withFilter := func(q query.Query, filter query.Query) query.Query {
+		if selective {
+			return query.NewConjunctionQuery([]query.Query{q, unscored{filter}})
+		}
 		b := query.NewBooleanQuery(nil, nil, nil)
 		b.AddMust(q)
 		b.AddFilter(filter)
@@ -133,9 +143,19 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		sr.Highlight.Fields = []string{fDocs, fBody}
 		return ix.bleve.SearchInContext(ctx, sr)
 	}
+	// The scored passes count only the records' facet (loai_van_ban):
+	// the procedures' facets are counted over the procedures among the
+	// hits alone (see procedureFacets), not visited on every record hit.
+	// But a request filtered by a procedure's field, level or agency has
+	// only procedures among its hits: every facet is counted in the pass;
+	// and a request for records alone has no procedure facets to count.
+	onlyProcedures := req.Kind == KindProcedure || strings.TrimSpace(req.Field+req.Level+req.Agency) != ""
+	countProcedureFacets := !onlyProcedures && req.Kind != KindRecord
 	addFacets := func(sr *bleve.SearchRequest) {
 		for name, f := range facetFields {
-			sr.AddFacet(name, bleve.NewFacetRequest(f, 10))
+			if onlyProcedures || !procedureFacet[f] {
+				sr.AddFacet(name, bleve.NewFacetRequest(f, 10))
+			}
 		}
 		if req.Restricted {
 			for name, f := range staffFacets {
@@ -168,6 +188,11 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		}
 		facets = res
 		more = uint64(from+size) < res.Total
+		if countProcedureFacets {
+			if err := ix.procedureFacets(ctx, withFilter(exact, filter), facets); err != nil {
+				return nil, searchErr(err)
+			}
+		}
 	}
 	if res == nil || (res.Total == 0 && q != "") {
 		// Words: retrieve the candidates cheaply (every hit is counted for
@@ -193,6 +218,11 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		if facets.Total == 0 && len(pq.required) > 1 {
 			loose, atLeast = true, pq.looseMin()
 			if facets, err = ix.retrieve(ctx, withFilter(pq.retrieval(atLeast), filter), addFacets); err != nil {
+				return nil, searchErr(err)
+			}
+		}
+		if countProcedureFacets {
+			if err := ix.procedureFacets(ctx, withFilter(pq.must(atLeast), filter), facets); err != nil {
 				return nil, searchErr(err)
 			}
 		}
@@ -225,6 +255,9 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		var vals []FacetValue
 		if fr.Terms != nil {
 			for _, t := range fr.Terms.Terms() {
+				if t.Term == "" { // an item without a value: nothing to filter by
+					continue
+				}
 				vals = append(vals, FacetValue{Value: t.Term, Count: t.Count})
 			}
 		}
@@ -315,4 +348,37 @@ func (ix *Index) retrieve(ctx context.Context, q query.Query, addFacets func(*bl
 	sr := bleve.NewSearchRequestOptions(q, rescoreWindow, 0, false)
 	addFacets(sr)
 	return ix.bleve.SearchInContext(ctx, sr)
+}
+
+// procedureFacet marks the facets only procedures have values for.
+var procedureFacet = map[string]bool{fField: true, fLevel: true, fAgency: true}
+
+// procedureFacets adds to res the facets only procedures have values for,
+// counted over the procedures among the hits of q: an unscored pass led by
+// the few procedures, instead of visiting these fields on every record hit
+// (on a large index most hits are records, and each facet field visited
+// cost about as much as scoring them).
+func (ix *Index) procedureFacets(ctx context.Context, q query.Query, res *bleve.SearchResult) error {
+	if res.Total == 0 {
+		return nil
+	}
+	pq := query.NewConjunctionQuery([]query.Query{term(fKind, KindProcedure, 0), q})
+	sr := bleve.NewSearchRequestOptions(pq, 0, 0, false)
+	sr.Score = "none"
+	for name, f := range facetFields {
+		if procedureFacet[f] {
+			sr.AddFacet(name, bleve.NewFacetRequest(f, 10))
+		}
+	}
+	pr, err := ix.bleve.SearchInContext(ctx, sr)
+	if err != nil {
+		return err
+	}
+	if res.Facets == nil {
+		res.Facets = search.FacetResults{}
+	}
+	for name, fr := range pr.Facets {
+		res.Facets[name] = fr
+	}
+	return nil
 }

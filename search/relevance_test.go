@@ -12,10 +12,8 @@ import (
 // TestRelevance holds the engine to the citizens' queries in
 // testdata/relevance.tsv over the whole shared catalogue: hit@3 ≥ 95 %
 // overall (the search issue's target) and at least minKindHit3 for every
-// kind of query. The per-kind target is 90 %; browsing by field
-// (linh-vuc) is measured at 16/18 = 0.889, so the floor here is the
-// measured level, to catch regressions, until that kind reaches the target.
-const minKindHit3 = 0.88
+// kind of query: the per-kind target, 90 %.
+const minKindHit3 = 0.90
 
 func TestRelevance(t *testing.T) {
 	src := testenv.Shared(t, "data/dvcqg")

@@ -37,8 +37,10 @@ func (ix *Index) Suggest(ctx context.Context, q string, n int) ([]Suggestion, er
 			must = append(must, query.NewDisjunctionQuery([]query.Query{term(fTitle, w, 2), term(fDocs, w, 0.5)}))
 		}
 	}
-	b := query.NewBooleanQuery(must, nil, nil)
-	b.AddFilter(query.NewConjunctionQuery([]query.Query{term(fVisibility, VisibilityPublic, 0), term(fKind, KindProcedure, 0)}))
+	// The filter leads the conjunction, unscored: only the procedures
+	// are scored, not every record whose name holds the words.
+	filter := unscored{query.NewConjunctionQuery([]query.Query{term(fVisibility, VisibilityPublic, 0), term(fKind, KindProcedure, 0)})}
+	b := query.NewConjunctionQuery([]query.Query{query.NewBooleanQuery(must, nil, nil), filter})
 	req := bleve.NewSearchRequestOptions(b, n, 0, false)
 	req.Fields = []string{fCode, fTitle, fURL}
 	res, err := ix.bleve.SearchInContext(ctx, req)

@@ -1,0 +1,256 @@
+package search
+
+import (
+	"context"
+
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// candidatePhrase is a phrase query checked only on the ranking's
+// candidates. bleve's phrase searcher, advanced to an item without the
+// phrase, scans forward through every later item holding all its words
+// (decoding their term locations) to the next one with the phrase: on a
+// large index that costs more than the rest of the ranking. This one
+// looks at the candidates alone and scores exactly like bleve's (the sum of
+// its words' term scores, the same weight in the query norm).
+type candidatePhrase struct {
+	terms []string
+	field string
+	boost float64
+	ids   []string // the candidates
+}
+
+func newCandidatePhrase(terms []string, field string, boost float64, ids []string) *candidatePhrase {
+	return &candidatePhrase{terms: terms, field: field, boost: boost, ids: ids}
+}
+
+func (q *candidatePhrase) Searcher(ctx context.Context, r index.IndexReader, _ mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+	if len(q.terms) == 0 {
+		return searcher.NewMatchNoneSearcher(r)
+	}
+	options.IncludeTermVectors = true
+	s := &candidatePhraseSearcher{terms: q.terms, field: q.field}
+	for _, id := range q.ids {
+		iid, err := r.InternalID(id)
+		if err != nil {
+			return nil, err
+		}
+		if iid != nil {
+			s.candidates = append(s.candidates, iid)
+		}
+	}
+	sortInternalIDs(s.candidates)
+	for _, t := range q.terms {
+		ts, err := searcher.NewTermSearcher(ctx, r, t, q.field, q.boost, options)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.words = append(s.words, ts)
+	}
+	s.cur = make([]*search.DocumentMatch, len(s.words))
+	s.done = make([]bool, len(s.words))
+	return s, nil
+}
+
+var _ query.Query = (*candidatePhrase)(nil)
+
+func sortInternalIDs(ids []index.IndexInternalID) {
+	for i := 1; i < len(ids); i++ {
+		for j := i; j > 0 && ids[j].Compare(ids[j-1]) < 0; j-- {
+			ids[j], ids[j-1] = ids[j-1], ids[j]
+		}
+	}
+}
+
+type candidatePhraseSearcher struct {
+	terms      []string
+	field      string
+	candidates []index.IndexInternalID // sorted
+	next       int                     // the first candidate not yet looked at
+	words      []search.Searcher       // a term searcher per word of the phrase
+	cur        []*search.DocumentMatch // each word's current match, nil if none held
+	done       []bool                  // the word has no more matches
+}
+
+func (s *candidatePhraseSearcher) Weight() float64 {
+	var w float64
+	for _, ts := range s.words {
+		w += ts.Weight()
+	}
+	return w
+}
+
+func (s *candidatePhraseSearcher) SetQueryNorm(qnorm float64) {
+	for _, ts := range s.words {
+		ts.SetQueryNorm(qnorm)
+	}
+}
+
+func (s *candidatePhraseSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	for s.next < len(s.candidates) {
+		c := s.candidates[s.next]
+		s.next++
+		dm, err := s.match(ctx, c)
+		if err != nil || dm != nil {
+			return dm, err
+		}
+	}
+	return nil, nil
+}
+
+func (s *candidatePhraseSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
+	for s.next < len(s.candidates) && s.candidates[s.next].Compare(id) < 0 {
+		s.next++
+	}
+	return s.Next(ctx)
+}
+
+// match returns the phrase's match on candidate c, or nil.
+func (s *candidatePhraseSearcher) match(ctx *search.SearchContext, c index.IndexInternalID) (*search.DocumentMatch, error) {
+	all := true
+	for i, ts := range s.words {
+		if s.done[i] {
+			all = false
+			break
+		}
+		if s.cur[i] != nil && s.cur[i].IndexInternalID.Compare(c) < 0 {
+			ctx.DocumentMatchPool.Put(s.cur[i])
+			s.cur[i] = nil
+		}
+		if s.cur[i] == nil {
+			dm, err := ts.Advance(ctx, c)
+			if err != nil {
+				return nil, err
+			}
+			if dm == nil {
+				s.done[i] = true
+				all = false
+				break
+			}
+			s.cur[i] = dm
+		}
+		if !s.cur[i].IndexInternalID.Equals(c) {
+			all = false
+			break
+		}
+	}
+	if !all {
+		return nil, nil
+	}
+	// Every word is in the item: is the phrase?
+	pos := map[string][]search.Location{}
+	for i, t := range s.terms {
+		if _, ok := pos[t]; ok {
+			continue
+		}
+		for _, ftl := range s.cur[i].FieldTermLocations {
+			if ftl.Field == s.field && ftl.Term == t {
+				pos[t] = append(pos[t], ftl.Location)
+			}
+		}
+	}
+	var ftls []search.FieldTermLocation
+	for _, start := range pos[s.terms[0]] {
+		path := []search.Location{start}
+		for _, t := range s.terms[1:] {
+			var found *search.Location
+			for k := range pos[t] {
+				if pos[t][k].Pos == path[len(path)-1].Pos+1 {
+					found = &pos[t][k]
+					break
+				}
+			}
+			if found == nil {
+				path = nil
+				break
+			}
+			path = append(path, *found)
+		}
+		for i, l := range path {
+			ftls = append(ftls, search.FieldTermLocation{Field: s.field, Term: s.terms[i], Location: l})
+		}
+	}
+	if len(ftls) == 0 {
+		return nil, nil
+	}
+	// Scored like bleve's phrase: the sum of its words' term scores.
+	rv := s.cur[0]
+	s.cur[0] = nil
+	for i := 1; i < len(s.cur); i++ {
+		rv.Score += s.cur[i].Score
+		ctx.DocumentMatchPool.Put(s.cur[i])
+		s.cur[i] = nil
+	}
+	rv.FieldTermLocations = ftls
+	rv.Locations = nil
+	return rv, nil
+}
+
+func (s *candidatePhraseSearcher) Count() uint64 { return uint64(len(s.candidates)) }
+
+func (s *candidatePhraseSearcher) Min() int { return 0 }
+
+func (s *candidatePhraseSearcher) Size() int { return 64 * (len(s.words) + len(s.candidates) + 1) }
+
+func (s *candidatePhraseSearcher) DocumentMatchPoolSize() int {
+	n := 1
+	for _, ts := range s.words {
+		n += ts.DocumentMatchPoolSize()
+	}
+	return n
+}
+
+func (s *candidatePhraseSearcher) Close() error {
+	var err error
+	for _, ts := range s.words {
+		if e := ts.Close(); e != nil && err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// unscored is a query that selects items without weighing them: its
+// searcher is built unscored (terms skip their frequencies and norms, so
+// advancing over a long postings list is cheap) and scores 0 with no weight
+// in the query norm. As a member of a conjunction it restricts the hits like
+// a filter but, unlike bleve's boolean filter (which checks every hit of
+// the scored query after scoring it), it leads the conjunction when it is
+// the rarest member: a query filtered to one lĩnh vực scores only that
+// field's items.
+type unscored struct{ q query.Query }
+
+func (u unscored) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+	s, err := u.q.Searcher(ctx, r, m, search.SearcherOptions{Score: "none"})
+	if err != nil {
+		return nil, err
+	}
+	return unscoredSearcher{s}, nil
+}
+
+type unscoredSearcher struct{ search.Searcher }
+
+func (unscoredSearcher) Weight() float64 { return 0 }
+
+func (unscoredSearcher) SetQueryNorm(float64) {}
+
+func (u unscoredSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	dm, err := u.Searcher.Next(ctx)
+	if dm != nil {
+		dm.Score, dm.Expl = 0, nil
+	}
+	return dm, err
+}
+
+func (u unscoredSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
+	dm, err := u.Searcher.Advance(ctx, id)
+	if dm != nil {
+		dm.Score, dm.Expl = 0, nil
+	}
+	return dm, err
+}
