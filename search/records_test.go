@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"testing"
 
@@ -122,4 +123,28 @@ func TestStaffFilters(t *testing.T) {
 	if len(res.Facets["trang_thai"]) != 2 || len(res.Facets["co_quan_ban_hanh"]) != 2 {
 		t.Errorf("staff facets: %v", res.Facets)
 	}
+}
+
+// An index built with another mapping is refused with ErrSchema, and
+// Create replaces it.
+func TestSchemaVersion(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "index.bleve")
+	ix, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.bleve.SetInternal(schemaKey, []byte("0"))
+	ix.Close()
+	if _, err := Open(path); !errors.Is(err, ErrSchema) {
+		t.Fatalf("opening an old index: %v, want ErrSchema", err)
+	}
+	ix, err = Create(path)
+	if err != nil {
+		t.Fatalf("Create over an old index: %v", err)
+	}
+	ix.Close()
+	if ix, err = Open(path); err != nil {
+		t.Fatalf("reopening the rebuilt index: %v", err)
+	}
+	ix.Close()
 }
