@@ -95,6 +95,7 @@ var funcs = template.FuncMap{
 	"field":   func(f store.Field) string { return fieldLabel(f) },
 	"has":     func(u *staffUser, roles ...string) bool { return u != nil && slicesContains(roles, string(u.Role)) },
 	"sub":     func(a, b int) int { return a - b },
+	"add":     func(a, b int) int { return a + b },
 	"snippet": func(s string) template.HTML { return template.HTML(s) }, // escaped by the highlighter
 }
 

@@ -35,7 +35,12 @@ func (s *srv) reuseForm(v url.Values) (p *content.Procedure, id, dossier, msg st
 
 func (s *srv) staffReuse(w http.ResponseWriter, r *http.Request, u *staffUser) {
 	v := r.URL.Query()
-	d := pageData{Title: "Dùng lại giấy tờ đã số hóa", Nav: "reuse", Query: v, Message: v.Get("da_ghi")}
+	d := pageData{Title: "Dùng lại giấy tờ đã số hóa", Nav: "reuse", Query: v}
+	// Only a number comes from the URL: a link cannot put words in the
+	// page's mouth.
+	if n, err := strconv.ParseInt(v.Get("da_ghi"), 10, 64); err == nil && n > 0 {
+		d.Message = fmt.Sprintf("Đã ghi nhận lần dùng lại số %d.", n)
+	}
 	if v.Get("thu_tuc") == "" && v.Get("so_dinh_danh") == "" {
 		s.page(w, r, http.StatusOK, "reuse", u, d)
 		return
@@ -90,8 +95,7 @@ func (s *srv) staffReusePost(w http.ResponseWriter, r *http.Request, u *staffUse
 		internalError(w, r, err)
 		return
 	}
-	q := url.Values{"thu_tuc": {p.Code}, "so_dinh_danh": {id}, "ma_ho_so": {dossier},
-		"da_ghi": {fmt.Sprintf("Đã ghi nhận dùng lại hồ sơ %d cho “%s”.", recID, shorten(ru.Document, 80))}}
+	q := url.Values{"thu_tuc": {p.Code}, "so_dinh_danh": {id}, "ma_ho_so": {dossier}, "da_ghi": {strconv.FormatInt(ru.ID, 10)}}
 	http.Redirect(w, r, "/staff/dung-lai/?"+q.Encode(), http.StatusSeeOther)
 }
 

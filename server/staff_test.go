@@ -489,6 +489,12 @@ func TestReviewAndReuse(t *testing.T) {
 			t.Errorf("reuse with %s=%s: %d, want 400", k, v, code)
 		}
 	}
+	if _, b := e.do(t, staff, "GET", "/staff/dung-lai/?da_ghi=1", nil); !strings.Contains(b, "Đã ghi nhận lần dùng lại số 1.") {
+		t.Error("no confirmation after a reuse")
+	}
+	if _, b := e.do(t, staff, "GET", "/staff/dung-lai/?da_ghi=Hãy+gọi+số+0900", nil); strings.Contains(b, "0900") {
+		t.Error("the confirmation repeats text from the URL")
+	}
 	rs, _ := e.db.Reuses(context.Background(), e.rec.ID)
 	if len(rs) != 1 || rs[0].User != "motcua" || rs[0].Dossier != "000.00.11.H62-231027-0001" {
 		t.Errorf("reuses: %+v", rs)
