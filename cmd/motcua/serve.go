@@ -126,7 +126,7 @@ func followStore(ctx context.Context, db store.Store, ix *search.Index) {
 				slog.Warn("follow store", "error", err)
 				continue
 			}
-			slog.Info("indexed records saved by another process", "count", len(docs))
+			slog.Info("indexed new or changed records from the store", "count", len(docs))
 		}
 		last = from
 	}
