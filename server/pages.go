@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -93,7 +94,7 @@ var funcs = template.FuncMap{
 	"when":    func(t time.Time) string { return t.Local().Format("02/01/2006 15:04") },
 	"status":  func(s store.Status) string { return s.Name() },
 	"field":   func(f store.Field) string { return fieldLabel(f) },
-	"has":     func(u *staffUser, roles ...string) bool { return u != nil && slicesContains(roles, string(u.Role)) },
+	"has":     func(u *staffUser, roles ...string) bool { return u != nil && slices.Contains(roles, string(u.Role)) },
 	"sub":     func(a, b int) int { return a - b },
 	"add":     func(a, b int) int { return a + b },
 	"snippet": func(s string) template.HTML { return template.HTML(s) }, // escaped by the highlighter
@@ -107,15 +108,6 @@ func fieldLabel(f store.Field) string {
 		return n
 	}
 	return string(f)
-}
-
-func slicesContains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 var pages = func() map[string]*template.Template {

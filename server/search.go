@@ -81,6 +81,12 @@ func (s *srv) apiSearch(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusBadRequest, msg)
 		return
 	}
+	s.searchJSON(w, r, req, nil)
+}
+
+// searchJSON runs req and writes the API's JSON; url, if given, sets each
+// hit's link.
+func (s *srv) searchJSON(w http.ResponseWriter, r *http.Request, req search.Request, url func(search.Hit) string) {
 	res, err := s.search(r.Context(), req)
 	if err != nil {
 		s.searchFailed(w, err)
@@ -88,6 +94,11 @@ func (s *srv) apiSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	if res.Hits == nil {
 		res.Hits = []search.Hit{}
+	}
+	if url != nil {
+		for i, h := range res.Hits {
+			res.Hits[i].URL = url(h)
+		}
 	}
 	writeJSON(w, searchResponse{res, float64(res.Took.Microseconds()) / 1000})
 }
@@ -142,17 +153,22 @@ var (
 )
 
 func (s *srv) searchFailed(w http.ResponseWriter, err error) {
+	status, msg := searchStatus(err)
+	apiError(w, status, msg)
+}
+
+// searchStatus says what a failed search answers: a status and a message.
+func searchStatus(err error) (int, string) {
 	switch {
 	case errors.Is(err, errNoIndex):
-		apiError(w, http.StatusServiceUnavailable, "Chưa có chỉ mục tìm kiếm: chạy motcua index.")
+		return http.StatusServiceUnavailable, "Chưa có chỉ mục tìm kiếm: chạy motcua index."
 	case errors.Is(err, errBusy):
-		apiError(w, http.StatusServiceUnavailable, "Máy chủ đang bận, xin thử lại sau giây lát.")
+		return http.StatusServiceUnavailable, "Máy chủ đang bận, xin thử lại sau giây lát."
 	case errors.Is(err, context.DeadlineExceeded):
-		apiError(w, http.StatusGatewayTimeout, "Tìm kiếm quá lâu, xin thử lại với ít từ hơn.")
-	default:
-		slog.Error("search failed", "error", err)
-		apiError(w, http.StatusInternalServerError, "Lỗi nội bộ khi tìm kiếm.")
+		return http.StatusGatewayTimeout, "Tìm kiếm quá lâu, xin thử lại với ít từ hơn."
 	}
+	slog.Error("search failed", "error", err)
+	return http.StatusInternalServerError, "Lỗi nội bộ khi tìm kiếm."
 }
 
 // acquire takes a place among the searches allowed at once, waiting a

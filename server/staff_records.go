@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -22,7 +23,6 @@ import (
 
 var (
 	isoDay   = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
-	twelve   = regexp.MustCompile(`^\d{12}$`)
 	statuses = map[string]bool{"": true, "auto": true, "review": true, "verified": true}
 )
 
@@ -43,7 +43,7 @@ func staffRequest(v url.Values) (search.Request, string) {
 	switch {
 	case !statuses[req.Status]:
 		return req, "Trạng thái phải là auto, review hoặc verified."
-	case req.PersonID != "" && !twelve.MatchString(req.PersonID):
+	case req.PersonID != "" && !store.IsPersonID(req.PersonID):
 		return req, "Số định danh cá nhân gồm đúng 12 chữ số."
 	case req.DateFrom != "" && !isoDay.MatchString(req.DateFrom), req.DateTo != "" && !isoDay.MatchString(req.DateTo):
 		return req, "Ngày phải có dạng NNNN-TT-NN, ví dụ 2023-09-12."
@@ -83,8 +83,9 @@ func (s *srv) staffSearch(w http.ResponseWriter, r *http.Request, u *staffUser) 
 	}
 	res, err := s.search(r.Context(), req)
 	if err != nil {
-		d.Error = "Không tìm được: " + searchMessage(err)
-		s.page(w, r, http.StatusServiceUnavailable, "search", u, d)
+		status, msg := searchStatus(err)
+		d.Error = msg
+		s.page(w, r, status, "search", u, d)
 		return
 	}
 	d.Result = res
@@ -137,28 +138,7 @@ func (s *srv) staffAPISearch(w http.ResponseWriter, r *http.Request, u *staffUse
 		apiError(w, http.StatusInternalServerError, "Lỗi nội bộ.")
 		return
 	}
-	res, err := s.search(r.Context(), req)
-	if err != nil {
-		s.searchFailed(w, err)
-		return
-	}
-	if res.Hits == nil {
-		res.Hits = []search.Hit{}
-	}
-	for i, h := range res.Hits {
-		res.Hits[i].URL = fmt.Sprintf("/staff/ho-so/%d", recordID(h.ID))
-	}
-	writeJSON(w, searchResponse{res, float64(res.Took.Microseconds()) / 1000})
-}
-
-func searchMessage(err error) string {
-	switch {
-	case errors.Is(err, errBusy):
-		return "máy chủ đang bận, xin thử lại sau giây lát."
-	case errors.Is(err, errNoIndex):
-		return "chưa có chỉ mục tìm kiếm (chạy motcua index)."
-	}
-	return "lỗi tìm kiếm."
+	s.searchJSON(w, r, req, func(h search.Hit) string { return fmt.Sprintf("/staff/ho-so/%d", recordID(h.ID)) })
 }
 
 // record loads the record named in the path. IDs are digits only; any
@@ -205,18 +185,9 @@ func fieldViews(rec *store.Record) []fieldView {
 		c, ok := rec.Confidence[k]
 		v := rec.Fields.Value(k)
 		out = append(out, fieldView{Field: k, Name: store.FieldNames[k], Value: v, Conf: c, HasConf: ok && v != "",
-			Low: ok && c < pipeline.Confident && (v != "" || isKey(k))})
+			Low: ok && c < pipeline.Confident && (v != "" || slices.Contains(store.KeyFields, k))})
 	}
 	return out
-}
-
-func isKey(k store.Field) bool {
-	for _, f := range store.KeyFields {
-		if f == k {
-			return true
-		}
-	}
-	return false
 }
 
 func (s *srv) staffRecord(w http.ResponseWriter, r *http.Request, u *staffUser) {

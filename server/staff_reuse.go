@@ -25,7 +25,7 @@ func (s *srv) reuseForm(v url.Values) (p *content.Procedure, id, dossier, msg st
 		return nil, id, dossier, "Mã thủ tục có dạng 1.001193."
 	case s.procs[code] == nil:
 		return nil, id, dossier, "Danh mục không có thủ tục " + code + "."
-	case !twelve.MatchString(id):
+	case !store.IsPersonID(id):
 		return nil, id, dossier, "Số định danh cá nhân gồm đúng 12 chữ số."
 	case dossier != "" && !dossierCode.MatchString(dossier):
 		return nil, id, dossier, "Mã hồ sơ có dạng 000.00.06.H56-231027-0361."
@@ -97,12 +97,4 @@ func (s *srv) staffReusePost(w http.ResponseWriter, r *http.Request, u *staffUse
 	}
 	q := url.Values{"thu_tuc": {p.Code}, "so_dinh_danh": {id}, "ma_ho_so": {dossier}, "da_ghi": {strconv.FormatInt(ru.ID, 10)}}
 	http.Redirect(w, r, "/staff/dung-lai/?"+q.Encode(), http.StatusSeeOther)
-}
-
-func shorten(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"motcua/search"
 	"motcua/store"
@@ -49,7 +50,7 @@ func (s *srv) staffSave(w http.ResponseWriter, r *http.Request, u *staffUser) {
 	edited.Fields = f
 	if len(msgs) > 0 {
 		s.page(w, r, http.StatusBadRequest, "edit", u, pageData{Title: fmt.Sprintf("Sửa hồ sơ %d", rec.ID), Nav: "review",
-			Record: &edited, Fields: fieldViews(&edited), Error: joinLines(msgs)})
+			Record: &edited, Fields: fieldViews(&edited), Error: strings.Join(msgs, "; ")})
 		return
 	}
 	saved, err := s.store.ApplyEdit(r.Context(), store.Edit{RecordID: rec.ID, Version: version, User: u.Name, Remote: remote(r),
@@ -64,21 +65,9 @@ func (s *srv) staffSave(w http.ResponseWriter, r *http.Request, u *staffUser) {
 		return
 	}
 	if s.index != nil {
-		saved.Text = rec.Text
 		if err := s.index.Put(search.RecordDoc(saved)); err != nil {
 			slog.Error("index after edit", "record", saved.ID, "error", err)
 		}
 	}
 	http.Redirect(w, r, fmt.Sprintf("/staff/ho-so/%d", rec.ID), http.StatusSeeOther)
-}
-
-func joinLines(ss []string) string {
-	out := ""
-	for i, s := range ss {
-		if i > 0 {
-			out += "; "
-		}
-		out += s
-	}
-	return out
 }

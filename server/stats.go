@@ -195,3 +195,11 @@ func (s *srv) statsPage(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=60")
 	s.fill(w, http.StatusOK, filepath.Join("thong-ke", "index.html"), statsStart, statsEnd, body)
 }
+
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}

@@ -84,8 +84,9 @@ type Accounts interface {
 	LoginOK(ctx context.Context, name string) error
 
 	CreateSession(ctx context.Context, tokenHash string, s Session) error
-	// Session returns a live session and extends it to expires (never past
-	// its absolute end, which the caller checks from CreatedAt).
+	// Session returns the session if it has not expired at now; the caller
+	// checks its absolute end from CreatedAt and extends it with
+	// TouchSession.
 	Session(ctx context.Context, tokenHash string, now time.Time) (*Session, error)
 	TouchSession(ctx context.Context, tokenHash string, seen, expires time.Time) error
 	DeleteSession(ctx context.Context, tokenHash string) error

@@ -10,6 +10,10 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
+// IsPersonID reports whether s has the shape of a personal ID number:
+// exactly 12 digits.
+func IsPersonID(s string) bool { return personID.MatchString(s) }
+
 // FieldNames are the fields' Vietnamese names, for people.
 var FieldNames = map[Field]string{
 	DocType: "Loại văn bản", NumberSymbol: "Số, ký hiệu", IssueDate: "Ngày ban hành",
@@ -111,7 +115,7 @@ func (f *Fields) Set(k Field, s string) error {
 	case PersonIDs:
 		ids := list()
 		for _, id := range ids {
-			if !personID.MatchString(id) {
+			if !IsPersonID(id) {
 				return fmt.Errorf("%s %q: mỗi số định danh gồm đúng 12 chữ số", FieldNames[k], id)
 			}
 		}
@@ -135,7 +139,7 @@ func (f *Fields) Set(k Field, s string) error {
 		}
 		f.MoneyVND = out
 	case OwnerID:
-		if s != "" && !personID.MatchString(s) {
+		if s != "" && !IsPersonID(s) {
 			return fmt.Errorf("%s %q: số định danh gồm đúng 12 chữ số", FieldNames[k], s)
 		}
 		f.OwnerID = s

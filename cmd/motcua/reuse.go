@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"regexp"
 	"strconv"
 	"time"
 
@@ -21,8 +20,6 @@ func init() {
 		run:     runReuse,
 	})
 }
-
-var twelveDigits = regexp.MustCompile(`^\d{12}$`)
 
 func runReuse(args []string) error {
 	fs := flag.NewFlagSet("reuse", flag.ContinueOnError)
@@ -40,7 +37,7 @@ func runReuse(args []string) error {
 	if !content.CodePattern.MatchString(*code) {
 		return usageError{fmt.Sprintf("--procedure %q: mã thủ tục có dạng 1.001471", *code)}
 	}
-	if !twelveDigits.MatchString(*id) {
+	if !store.IsPersonID(*id) {
 		return usageError{fmt.Sprintf("--id %q: số định danh cá nhân gồm đúng 12 chữ số", *id)}
 	}
 	cat, err := loadCatalogue(*dir)

@@ -42,7 +42,8 @@ func cliUser() string {
 	return "cli"
 }
 
-var validName = func(s string) bool {
+// validName: an account name is short, lower-case ASCII.
+func validName(s string) bool {
 	if len(s) == 0 || len(s) > 64 {
 		return false
 	}

@@ -185,6 +185,9 @@ func (s *DB) ApplyEdit(ctx context.Context, e store.Edit) (_ *store.Record, err 
 		return nil, store.ErrConflict
 	}
 	t := now()
+	if r.Confidence == nil { // a record saved without confidences
+		r.Confidence = store.Confidence{}
+	}
 	var changes []store.Change
 	for _, k := range store.AllFields {
 		old, new := r.Fields.Value(k), e.Fields.Value(k)
