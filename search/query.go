@@ -12,7 +12,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"golang.org/x/text/unicode/norm"
 )
@@ -135,12 +134,11 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		b.AddFilter(filter)
 		return b
 	}
-	// page fetches a page of hits with their fields and highlights.
+	// page ranks the candidates and fetches a page of them with their
+	// fields; their texts are for the snippets.
 	page := func(q query.Query, filter query.Query, from int) (*bleve.SearchResult, error) {
 		sr := bleve.NewSearchRequestOptions(withFilter(q, filter), size, from, false)
-		sr.Fields = []string{fKind, fCode, fTitle, fURL}
-		sr.Highlight = bleve.NewHighlightWithStyle(html.Name)
-		sr.Highlight.Fields = []string{fDocs, fBody}
+		sr.Fields = []string{fKind, fCode, fTitle, fURL, fDocs, fBody}
 		return ix.bleve.SearchInContext(ctx, sr)
 	}
 	// The scored passes count only the records' facet (loai_van_ban):
@@ -165,6 +163,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	}
 
 	var res, facets *bleve.SearchResult
+	var marks *marker // the query's words, to mark in snippets
 	var err error
 	loose, more := false, false
 	// Lookups by code, ID number or number/symbol, and browsing: one pass.
@@ -238,6 +237,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		}
 		more = from+size < len(ids)
 		res.Total = facets.Total
+		marks = pq.marker()
 	}
 	out := &Result{Total: res.Total, Facets: map[string][]FacetValue{}, Loose: loose, More: more}
 	for _, h := range res.Hits {
@@ -247,7 +247,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 			Code:    str(h.Fields[fCode]),
 			Title:   str(h.Fields[fTitle]),
 			URL:     str(h.Fields[fURL]),
-			Snippet: snippet(h.Fragments),
+			Snippet: marks.snippetOf(h),
 			Score:   math.Round(h.Score*1000) / 1000,
 		})
 	}
@@ -325,14 +325,15 @@ func str(v any) string {
 	return s
 }
 
-// snippet picks the best highlighted fragment: from the documents or body
-// first (the title is shown anyway), else the title.
-func snippet(frags map[string][]string) string {
-	for _, f := range []string{fDocs, fBody, fTitle} {
-		for _, frag := range frags[f] {
-			if frag = strings.TrimSpace(frag); frag != "" {
-				return frag
-			}
+// snippetOf is the hit's snippet: where its documents name the query's
+// words, else its text; "" for lookups by code, ID or number.
+func (m *marker) snippetOf(h *search.DocumentMatch) string {
+	if m == nil {
+		return ""
+	}
+	for _, f := range []string{fDocs, fBody} {
+		if s := m.snippet(str(h.Fields[f])); s != "" {
+			return s
 		}
 	}
 	return ""

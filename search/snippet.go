@@ -1,0 +1,237 @@
+package search
+
+import (
+	"html"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// snippetRunes is a snippet's length in characters, about two lines.
+const snippetRunes = 200
+
+// snippetContext is how many characters a snippet shows before its first
+// marked word.
+const snippetContext = 40
+
+// marker marks a query's words in a text: a word is marked when, folded,
+// it is one of the query's words, or one edit away from one that is
+// matched fuzzily.
+type marker struct {
+	words map[string]bool
+	fuzzy []string
+}
+
+func (p *parsedQuery) marker() *marker {
+	m := &marker{words: map[string]bool{}}
+	for _, t := range p.required {
+		m.words[t] = true
+		if c := p.alts[t]; c != "" {
+			m.words[c] = true
+		}
+		if p.fuzzy(t) {
+			m.fuzzy = append(m.fuzzy, t)
+		}
+	}
+	for _, t := range p.optional {
+		m.words[t] = true
+	}
+	return m
+}
+
+func (m *marker) marks(w string) bool {
+	if m.words[w] {
+		return true
+	}
+	for _, f := range m.fuzzy {
+		if oneEdit(w, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// mark is a marked word: its byte range in the text, its rune offset, and
+// its folded form.
+type mark struct {
+	start, end int
+	at         int // rune offset of start
+	word       string
+}
+
+// snippet returns the part of text where the most distinct query words
+// stand within snippetRunes characters, HTML escaped, the words in <mark>;
+// "" when text has none of them. OCR text is untrusted: everything but the
+// <mark> tags comes out escaped.
+func (m *marker) snippet(text string) string {
+	var marks []mark
+	runes := 0
+	for i := 0; i < len(text); {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if !isWordRune(r) {
+			i += n
+			runes++
+			continue
+		}
+		start, at := i, runes
+		for i < len(text) {
+			r, n := utf8.DecodeRuneInString(text[i:])
+			if !isWordRune(r) {
+				break
+			}
+			i += n
+			runes++
+		}
+		if w := foldFast(text[start:i]); m.marks(w) {
+			marks = append(marks, mark{start, i, at, w})
+		}
+	}
+	if len(marks) == 0 {
+		return ""
+	}
+	// The window of marks that spans at most snippetRunes characters with
+	// the most distinct words; the first such.
+	best, bestN := 0, 0
+	count := map[string]int{}
+	distinct, lo := 0, 0
+	for _, mk := range marks {
+		if count[mk.word]++; count[mk.word] == 1 {
+			distinct++
+		}
+		for marks[lo].at < mk.at-snippetRunes+utf8.RuneCountInString(text[mk.start:mk.end]) {
+			if count[marks[lo].word]--; count[marks[lo].word] == 0 {
+				distinct--
+			}
+			lo++
+		}
+		if distinct > bestN {
+			best, bestN = lo, distinct
+		}
+	}
+	// Cut around the window: some context before its first mark, up to
+	// snippetRunes characters in all, at spaces.
+	from := marks[best].start
+	for back := 0; from > 0 && back < snippetContext; back++ {
+		_, n := utf8.DecodeLastRuneInString(text[:from])
+		from -= n
+	}
+	if from > 0 {
+		if sp := strings.IndexAny(text[from:marks[best].start], " \n\t"); sp >= 0 {
+			from += sp + 1
+		}
+	}
+	to := from
+	for n := 0; to < len(text) && n < snippetRunes; n++ {
+		_, size := utf8.DecodeRuneInString(text[to:])
+		to += size
+	}
+	if to < len(text) {
+		if sp := strings.LastIndexAny(text[from:to], " \n\t"); sp > 0 && from+sp > marks[best].end {
+			to = from + sp
+		}
+	}
+	var b strings.Builder
+	if from > 0 {
+		b.WriteString("…")
+	}
+	// Marked words next to each other share one <mark>: "<mark>lý lịch
+	// tư pháp</mark>".
+	at, open := from, false
+	for _, mk := range marks[best:] {
+		if mk.end > to {
+			break
+		}
+		gap := text[at:mk.start]
+		if open && strings.TrimSpace(gap) == "" {
+			b.WriteString(html.EscapeString(text[at:mk.end]))
+			at = mk.end
+			continue
+		}
+		if open {
+			b.WriteString("</mark>")
+		}
+		b.WriteString(html.EscapeString(gap))
+		b.WriteString("<mark>")
+		b.WriteString(html.EscapeString(text[mk.start:mk.end]))
+		at, open = mk.end, true
+	}
+	if open {
+		b.WriteString("</mark>")
+	}
+	b.WriteString(html.EscapeString(text[at:to]))
+	if to < len(text) {
+		b.WriteString("…")
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+// foldTable maps the precomposed letters Vietnamese uses to their folded
+// form, so that marking a long text does not normalize every word.
+var foldTable = func() map[rune]string {
+	t := map[rune]string{}
+	for r := rune(0xC0); r <= 0x1EFF; r++ {
+		if unicode.IsLetter(r) {
+			t[r] = Fold(string(r))
+		}
+	}
+	return t
+}()
+
+// foldFast is Fold for a word: a table lookup per letter, Fold itself for
+// what the table lacks (decomposed input).
+func foldFast(w string) string {
+	var b strings.Builder
+	for _, r := range w {
+		switch {
+		case r < 0x80:
+			b.WriteRune(unicode.ToLower(r))
+		case unicode.Is(unicode.Mn, r):
+			return Fold(w)
+		default:
+			f, ok := foldTable[r]
+			if !ok {
+				return Fold(w)
+			}
+			b.WriteString(f)
+		}
+	}
+	return b.String()
+}
+
+// oneEdit says whether a and b (folded, ASCII) are one edit apart: a
+// letter deleted, added or changed, or two neighbours swapped.
+func oneEdit(a, b string) bool {
+	if a == b {
+		return false
+	}
+	la, lb := len(a), len(b)
+	switch {
+	case la == lb:
+		i := 0
+		for i < la && a[i] == b[i] {
+			i++
+		}
+		if a[i+1:] == b[i+1:] {
+			return true
+		}
+		return i+1 < la && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+	case la == lb+1:
+		return deletes(a, b)
+	case lb == la+1:
+		return deletes(b, a)
+	}
+	return false
+}
+
+// deletes says whether removing one letter from long gives short.
+func deletes(long, short string) bool {
+	i := 0
+	for i < len(short) && long[i] == short[i] {
+		i++
+	}
+	return long[i+1:] == short[i:]
+}

@@ -1,0 +1,131 @@
+package search
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+func TestSnippet(t *testing.T) {
+	long := strings.Repeat("văn bản khác ", 40)
+	tests := []struct {
+		name  string
+		m     *marker
+		text  string
+		want  string // the snippet, or a part of it when part is set
+		part  bool
+		empty bool
+	}{
+		{name: "folded words marked as written",
+			m:    &marker{words: set("ly", "lich", "tu", "phap")},
+			text: "Tờ khai cấp Phiếu Lý lịch tư pháp số 1",
+			want: "Tờ khai cấp Phiếu <mark>Lý lịch tư pháp</mark> số 1"},
+		{name: "đ folds to d",
+			m:    &marker{words: set("dang", "ky")},
+			text: "Đăng ký khai sinh",
+			want: "<mark>Đăng ký</mark> khai sinh"},
+		{name: "decomposed input",
+			m:    &marker{words: set("khai", "sinh")},
+			text: norm.NFD.String("Giấy khai sinh"),
+			want: norm.NFD.String("Giấy <mark>khai sinh</mark>")},
+		{name: "separate marks around other words",
+			m:    &marker{words: set("giay", "sinh")},
+			text: "Giấy chứng sinh",
+			want: "<mark>Giấy</mark> chứng <mark>sinh</mark>"},
+		{name: "a typo's word within one edit",
+			m:    &marker{words: set("khai"), fuzzy: []string{"sinhh"}},
+			text: "tờ khai sinh",
+			want: "tờ <mark>khai sinh</mark>"},
+		{name: "HTML in the text is escaped",
+			m:    &marker{words: set("script", "ten")},
+			text: `<script>alert("tên")</script> & <b>`,
+			want: `&lt;<mark>script</mark>&gt;alert(&#34;<mark>tên</mark>&#34;)&lt;/<mark>script</mark>&gt; &amp; &lt;b&gt;`},
+		{name: "the window with the most distinct words",
+			m:    &marker{words: set("tam", "tru")},
+			text: "tạm " + long + "đăng ký tạm trú cho người",
+			want: "khác đăng ký <mark>tạm trú</mark> cho người", part: true},
+		{name: "cut at the end",
+			m:    &marker{words: set("dang")},
+			text: "đăng " + long,
+			want: "<mark>đăng</mark> văn bản", part: true},
+		{name: "no word of the query",
+			m:     &marker{words: set("ho", "chieu")},
+			text:  "Giấy khai sinh",
+			empty: true},
+		{name: "empty text", m: &marker{words: set("a")}, text: "", empty: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := tt.m.snippet(tt.text)
+			switch {
+			case tt.empty:
+				if got != "" {
+					t.Errorf("snippet = %q, want none", got)
+				}
+			case tt.part:
+				if !strings.Contains(got, tt.want) {
+					t.Errorf("snippet = %q, want it to contain %q", got, tt.want)
+				}
+				if n := utf8.RuneCountInString(stripMarks(got)); n > snippetRunes+2 {
+					t.Errorf("snippet has %d characters, more than %d", n, snippetRunes)
+				}
+			default:
+				if got != tt.want {
+					t.Errorf("snippet = %q, want %q", got, tt.want)
+				}
+			}
+		})
+	}
+}
+
+func TestOneEdit(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		want bool
+	}{
+		{"phap", "phapp", true}, {"phapp", "phap", true}, {"khai", "khia", true},
+		{"khai", "khao", true}, {"khai", "khai", false}, {"khai", "kha", true},
+		{"khai", "kh", false}, {"dung", "dnug", true}, {"abcd", "badc", false},
+		{"a", "", true}, {"", "", false},
+	} {
+		if got := oneEdit(tt.a, tt.b); got != tt.want {
+			t.Errorf("oneEdit(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+func stripMarks(s string) string {
+	return strings.NewReplacer("<mark>", "", "</mark>", "").Replace(s)
+}
+
+// FuzzSnippet feeds untrusted (OCR) text to the snippet maker: it must not
+// panic, must return valid UTF-8 of bounded length, and nothing but its
+// <mark> tags may be markup.
+func FuzzSnippet(f *testing.F) {
+	f.Add("Tờ khai cấp Phiếu Lý lịch tư pháp", "ly lich")
+	f.Add("<script>x</script> đăng ký", "dang script")
+	f.Add(norm.NFD.String("Đăng ký khai sinh"), "dang khai")
+	f.Add("a\xffb c", "b")
+	f.Fuzz(func(t *testing.T, text, words string) {
+		m := &marker{words: map[string]bool{}}
+		for _, w := range strings.Fields(words) {
+			m.words[w] = true
+			m.fuzzy = append(m.fuzzy, w)
+		}
+		got := m.snippet(text)
+		if !utf8.ValidString(got) && utf8.ValidString(text) {
+			t.Fatalf("snippet %q of valid text is not valid UTF-8", got)
+		}
+		if strings.ContainsAny(stripMarks(got), "<>") {
+			t.Fatalf("snippet %q has unescaped markup", got)
+		}
+		if strings.Count(got, "<mark>") != strings.Count(got, "</mark>") {
+			t.Fatalf("snippet %q has unbalanced marks", got)
+		}
+		if n := utf8.RuneCountInString(stripMarks(got)); n > 6*(snippetRunes+2) {
+			t.Fatalf("snippet is %d characters long", n)
+		}
+	})
+}
