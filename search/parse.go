@@ -285,18 +285,19 @@ func (p *parsedQuery) boosts(ids []string) []query.Query {
 		}
 	}
 	// Phrases: the words as they stand together in the query.
+	cands := &candidates{ids: ids}
 	w = p.adjacent
 	if len(w) >= 2 {
 		// The whole query as the name of a field (lĩnh vực) or agency:
 		// "xuất nhập cảnh", "đăng ký, quản lý phương tiện giao thông".
-		qs = append(qs, newCandidatePhrase(w, fTopic, 2*wTitle, ids))
+		qs = append(qs, newCandidatePhrase(w, fTopic, 2*wTitle, cands))
 	}
 	if len(w) > 2 {
 		for _, f := range []struct {
 			field string
 			w     float64
 		}{{fTitle, 3 * wTitle}, {fDocs, 3 * wDocs}} {
-			qs = append(qs, newCandidatePhrase(w, f.field, f.w, ids))
+			qs = append(qs, newCandidatePhrase(w, f.field, f.w, cands))
 		}
 	}
 	for _, e := range p.exact {

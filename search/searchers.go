@@ -2,6 +2,8 @@ package search
 
 import (
 	"context"
+	"slices"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
@@ -21,10 +23,10 @@ type candidatePhrase struct {
 	terms []string
 	field string
 	boost float64
-	ids   []string // the candidates
+	ids   *candidates
 }
 
-func newCandidatePhrase(terms []string, field string, boost float64, ids []string) *candidatePhrase {
+func newCandidatePhrase(terms []string, field string, boost float64, ids *candidates) *candidatePhrase {
 	return &candidatePhrase{terms: terms, field: field, boost: boost, ids: ids}
 }
 
@@ -34,16 +36,10 @@ func (q *candidatePhrase) Searcher(ctx context.Context, r index.IndexReader, _ m
 	}
 	options.IncludeTermVectors = true
 	s := &candidatePhraseSearcher{terms: q.terms, field: q.field}
-	for _, id := range q.ids {
-		iid, err := r.InternalID(id)
-		if err != nil {
-			return nil, err
-		}
-		if iid != nil {
-			s.candidates = append(s.candidates, iid)
-		}
+	var err error
+	if s.candidates, err = q.ids.internal(r); err != nil {
+		return nil, err
 	}
-	sortInternalIDs(s.candidates)
 	for _, t := range q.terms {
 		ts, err := searcher.NewTermSearcher(ctx, r, t, q.field, q.boost, options)
 		if err != nil {
@@ -57,15 +53,38 @@ func (q *candidatePhrase) Searcher(ctx context.Context, r index.IndexReader, _ m
 	return s, nil
 }
 
-var _ query.Query = (*candidatePhrase)(nil)
+// candidates are the ranking's candidates. The phrases of one ranking share
+// them: their internal IDs are looked up once for the reader it runs on.
+type candidates struct {
+	ids []string
 
-func sortInternalIDs(ids []index.IndexInternalID) {
-	for i := 1; i < len(ids); i++ {
-		for j := i; j > 0 && ids[j].Compare(ids[j-1]) < 0; j-- {
-			ids[j], ids[j-1] = ids[j-1], ids[j]
+	mu  sync.Mutex
+	r   index.IndexReader
+	iid []index.IndexInternalID // sorted
+}
+
+func (c *candidates) internal(r index.IndexReader) ([]index.IndexInternalID, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.r == r {
+		return c.iid, nil
+	}
+	var iids []index.IndexInternalID
+	for _, id := range c.ids {
+		iid, err := r.InternalID(id)
+		if err != nil {
+			return nil, err
+		}
+		if iid != nil {
+			iids = append(iids, iid)
 		}
 	}
+	slices.SortFunc(iids, index.IndexInternalID.Compare)
+	c.r, c.iid = r, iids
+	return iids, nil
 }
+
+var _ query.Query = (*candidatePhrase)(nil)
 
 type candidatePhraseSearcher struct {
 	terms      []string
