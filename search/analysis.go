@@ -175,7 +175,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	prop("topic",
 		text(fTopic, analyzerFold, false),
 		text(fTopicBi, analyzerBigram, false))
-	for _, k := range []string{fFlags, fKind, fCode, fField, fLevel, fAgency, fDocType, fNumberSymbol, fPersonIDs, fVisibility, fStatus, fIssueDate, fIssuer} {
+	for _, k := range []string{fFlags, fKind, fCode, fField, fLevel, fAgency, fDocType, fNumberSymbol, fPersonIDs, fVisibility, fStatus, fIssueDate, fIssuer, fTitleLen} {
 		prop(k, kw(k, k == fKind || k == fCode))
 	}
 	url := mapping.NewTextFieldMapping()

@@ -10,6 +10,7 @@ import (
 	"html"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -50,6 +51,7 @@ const (
 	fIssueDate    = "issue_date"
 	fIssuer       = "issuer"
 	fURL          = "url"
+	fTitleLen     = "title_len"
 )
 
 // Kinds of indexed items.
@@ -91,6 +93,9 @@ type Doc struct {
 	Status    string `json:"status,omitempty"`
 	IssueDate string `json:"issue_date,omitempty"`
 	Issuer    string `json:"issuer,omitempty"`
+	// TitleLen is how many distinct words the title has (set by Put): the
+	// first pass weighs a word in a short name above one in a long name.
+	TitleLen string `json:"title_len,omitempty"`
 }
 
 // ProcedureDoc is the indexed form of a catalogue procedure. Procedures are
@@ -252,6 +257,8 @@ type Index struct {
 	mu     sync.RWMutex
 	vocab  map[string]uint64 // folded term → document frequency; nil when stale
 	fields map[string]string // folded field name → field name
+
+	derived derivedCache // what the first pass derives from a snapshot
 }
 
 // ErrLocked means another process has the index open for writing.
@@ -259,7 +266,7 @@ var ErrLocked = errors.New("search: the index is in use by another motcua proces
 
 // schemaVersion changes whenever the mapping does: an index made with
 // another mapping must be rebuilt.
-const schemaVersion = "2"
+const schemaVersion = "3"
 
 var schemaKey = []byte("motcua_schema")
 
@@ -337,6 +344,7 @@ func (ix *Index) Put(docs ...Doc) error {
 			if d.ID == "" {
 				return errors.New("search: a document has no ID")
 			}
+			d.TitleLen = ix.titleLen(d.Title)
 			if err := b.Index(d.ID, d); err != nil {
 				return fmt.Errorf("search: index %s: %w", d.ID, err)
 			}
@@ -350,6 +358,14 @@ func (ix *Index) Put(docs ...Doc) error {
 	ix.mu.Unlock()
 	return nil
 }
+
+// titleLen is the number of words the title field holds for title, as a
+// keyword: "1" to "30", longer names count as 30.
+func (ix *Index) titleLen(title string) string {
+	return strconv.Itoa(min(len(ix.terms(analyzerName, title)), maxTitleLen))
+}
+
+const maxTitleLen = 30
 
 // Compact merges the index's segments into one. Every query term is looked
 // up once per segment, so after bulk indexing (motcua index, a large

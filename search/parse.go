@@ -331,20 +331,6 @@ func (p *parsedQuery) strictMin() int {
 // looseMin is the fallback when no item holds strictMin words: half.
 func (p *parsedQuery) looseMin() int { return (len(p.required) + 1) / 2 }
 
-// retrieval is the cheap first pass: the words that must match, ranked by
-// the text as a whole and by the name.
-func (p *parsedQuery) retrieval(atLeast int) query.Query {
-	var should []query.Query
-	for _, t := range p.required {
-		should = append(should, term(fTitle, t, wTitle))
-	}
-	for _, f := range p.fields {
-		// A named field's procedures must all reach the full ranking.
-		should = append(should, term(fField, f, 10*wTitle))
-	}
-	return query.NewBooleanQuery([]query.Query{p.must(atLeast)}, should, nil)
-}
-
 // must requires atLeast of the meaningful words and every identifier
 // ("CT01", "TK1-TS").
 func (p *parsedQuery) must(atLeast int) query.Query {

@@ -193,53 +193,32 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 			}
 		}
 	}
+	var counted map[string][]FacetValue // the facets of a word search
 	if res == nil || (res.Total == 0 && q != "") {
-		// Words: retrieve the candidates cheaply (every hit is counted for
-		// the facets), then rank the best of them with the full query.
+		// Words: find the hits and count their facets on the postings'
+		// bitmaps, then rank the best of them with the full query.
 		pq, err := ix.parse(q)
 		if err != nil {
 			return nil, err
 		}
-		// Every word first: a conjunction is cheap, and on a large index it
-		// alone fills the ranking window. Only when it does not is the
-		// costlier "all but some words" match run.
-		atLeast := len(pq.required)
-		facets, err = ix.retrieve(ctx, withFilter(pq.retrieval(atLeast), filter), addFacets)
+		r, err := ix.firstPass(pq, req)
 		if err != nil {
 			return nil, searchErr(err)
 		}
-		if facets.Total < rescoreWindow && pq.strictMin() < atLeast {
-			atLeast = pq.strictMin()
-			if facets, err = ix.retrieve(ctx, withFilter(pq.retrieval(atLeast), filter), addFacets); err != nil {
-				return nil, searchErr(err)
-			}
-		}
-		if facets.Total == 0 && len(pq.required) > 1 {
-			loose, atLeast = true, pq.looseMin()
-			if facets, err = ix.retrieve(ctx, withFilter(pq.retrieval(atLeast), filter), addFacets); err != nil {
-				return nil, searchErr(err)
-			}
-		}
-		if countProcedureFacets {
-			if err := ix.procedureFacets(ctx, withFilter(pq.must(atLeast), filter), facets); err != nil {
-				return nil, searchErr(err)
-			}
-		}
-		var ids []string
-		for _, h := range facets.Hits {
-			ids = append(ids, h.ID)
+		if err := ctx.Err(); err != nil {
+			return nil, searchErr(err)
 		}
 		res = &bleve.SearchResult{}
-		if len(ids) > 0 && from < len(ids) {
-			if res, err = page(pq.query(atLeast, ids), filter, from); err != nil {
+		if len(r.candidates) > 0 && from < len(r.candidates) {
+			if res, err = page(pq.query(r.atLeast, r.candidates), filter, from); err != nil {
 				return nil, searchErr(err)
 			}
 		}
-		more = from+size < len(ids)
-		res.Total = facets.Total
+		loose, more = r.loose, from+size < len(r.candidates)
+		res.Total, counted = r.total, r.facets
 		marks = pq.marker()
 	}
-	out := &Result{Total: res.Total, Facets: map[string][]FacetValue{}, Loose: loose, More: more}
+	out := &Result{Total: res.Total, Loose: loose, More: more}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, Hit{
 			Kind:    str(h.Fields[fKind]),
@@ -251,7 +230,19 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 			Score:   math.Round(h.Score*1000) / 1000,
 		})
 	}
-	for name, fr := range facets.Facets {
+	if counted != nil {
+		out.Facets = counted
+	} else {
+		out.Facets = bleveFacets(facets.Facets)
+	}
+	out.Took = time.Since(start)
+	return out, nil
+}
+
+// bleveFacets turns bleve's facet results into ours.
+func bleveFacets(facets search.FacetResults) map[string][]FacetValue {
+	out := map[string][]FacetValue{}
+	for name, fr := range facets {
 		var vals []FacetValue
 		if fr.Terms != nil {
 			for _, t := range fr.Terms.Terms() {
@@ -262,11 +253,45 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 			}
 		}
 		if len(vals) > 0 {
-			out.Facets[name] = vals
+			out[name] = vals
 		}
 	}
-	out.Took = time.Since(start)
-	return out, nil
+	return out
+}
+
+// firstPass finds the hits of a word search, its facets and the
+// candidates for the full ranking.
+func (ix *Index) firstPass(p *parsedQuery, req Request) (*retrieval, error) {
+	s, err := ix.snapshot()
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	filter, err := s.filter(req)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.retrieve(p, filter)
+	if err != nil {
+		return nil, err
+	}
+	r.facets = map[string][]FacetValue{}
+	if r.total == 0 {
+		return r, nil
+	}
+	count := func(names map[string]string) {
+		for name, f := range names {
+			if vals := s.facet(f, r.hits, 10); len(vals) > 0 {
+				r.facets[name] = vals
+			}
+		}
+	}
+	count(facetFields)
+	if req.Restricted {
+		count(staffFacets)
+	}
+	r.hits = nil // it points into the snapshot
+	return r, nil
 }
 
 func searchErr(err error) error {
@@ -342,14 +367,6 @@ func (m *marker) snippetOf(h *search.DocumentMatch) string {
 // rescoreWindow is how many candidates the full ranking sees: the best of
 // a cheap first pass. Pages beyond it are not offered.
 const rescoreWindow = 100
-
-// retrieve runs the cheap first pass: candidates by the words that must
-// match, scored simply, with facets over every one of them.
-func (ix *Index) retrieve(ctx context.Context, q query.Query, addFacets func(*bleve.SearchRequest)) (*bleve.SearchResult, error) {
-	sr := bleve.NewSearchRequestOptions(q, rescoreWindow, 0, false)
-	addFacets(sr)
-	return ix.bleve.SearchInContext(ctx, sr)
-}
 
 // procedureFacet marks the facets only procedures have values for.
 var procedureFacet = map[string]bool{fField: true, fLevel: true, fAgency: true}

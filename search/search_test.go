@@ -13,19 +13,12 @@ import (
 // catalogue plus hand-made records, public and restricted.
 func testIndex(t testing.TB) *Index {
 	t.Helper()
-	cat, err := content.Load("../site/testdata/catalogue")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cat.Err(); err != nil {
-		t.Fatal(err)
-	}
 	ix, err := Open(filepath.Join(t.TempDir(), "index.bleve"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
-	if _, _, err := ix.SyncProcedures(cat.Procedures); err != nil {
+	if _, _, err := ix.SyncProcedures(fixtureProcedures(t)); err != nil {
 		t.Fatal(err)
 	}
 	recs := []Doc{
@@ -43,6 +36,19 @@ func testIndex(t testing.TB) *Index {
 		t.Fatal(err)
 	}
 	return ix
+}
+
+// fixtureProcedures is the site's fixture catalogue.
+func fixtureProcedures(t testing.TB) []*content.Procedure {
+	t.Helper()
+	cat, err := content.Load("../site/testdata/catalogue")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cat.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return cat.Procedures
 }
 
 func codes(res *Result) []string {

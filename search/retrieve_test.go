@@ -1,0 +1,127 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// TestFirstPassMatchesBleve checks the bitmap first pass against bleve's
+// own searchers: for every query and request, the same hits (the words'
+// query with the request's filter), the same facet counts, and candidates
+// among the hits. The index has several segments and deleted items, as a
+// live index does.
+func TestFirstPassMatchesBleve(t *testing.T) {
+	ix := testIndex(t)
+	procs := fixtureProcedures(t)
+	// More records, in batches (segments of their own), some deleted.
+	for batch := range 3 {
+		docs := SyntheticRecords(procs, 100)
+		for i := range docs {
+			docs[i].ID = fmt.Sprintf("record:syn-%d-%d", batch, i)
+		}
+		if err := ix.Put(docs...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := ix.Delete("record:syn-0-1", "record:syn-1-5", "record:syn-2-7", "record:2"); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	queries := []string{"khai sinh", "dang ky khai sinh cho con", "giay chung nhan", "chung thuc ban sao",
+		"ly lich tu phapp", "xin giay phep xay nha", "quyet dinh", "mau CT01", "khai", "khong co tu nao nhu vay"}
+	var most uint64 // the most hits of a query
+	reqs := []Request{{}, {Kind: KindRecord}, {Kind: KindProcedure}, {Restricted: true}, {DocType: "Trích lục", Restricted: true}}
+	for _, q := range queries {
+		for _, req := range reqs {
+			req.Query = q
+			t.Run(fmt.Sprintf("%s/%+v", q, req), func(t *testing.T) {
+				pq, err := ix.parse(normalizeQuery(q))
+				if err != nil {
+					t.Fatal(err)
+				}
+				r, err := ix.firstPass(pq, req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b := query.NewBooleanQuery([]query.Query{pq.must(r.atLeast)}, nil, nil)
+				b.AddFilter(ix.filter(req))
+				sr := bleve.NewSearchRequestOptions(b, 10000, 0, false)
+				sr.AddFacet("loai_van_ban", bleve.NewFacetRequest(fDocType, 10))
+				sr.AddFacet("linh_vuc", bleve.NewFacetRequest(fField, 10))
+				want, err := ix.bleve.SearchInContext(ctx, sr)
+				if err != nil {
+					t.Fatal(err)
+				}
+				most = max(most, r.total)
+				if r.total != want.Total {
+					t.Fatalf("first pass: %d hits, bleve: %d", r.total, want.Total)
+				}
+				var hits []string
+				for _, h := range want.Hits {
+					hits = append(hits, h.ID)
+				}
+				for _, c := range r.candidates {
+					if !slices.Contains(hits, c) {
+						t.Errorf("candidate %s is not a hit", c)
+					}
+				}
+				if n := min(len(hits), rescoreWindow); len(r.candidates) != n {
+					t.Errorf("%d candidates, want %d", len(r.candidates), n)
+				}
+				for name, fr := range want.Facets {
+					got := map[string]int{}
+					for _, v := range r.facets[name] {
+						got[v.Value] = v.Count
+					}
+					for _, tf := range fr.Terms.Terms() {
+						if tf.Term != "" && got[tf.Term] != tf.Count {
+							t.Errorf("facet %s %q: %d, bleve: %d", name, tf.Term, got[tf.Term], tf.Count)
+						}
+					}
+				}
+			})
+		}
+	}
+	if most <= rescoreWindow {
+		t.Errorf("no query has more hits (%d) than the ranking window: the choice of candidates went untested", most)
+	}
+}
+
+// TestFirstPassSeesChanges checks that what the first pass derives from
+// the index (facet values, title lengths) follows it as it changes.
+func TestFirstPassSeesChanges(t *testing.T) {
+	ix := testIndex(t)
+	ctx := context.Background()
+	count := func() int {
+		res, err := ix.Search(ctx, Request{Query: "biên bản nghiệm thu", Restricted: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range res.Facets["loai_van_ban"] {
+			if v.Value == "Biên bản" {
+				return v.Count
+			}
+		}
+		return 0
+	}
+	if n := count(); n != 0 {
+		t.Fatalf("before: %d records of type Biên bản", n)
+	}
+	if err := ix.Put(Doc{ID: "record:new", Kind: KindRecord, Title: "Biên bản nghiệm thu công trình", DocType: "Biên bản", Visibility: VisibilityRestricted}); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != 1 {
+		t.Fatalf("after adding: %d records of type Biên bản, want 1", n)
+	}
+	if err := ix.Delete("record:new"); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != 0 {
+		t.Fatalf("after deleting: %d records of type Biên bản, want 0", n)
+	}
+}
