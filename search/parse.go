@@ -203,31 +203,6 @@ func rewrite(words []string) (out, optional, also []string) {
 // is probably mistyped, so it also matches words one edit away.
 const fuzzyBelow = 3
 
-// match is the clause that decides whether an item holds a query word:
-// in any of its texts (_all), exactly, as its spelling correction, or, for
-// a rare word of 4 letters or more, within one edit ("phapp" → "phap").
-func (p *parsedQuery) match(t string) query.Query {
-	clauses := []query.Query{term(fAll, t, wBody)}
-	if c := p.alts[t]; c != "" {
-		clauses = append(clauses, term(fAll, c, 0.8*wBody))
-	}
-	if p.fuzzy(t) {
-		// Fuzzy terms expand over a field's whole vocabulary: the names'
-		// and documents' is small, the full texts' (OCR included) is not.
-		for _, f := range []string{fTitle, fDocs} {
-			fq := query.NewFuzzyQuery(t)
-			fq.SetField(f)
-			fq.SetFuzziness(1)
-			fq.SetBoost(0.8 * wBody)
-			clauses = append(clauses, fq)
-		}
-	}
-	if len(clauses) == 1 {
-		return clauses[0]
-	}
-	return query.NewDisjunctionQuery(clauses)
-}
-
 func (p *parsedQuery) fuzzy(t string) bool {
 	return p.vocab[t] < fuzzyBelow && utf8.RuneCountInString(t) >= 4
 }
@@ -258,7 +233,7 @@ func (p *parsedQuery) rank(t string, scale float64) query.Query {
 // and as adjacent pairs (stronger evidence than scattered words), the words
 // as typed with diacritics, filler words. The phrases are only checked on
 // the candidates ids.
-func (p *parsedQuery) boosts(ids []string) []query.Query {
+func (p *parsedQuery) boosts(cands *candidates) []query.Query {
 	var qs []query.Query
 	w := p.seq
 	pair := func(a, b string) {
@@ -285,7 +260,6 @@ func (p *parsedQuery) boosts(ids []string) []query.Query {
 		}
 	}
 	// Phrases: the words as they stand together in the query.
-	cands := &candidates{ids: ids}
 	w = p.adjacent
 	if len(w) >= 2 {
 		// The whole query as the name of a field (lĩnh vực) or agency:
@@ -331,39 +305,13 @@ func (p *parsedQuery) strictMin() int {
 // looseMin is the fallback when no item holds strictMin words: half.
 func (p *parsedQuery) looseMin() int { return (len(p.required) + 1) / 2 }
 
-// must requires atLeast of the meaningful words and every identifier
-// ("CT01", "TK1-TS").
-func (p *parsedQuery) must(atLeast int) query.Query {
-	var ids, words []query.Query
-	for _, t := range p.required {
-		if hasDigit(t) {
-			ids = append(ids, p.match(t))
-		} else {
-			words = append(words, p.match(t))
-		}
-	}
-	atLeast -= len(ids)
-	must := ids
-	switch {
-	case len(words) == 0:
-	case atLeast >= len(words):
-		must = append(must, words...)
-	default:
-		d := query.NewDisjunctionQuery(words)
-		d.SetMin(float64(max(atLeast, 1)))
-		must = append(must, d)
-	}
-	return query.NewConjunctionQuery(must)
-}
-
-// query is the full ranking of the candidates ids: must, boosts and
-// priors. The candidates lead the conjunction, so that every other clause
-// is only advanced to them.
-func (p *parsedQuery) query(atLeast int, ids []string) query.Query {
-	only := query.NewDocIDQuery(ids)
-	only.SetBoost(1e-9) // a constant: orders nothing
-	var q query.Query = query.NewConjunctionQuery([]query.Query{only, p.must(atLeast)})
-	if boosts := p.boosts(ids); len(boosts) > 0 {
+// query is the full ranking of the first pass's candidates: the words in
+// their texts, boosts and priors. The candidates lead the conjunction, so
+// that every other clause is only advanced to them.
+func (p *parsedQuery) query(r *retrieval) query.Query {
+	cands := &candidates{ids: r.candidates}
+	var q query.Query = &textMatch{cands: cands, idf2: r.idf2, weight: r.weight}
+	if boosts := p.boosts(cands); len(boosts) > 0 {
 		q = query.NewBooleanQuery([]query.Query{q}, boosts, nil)
 	}
 	return p.withPriors(q)

@@ -210,7 +210,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		}
 		res = &bleve.SearchResult{}
 		if len(r.candidates) > 0 && from < len(r.candidates) {
-			if res, err = page(pq.query(r.atLeast, r.candidates), filter, from); err != nil {
+			if res, err = page(pq.query(r), filter, from); err != nil {
 				return nil, searchErr(err)
 			}
 		}

@@ -386,6 +386,8 @@ type retrieval struct {
 	atLeast    int  // meaningful words an item holds
 	loose      bool // fewer than strictMin
 	candidates []string
+	idf2       []float64 // per candidate: Σ idf² of the words its texts hold
+	weight     float64   // Σ (wBody·idf)² of the words
 	facets     map[string][]FacetValue
 }
 
@@ -410,6 +412,9 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 			b = or(b, alt)
 		}
 		if p.fuzzy(t) {
+			// A rare word also matches the words one edit away in the
+			// names and documents; the full texts' vocabulary (OCR
+			// included) is too large and too noisy to expand over.
 			for _, f := range []string{fTitle, fDocs} {
 				fz, err := s.fuzzy(f, t)
 				if err != nil {
@@ -459,11 +464,12 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 	// the query's words the name holds; anywhere in the texts a little
 	// (long texts have small norms); a named field's procedures weigh most.
 	scores := make([][]float32, len(s.segs))
+	inText := make([][]float32, len(s.segs)) // Σ idf² of the words held
 	inTitle := make([][]float32, len(s.segs))
 	titleWords := make([][]uint8, len(s.segs))
 	for i, seg := range s.segs {
 		n := seg.Segment().Count()
-		scores[i], inTitle[i], titleWords[i] = make([]float32, n), make([]float32, n), make([]uint8, n)
+		scores[i], inText[i], inTitle[i], titleWords[i] = make([]float32, n), make([]float32, n), make([]float32, n), make([]uint8, n)
 	}
 	each := func(b bits, f func(seg int, doc uint32)) {
 		buf := make([]uint32, 256)
@@ -480,7 +486,8 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 	for k, b := range all {
 		idf := 1 + math.Log(float64(s.live)/float64(b.count()+1))
 		w := float32(idf * idf)
-		each(and(b, r.hits), func(i int, d uint32) { scores[i][d] += w * wBody * textNorm })
+		r.weight += wBody * idf * wBody * idf
+		each(and(b, r.hits), func(i int, d uint32) { inText[i][d] += w })
 		title, err := s.term(fTitle, allTerms[k])
 		if err != nil {
 			return nil, err
@@ -501,9 +508,7 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 	share := 1 / float32(len(all))
 	for i := range scores {
 		for d, t := range inTitle[i] {
-			if t > 0 {
-				scores[i][d] += t * float32(titleWords[i][d]) * share
-			}
+			scores[i][d] += inText[i][d]*wBody*textNorm + t*float32(titleWords[i][d])*share
 		}
 	}
 
@@ -555,6 +560,7 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 			return nil, err
 		}
 		r.candidates = append(r.candidates, string(id))
+		r.idf2 = append(r.idf2, float64(inText[c.seg][c.doc]))
 	}
 	return r, nil
 }

@@ -125,3 +125,56 @@ func TestFirstPassSeesChanges(t *testing.T) {
 		t.Fatalf("after deleting: %d records of type Biên bản, want 0", n)
 	}
 }
+
+// The first pass's semantics as bleve queries, the oracle the bitmaps are
+// checked against.
+
+// must requires atLeast of the meaningful words and every identifier
+// ("CT01", "TK1-TS").
+func (p *parsedQuery) must(atLeast int) query.Query {
+	var ids, words []query.Query
+	for _, t := range p.required {
+		if hasDigit(t) {
+			ids = append(ids, p.match(t))
+		} else {
+			words = append(words, p.match(t))
+		}
+	}
+	atLeast -= len(ids)
+	must := ids
+	switch {
+	case len(words) == 0:
+	case atLeast >= len(words):
+		must = append(must, words...)
+	default:
+		d := query.NewDisjunctionQuery(words)
+		d.SetMin(float64(max(atLeast, 1)))
+		must = append(must, d)
+	}
+	return query.NewConjunctionQuery(must)
+}
+
+// match is the clause that decides whether an item holds a query word:
+// in any of its texts (_all), exactly, as its spelling correction, or, for
+// a rare word of 4 letters or more, within one edit ("phapp" → "phap").
+func (p *parsedQuery) match(t string) query.Query {
+	clauses := []query.Query{term(fAll, t, wBody)}
+	if c := p.alts[t]; c != "" {
+		clauses = append(clauses, term(fAll, c, 0.8*wBody))
+	}
+	if p.fuzzy(t) {
+		// Fuzzy terms expand over a field's whole vocabulary: the names'
+		// and documents' is small, the full texts' (OCR included) is not.
+		for _, f := range []string{fTitle, fDocs} {
+			fq := query.NewFuzzyQuery(t)
+			fq.SetField(f)
+			fq.SetFuzziness(1)
+			fq.SetBoost(0.8 * wBody)
+			clauses = append(clauses, fq)
+		}
+	}
+	if len(clauses) == 1 {
+		return clauses[0]
+	}
+	return query.NewDisjunctionQuery(clauses)
+}

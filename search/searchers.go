@@ -36,9 +36,12 @@ func (q *candidatePhrase) Searcher(ctx context.Context, r index.IndexReader, _ m
 	}
 	options.IncludeTermVectors = true
 	s := &candidatePhraseSearcher{terms: q.terms, field: q.field}
-	var err error
-	if s.candidates, err = q.ids.internal(r); err != nil {
+	sorted, err := q.ids.internal(r)
+	if err != nil {
 		return nil, err
+	}
+	for _, c := range sorted {
+		s.candidates = append(s.candidates, c.iid)
 	}
 	for _, t := range q.terms {
 		ts, err := searcher.NewTermSearcher(ctx, r, t, q.field, q.boost, options)
@@ -53,38 +56,107 @@ func (q *candidatePhrase) Searcher(ctx context.Context, r index.IndexReader, _ m
 	return s, nil
 }
 
-// candidates are the ranking's candidates. The phrases of one ranking share
-// them: their internal IDs are looked up once for the reader it runs on.
+// candidates are the ranking's candidates. The clauses of one ranking
+// share them: their internal IDs are looked up once for the reader it runs
+// on.
 type candidates struct {
 	ids []string
 
-	mu  sync.Mutex
-	r   index.IndexReader
-	iid []index.IndexInternalID // sorted
+	mu     sync.Mutex
+	r      index.IndexReader
+	sorted []candidate
 }
 
-func (c *candidates) internal(r index.IndexReader) ([]index.IndexInternalID, error) {
+// candidate is a candidate's internal ID and its index in ids.
+type candidate struct {
+	iid index.IndexInternalID
+	at  int
+}
+
+// internal returns the candidates in the index present in r, in internal
+// ID order.
+func (c *candidates) internal(r index.IndexReader) ([]candidate, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.r == r {
-		return c.iid, nil
+		return c.sorted, nil
 	}
-	var iids []index.IndexInternalID
-	for _, id := range c.ids {
+	var out []candidate
+	for at, id := range c.ids {
 		iid, err := r.InternalID(id)
 		if err != nil {
 			return nil, err
 		}
 		if iid != nil {
-			iids = append(iids, iid)
+			out = append(out, candidate{iid, at})
 		}
 	}
-	slices.SortFunc(iids, index.IndexInternalID.Compare)
-	c.r, c.iid = r, iids
-	return iids, nil
+	slices.SortFunc(out, func(a, b candidate) int { return a.iid.Compare(b.iid) })
+	c.r, c.sorted = r, out
+	return out, nil
 }
 
-var _ query.Query = (*candidatePhrase)(nil)
+// textMatch is the ranking's first clause: the candidates, each scored for
+// the query's words its texts hold as the first pass found them, like
+// bleve's term scores in _all with a frequency of one and a typical text's
+// norm. Matching the words in _all again would advance those words'
+// postings, the longest in the index, to every candidate: on a large index
+// that cost more than the rest of the ranking.
+type textMatch struct {
+	cands  *candidates
+	idf2   []float64 // per candidate: Σ idf² of the words it holds
+	weight float64   // Σ (wBody·idf)² of the words: their weight in the query norm
+}
+
+func (q *textMatch) Searcher(ctx context.Context, r index.IndexReader, _ mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+	sorted, err := q.cands.internal(r)
+	if err != nil {
+		return nil, err
+	}
+	return &textMatchSearcher{q: q, sorted: sorted, qnorm: 1}, nil
+}
+
+var _ query.Query = (*textMatch)(nil)
+
+type textMatchSearcher struct {
+	q      *textMatch
+	sorted []candidate
+	next   int
+	qnorm  float64
+}
+
+func (s *textMatchSearcher) Weight() float64 { return s.q.weight }
+
+func (s *textMatchSearcher) SetQueryNorm(qnorm float64) { s.qnorm = qnorm }
+
+func (s *textMatchSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	if s.next >= len(s.sorted) {
+		return nil, nil
+	}
+	c := s.sorted[s.next]
+	s.next++
+	dm := ctx.DocumentMatchPool.Get()
+	dm.IndexInternalID = index.NewIndexInternalIDFrom(dm.IndexInternalID, c.iid)
+	dm.Score = s.q.idf2[c.at] * wBody * textNorm * s.qnorm
+	return dm, nil
+}
+
+func (s *textMatchSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
+	for s.next < len(s.sorted) && s.sorted[s.next].iid.Compare(id) < 0 {
+		s.next++
+	}
+	return s.Next(ctx)
+}
+
+func (s *textMatchSearcher) Count() uint64 { return uint64(len(s.sorted)) }
+
+func (s *textMatchSearcher) Min() int { return 0 }
+
+func (s *textMatchSearcher) Size() int { return 64 * (len(s.sorted) + 1) }
+
+func (s *textMatchSearcher) DocumentMatchPoolSize() int { return 1 }
+
+func (s *textMatchSearcher) Close() error { return nil }
 
 type candidatePhraseSearcher struct {
 	terms      []string
