@@ -378,6 +378,45 @@ var invSqrt = func() (t [maxTitleLen + 1]float32) {
 	return t
 }()
 
+// scores are the first pass's per-item sums, per segment and document:
+// reused across queries, since on a large index they are most of what a
+// query allocates.
+type scores struct {
+	field, text, title [][]float32
+	words              [][]uint8
+}
+
+var scorePool sync.Pool
+
+// getScores returns zeroed scores for segs.
+func getScores(segs []*scorch.SegmentSnapshot) *scores {
+	sc, _ := scorePool.Get().(*scores)
+	if sc == nil {
+		sc = &scores{}
+	}
+	sc.field, sc.text, sc.title = fit(sc.field, segs), fit(sc.text, segs), fit(sc.title, segs)
+	sc.words = fit(sc.words, segs)
+	return sc
+}
+
+// fit returns a zeroed slice per segment, reusing b's.
+func fit[T float32 | uint8](b [][]T, segs []*scorch.SegmentSnapshot) [][]T {
+	for len(b) < len(segs) {
+		b = append(b, nil)
+	}
+	b = b[:len(segs)]
+	for i, seg := range segs {
+		n := int(seg.Segment().Count())
+		if cap(b[i]) < n {
+			b[i] = make([]T, n)
+		} else {
+			b[i] = b[i][:n]
+			clear(b[i])
+		}
+	}
+	return b
+}
+
 // retrieval is the first pass's outcome: the items that hold enough of the
 // words, and the best of them for the full ranking.
 type retrieval struct {
@@ -463,14 +502,9 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 	// rarity squared; in the name it weighs wTitle, scaled by the share of
 	// the query's words the name holds; anywhere in the texts a little
 	// (long texts have small norms); a named field's procedures weigh most.
-	scores := make([][]float32, len(s.segs))
-	inText := make([][]float32, len(s.segs)) // Σ idf² of the words held
-	inTitle := make([][]float32, len(s.segs))
-	titleWords := make([][]uint8, len(s.segs))
-	for i, seg := range s.segs {
-		n := seg.Segment().Count()
-		scores[i], inText[i], inTitle[i], titleWords[i] = make([]float32, n), make([]float32, n), make([]float32, n), make([]uint8, n)
-	}
+	sc := getScores(s.segs)
+	defer scorePool.Put(sc)
+	field, inText, inTitle, titleWords := sc.field, sc.text, sc.title, sc.words
 	each := func(b bits, f func(seg int, doc uint32)) {
 		buf := make([]uint32, 256)
 		for i := range b {
@@ -503,13 +537,11 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 		if err != nil {
 			return nil, err
 		}
-		each(and(b, r.hits), func(i int, d uint32) { scores[i][d] += namedField })
+		each(and(b, r.hits), func(i int, d uint32) { field[i][d] = namedField })
 	}
 	share := 1 / float32(len(all))
-	for i := range scores {
-		for d, t := range inTitle[i] {
-			scores[i][d] += inText[i][d]*wBody*textNorm + t*float32(titleWords[i][d])*share
-		}
+	score := func(i int, d uint32) float32 {
+		return field[i][d] + inText[i][d]*wBody*textNorm + inTitle[i][d]*float32(titleWords[i][d])*share
 	}
 
 	// The best rescoreWindow hits; of equal scores, the first indexed.
@@ -525,7 +557,7 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 		buf := make([]uint32, 256)
 		for n := it.NextMany(buf); n > 0; n = it.NextMany(buf) {
 			for _, d := range buf[:n] {
-				c := cand{scores[i][d], i, d}
+				c := cand{score(i, d), i, d}
 				if len(best) < rescoreWindow {
 					best = append(best, c)
 					if c.score < best[worst].score {
