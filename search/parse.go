@@ -275,7 +275,9 @@ func (p *parsedQuery) boosts(cands *candidates) []query.Query {
 		}
 	}
 	for _, e := range p.exact {
-		qs = append(qs, term(fTitleExact, e, wTitle/2), term(fDocsExact, e, wDocs/2), term(fBodyExact, e, wBody/2))
+		// The words as typed in the texts are scored by the first pass
+		// (see textMatch).
+		qs = append(qs, term(fTitleExact, e, wTitle/2), term(fDocsExact, e, wDocs/2))
 	}
 	for _, t := range p.required {
 		qs = append(qs, p.rank(t, 1))

@@ -531,6 +531,18 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 			inTitle[i][d] += w * wTitle * invSqrt[s.titleLen[i][d]]
 		})
 	}
+	// The words as typed with diacritics, in the texts: half a word's
+	// weight.
+	for _, e := range p.exact {
+		b, err := s.term(fBodyExact, e)
+		if err != nil {
+			return nil, err
+		}
+		idf := 1 + math.Log(float64(s.live)/float64(b.count()+1))
+		r.weight += wBody / 2 * idf * wBody / 2 * idf
+		w := float32(idf * idf / 2)
+		each(and(b, r.hits), func(i int, d uint32) { inText[i][d] += w })
+	}
 	for _, f := range p.fields {
 		// A named field's procedures must all reach the full ranking.
 		b, err := s.term(fField, f)
