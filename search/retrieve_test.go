@@ -178,3 +178,63 @@ func (p *parsedQuery) match(t string) query.Query {
 	}
 	return query.NewDisjunctionQuery(clauses)
 }
+
+// TestFirstPassWhileIndexing searches from several goroutines while records
+// are added, merged and deleted: every search must succeed and see a
+// consistent index (run it with -race).
+func TestFirstPassWhileIndexing(t *testing.T) {
+	ix := testIndex(t)
+	procs := fixtureProcedures(t)
+	ctx := context.Background()
+	stop := make(chan struct{})
+	written := make(chan error, 1)
+	go func() {
+		defer close(stop)
+		for batch := range 5 {
+			docs := SyntheticRecords(procs, 50)
+			for i := range docs {
+				docs[i].ID = fmt.Sprintf("record:w-%d-%d", batch, i)
+			}
+			if err := ix.Put(docs...); err != nil {
+				written <- err
+				return
+			}
+			if err := ix.Delete(fmt.Sprintf("record:w-%d-0", batch)); err != nil {
+				written <- err
+				return
+			}
+		}
+		written <- ix.Compact(ctx)
+	}()
+	errs := make(chan error, 3)
+	for w := range 3 {
+		go func() {
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					errs <- nil
+					return
+				default:
+				}
+				q := []string{"giay chung nhan", "dang ky khai sinh", "khai"}[(i+w)%3]
+				res, err := ix.Search(ctx, Request{Query: q, Restricted: i%2 == 0})
+				if err != nil {
+					errs <- err
+					return
+				}
+				if res.Total == 0 {
+					errs <- fmt.Errorf("%q found nothing", q)
+					return
+				}
+			}
+		}()
+	}
+	for range 3 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := <-written; err != nil {
+		t.Fatal(err)
+	}
+}
