@@ -146,7 +146,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.Name = name
 		f.Store = store
 		f.IncludeInAll = false
-		f.DocValues = true // facets
+		f.DocValues = name != fTitleLen // facets, flags for the priors
 		return f
 	}
 	d := mapping.NewDocumentStaticMapping()

@@ -201,7 +201,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		r, err := ix.firstPass(pq, req)
+		r, err := ix.firstPass(ctx, pq, req)
 		if err != nil {
 			return nil, searchErr(err)
 		}
@@ -261,7 +261,10 @@ func bleveFacets(facets search.FacetResults) map[string][]FacetValue {
 
 // firstPass finds the hits of a word search, its facets and the
 // candidates for the full ranking.
-func (ix *Index) firstPass(p *parsedQuery, req Request) (*retrieval, error) {
+func (ix *Index) firstPass(ctx context.Context, p *parsedQuery, req Request) (*retrieval, error) {
+	if len(p.required) == 0 { // no word at all ("!!!"): nothing to find
+		return &retrieval{facets: map[string][]FacetValue{}}, nil
+	}
 	s, err := ix.snapshot()
 	if err != nil {
 		return nil, err
@@ -275,9 +278,13 @@ func (ix *Index) firstPass(p *parsedQuery, req Request) (*retrieval, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer func() { r.hits = nil }() // they point into the snapshot
 	r.facets = map[string][]FacetValue{}
 	if r.total == 0 {
 		return r, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	count := func(names map[string]string) {
 		for name, f := range names {
@@ -290,7 +297,6 @@ func (ix *Index) firstPass(p *parsedQuery, req Request) (*retrieval, error) {
 	if req.Restricted {
 		count(staffFacets)
 	}
-	r.hits = nil // it points into the snapshot
 	return r, nil
 }
 

@@ -438,6 +438,7 @@ type retrieval struct {
 func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 	var ids, words []bits
 	var idTerms, wordTerms []string
+	var df []uint64 // per word in p.required order
 	for _, t := range p.required {
 		b, err := s.term(fAll, t)
 		if err != nil {
@@ -462,6 +463,9 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 				b = or(b, fz)
 			}
 		}
+		// A word weighs its rarity in the whole index, as in bleve's
+		// clauses, whatever the request's filters.
+		df = append(df, b.count())
 		b = and(b, filter)
 		if hasDigit(t) {
 			ids, idTerms = append(ids, b), append(idTerms, t)
@@ -517,8 +521,12 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 		}
 	}
 	all, allTerms := append(ids, words...), append(idTerms, wordTerms...)
+	freq := map[string]uint64{}
+	for k, t := range p.required {
+		freq[t] = df[k]
+	}
 	for k, b := range all {
-		idf := 1 + math.Log(float64(s.live)/float64(b.count()+1))
+		idf := 1 + math.Log(float64(s.live)/float64(freq[allTerms[k]]+1))
 		w := float32(idf * idf)
 		r.weight += wBody * idf * wBody * idf
 		each(and(b, r.hits), func(i int, d uint32) { inText[i][d] += w })
@@ -557,13 +565,21 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 	}
 
 	// The best rescoreWindow hits; of equal scores, the first indexed.
+	// (Hits come in index order.)
 	type cand struct {
 		score float32
 		seg   int
 		doc   uint32
 	}
+	// worse: a has the lower score, or the same and was indexed later.
+	worse := func(a, b cand) bool {
+		if a.score != b.score {
+			return a.score < b.score
+		}
+		return a.seg > b.seg || a.seg == b.seg && a.doc > b.doc
+	}
 	var best []cand
-	worst := 0 // index in best of the lowest score
+	worst := 0 // index in best of the worst
 	for i, hb := range r.hits {
 		it := hb.ManyIterator()
 		buf := make([]uint32, 256)
@@ -572,17 +588,17 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 				c := cand{score(i, d), i, d}
 				if len(best) < rescoreWindow {
 					best = append(best, c)
-					if c.score < best[worst].score {
+					if worse(c, best[worst]) {
 						worst = len(best) - 1
 					}
 					continue
 				}
-				if c.score <= best[worst].score {
+				if !worse(best[worst], c) {
 					continue
 				}
 				best[worst] = c
 				for j := range best {
-					if best[j].score < best[worst].score {
+					if worse(best[j], best[worst]) {
 						worst = j
 					}
 				}

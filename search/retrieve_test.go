@@ -44,7 +44,7 @@ func TestFirstPassMatchesBleve(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				r, err := ix.firstPass(pq, req)
+				r, err := ix.firstPass(context.Background(), pq, req)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -236,5 +236,22 @@ func TestFirstPassWhileIndexing(t *testing.T) {
 	}
 	if err := <-written; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestQueryWithoutWords: a query of punctuation alone finds nothing, with
+// no score that JSON cannot carry.
+func TestQueryWithoutWords(t *testing.T) {
+	ix := testIndex(t)
+	for _, q := range []string{"!!!", "- -", "…", "\"\"", "&&&"} {
+		for _, restricted := range []bool{false, true} {
+			res, err := ix.Search(context.Background(), Request{Query: q, Restricted: restricted})
+			if err != nil {
+				t.Fatalf("%q: %v", q, err)
+			}
+			if res.Total != 0 || len(res.Hits) != 0 {
+				t.Errorf("%q (staff %v): %d hits, want none", q, restricted, res.Total)
+			}
+		}
 	}
 }

@@ -94,11 +94,13 @@ func (m *marker) snippet(text string) string {
 	best, bestN := 0, 0
 	count := map[string]int{}
 	distinct, lo := 0, 0
-	for _, mk := range marks {
+	for hi, mk := range marks {
 		if count[mk.word]++; count[mk.word] == 1 {
 			distinct++
 		}
-		for marks[lo].at < mk.at-snippetRunes+utf8.RuneCountInString(text[mk.start:mk.end]) {
+		// A mark longer than the window (OCR text can hold anything) is a
+		// window of its own.
+		for lo < hi && marks[lo].at < mk.at-snippetRunes+utf8.RuneCountInString(text[mk.start:mk.end]) {
 			if count[marks[lo].word]--; count[marks[lo].word] == 0 {
 				distinct--
 			}
