@@ -266,7 +266,7 @@ var ErrLocked = errors.New("search: the index is in use by another motcua proces
 
 // schemaVersion changes whenever the mapping does: an index made with
 // another mapping must be rebuilt.
-const schemaVersion = "3"
+const schemaVersion = "4"
 
 var schemaKey = []byte("motcua_schema")
 
@@ -360,12 +360,12 @@ func (ix *Index) Put(docs ...Doc) error {
 }
 
 // titleLen is the number of words the title field holds for title, as a
-// keyword: "1" to "30", longer names count as 30.
+// keyword: "1" to "255", longer names count as 255.
 func (ix *Index) titleLen(title string) string {
 	return strconv.Itoa(min(len(ix.terms(analyzerName, title)), maxTitleLen))
 }
 
-const maxTitleLen = 30
+const maxTitleLen = 255
 
 // Compact merges the index's segments into one. Every query term is looked
 // up once per segment, so after bulk indexing (motcua index, a large

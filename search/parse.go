@@ -209,9 +209,9 @@ func (p *parsedQuery) fuzzy(t string) bool {
 
 // rank is the clause that weighs where a query word was found: the name
 // outweighs the documents, which outweigh the rest.
-func (p *parsedQuery) rank(t string, scale float64) query.Query {
+func (p *parsedQuery) rank(t string, scale float64, cands *candidates) query.Query {
 	clauses := []query.Query{
-		term(fTitle, t, wTitle*scale),
+		&titleTerm{term: t, boost: wTitle * scale, cands: cands},
 		term(fLead, t, wLead*scale),
 		term(fDocs, t, wDocs*scale),
 		term(fTopic, t, wTopic*scale),
@@ -280,10 +280,10 @@ func (p *parsedQuery) boosts(cands *candidates) []query.Query {
 		qs = append(qs, term(fTitleExact, e, wTitle/2), term(fDocsExact, e, wDocs/2))
 	}
 	for _, t := range p.required {
-		qs = append(qs, p.rank(t, 1))
+		qs = append(qs, p.rank(t, 1, cands))
 	}
 	for _, o := range p.optional {
-		qs = append(qs, p.rank(o, 0.3))
+		qs = append(qs, p.rank(o, 0.3, cands))
 	}
 	return qs
 }
@@ -311,7 +311,7 @@ func (p *parsedQuery) looseMin() int { return (len(p.required) + 1) / 2 }
 // their texts, boosts and priors. The candidates lead the conjunction, so
 // that every other clause is only advanced to them.
 func (p *parsedQuery) query(r *retrieval) query.Query {
-	cands := &candidates{ids: r.candidates}
+	cands := &candidates{ids: r.candidates, from: r.from, derived: r.derived}
 	var q query.Query = &textMatch{cands: cands, idf2: r.idf2, weight: r.weight}
 	if boosts := p.boosts(cands); len(boosts) > 0 {
 		q = query.NewBooleanQuery([]query.Query{q}, boosts, nil)

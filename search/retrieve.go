@@ -425,8 +425,10 @@ type retrieval struct {
 	atLeast    int  // meaningful words an item holds
 	loose      bool // fewer than strictMin
 	candidates []string
-	idf2       []float64 // per candidate: Σ idf² of the words its texts hold
-	weight     float64   // Σ (wBody·idf)² of the words
+	from       *scorch.IndexSnapshot // the snapshot they come from, for its identity only
+	derived    *derived              // derived from it
+	idf2       []float64             // per candidate: Σ idf² of the words its texts hold
+	weight     float64               // Σ (wBody·idf)² of the words
 	facets     map[string][]FacetValue
 }
 
@@ -484,7 +486,7 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 		}
 		return out
 	}
-	r := &retrieval{atLeast: len(p.required)}
+	r := &retrieval{atLeast: len(p.required), from: s.is, derived: s.derived}
 	r.hits = match(r.atLeast)
 	r.total = r.hits.count()
 	if r.total < rescoreWindow && p.strictMin() < r.atLeast {

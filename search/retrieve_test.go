@@ -255,3 +255,68 @@ func TestQueryWithoutWords(t *testing.T) {
 		}
 	}
 }
+
+// TestTitleTermScoresLikeBleve: the ranking's title clauses, scored from
+// bitmaps, give the same scores as bleve's term searcher (which they fall
+// back to when bleve is asked to explain scores).
+func TestTitleTermScoresLikeBleve(t *testing.T) {
+	ix := testIndex(t)
+	procs := fixtureProcedures(t)
+	for batch := range 2 {
+		docs := SyntheticRecords(procs, 80)
+		for i := range docs {
+			docs[i].ID = fmt.Sprintf("record:tt-%d-%d", batch, i)
+		}
+		if err := ix.Put(docs...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := ix.Delete("record:tt-0-3", "record:tt-1-9"); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	compared := 0
+	for _, q := range []string{"khai sinh", "dang ky khai sinh cho con", "giấy chứng nhận", "chung thuc ban sao giay to", "ly lich tu phapp"} {
+		pq, err := ix.parse(normalizeQuery(q))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := ix.firstPass(ctx, pq, Request{Query: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		scores := func(explain bool) map[string]float64 {
+			sr := bleve.NewSearchRequestOptions(pq.query(r), rescoreWindow, 0, explain)
+			res, err := ix.bleve.SearchInContext(ctx, sr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]float64{}
+			for _, h := range res.Hits {
+				out[h.ID] = h.Score
+			}
+			return out
+		}
+		fast, slow := scores(false), scores(true)
+		if q == "khai sinh" {
+			// The index changes between the passes: the title lengths are
+			// read from the new snapshot.
+			if err := ix.Put(Doc{ID: "record:tt-new", Kind: KindRecord, Title: "Tờ khai", Visibility: VisibilityPublic}); err != nil {
+				t.Fatal(err)
+			}
+			fast, slow = scores(false), scores(true)
+		}
+		if len(fast) != len(slow) {
+			t.Fatalf("%q: %d hits, bleve's term searchers: %d", q, len(fast), len(slow))
+		}
+		for id, s := range slow {
+			if d := fast[id] - s; d > 1e-9 || d < -1e-9 {
+				t.Errorf("%q: %s scores %v, with bleve's term searchers %v", q, id, fast[id], s)
+			}
+			compared++
+		}
+	}
+	if compared < 100 {
+		t.Errorf("only %d scores compared", compared)
+	}
+}

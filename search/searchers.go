@@ -2,9 +2,12 @@ package search
 
 import (
 	"context"
+	"math"
 	"slices"
+	"strconv"
 	"sync"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -61,16 +64,25 @@ func (q *candidatePhrase) Searcher(ctx context.Context, r index.IndexReader, _ m
 // on.
 type candidates struct {
 	ids []string
+	// The first pass's snapshot and what was derived from it: the title
+	// lengths, when the ranking runs on the same snapshot.
+	from    *scorch.IndexSnapshot
+	derived *derived
 
 	mu     sync.Mutex
 	r      index.IndexReader
 	sorted []candidate
 }
 
-// candidate is a candidate's internal ID and its index in ids.
+// candidate is a candidate's internal ID and its index in ids; on a
+// scorch snapshot also its segment, its number there and its title's
+// length.
 type candidate struct {
-	iid index.IndexInternalID
-	at  int
+	iid      index.IndexInternalID
+	at       int
+	seg      int
+	local    uint32
+	titleLen int
 }
 
 // internal returns the candidates in the index present in r, in internal
@@ -88,13 +100,165 @@ func (c *candidates) internal(r index.IndexReader) ([]candidate, error) {
 			return nil, err
 		}
 		if iid != nil {
-			out = append(out, candidate{iid, at})
+			out = append(out, candidate{iid: iid, at: at})
 		}
 	}
 	slices.SortFunc(out, func(a, b candidate) int { return a.iid.Compare(b.iid) })
+	if is, ok := r.(*scorch.IndexSnapshot); ok {
+		var lens [][]uint8
+		if is == c.from && c.derived != nil {
+			lens = c.derived.titleLen
+		}
+		if err := locate(is, out, lens); err != nil {
+			return nil, err
+		}
+	}
 	c.r, c.sorted = r, out
 	return out, nil
 }
+
+// locate fills in the candidates' segments, numbers and title lengths
+// (from lens, per segment and number, when given).
+func locate(is *scorch.IndexSnapshot, cands []candidate, lens [][]uint8) error {
+	s := &snapshot{is: is, segs: is.Segments()}
+	var base uint64
+	seg := 0
+	bases := make([]uint64, len(s.segs))
+	for i, sg := range s.segs {
+		bases[i] = base
+		base += sg.Segment().Count()
+	}
+	for i := range cands {
+		n := cands[i].iid.Value()
+		for seg+1 < len(bases) && bases[seg+1] <= n {
+			seg++
+		}
+		cands[i].seg, cands[i].local = seg, uint32(n-bases[seg])
+	}
+	if lens != nil {
+		for i, c := range cands {
+			cands[i].titleLen = int(lens[c.seg][c.local])
+		}
+		return nil
+	}
+	var values []string
+	if err := s.eachTerm(fTitleLen, func(t string) { values = append(values, t) }); err != nil {
+		return err
+	}
+	for _, l := range values {
+		n, err := strconv.Atoi(l)
+		if err != nil {
+			continue
+		}
+		b, err := s.term(fTitleLen, l)
+		if err != nil {
+			return err
+		}
+		for i, c := range cands {
+			if b[c.seg].Contains(c.local) {
+				cands[i].titleLen = n
+			}
+		}
+	}
+	return nil
+}
+
+// titleTerm is a word in the name, for the ranking: it scores exactly like
+// bleve's term query on the title field (which holds each word once: a
+// frequency of 1, a norm of 1/√(the name's words)), but finds which
+// candidates hold the word in the postings' bitmap instead of advancing the
+// postings to each of them, which on a large index walks most of them.
+type titleTerm struct {
+	term  string
+	boost float64
+	cands *candidates
+}
+
+func (q *titleTerm) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+	is, ok := r.(*scorch.IndexSnapshot)
+	if !ok || options.IncludeTermVectors || options.Explain {
+		return searcher.NewTermSearcher(ctx, r, q.term, fTitle, q.boost, options)
+	}
+	sorted, err := q.cands.internal(r)
+	if err != nil {
+		return nil, err
+	}
+	s := &snapshot{is: is, segs: is.Segments()}
+	b, err := s.term(fTitle, q.term)
+	if err != nil {
+		return nil, err
+	}
+	total, err := is.DocCount()
+	if err != nil {
+		return nil, err
+	}
+	ts := &titleTermSearcher{
+		idf:   1.0 + math.Log(float64(total)/float64(b.count()+1.0)),
+		boost: q.boost,
+		score: options.Score != "none",
+	}
+	ts.queryWeight = 1
+	for _, c := range sorted {
+		if c.titleLen > 0 && b[c.seg].Contains(c.local) {
+			ts.hits = append(ts.hits, c.iid)
+			ts.norms = append(ts.norms, float64(float32(1.0/math.Sqrt(float64(c.titleLen)))))
+		}
+	}
+	return ts, nil
+}
+
+var _ query.Query = (*titleTerm)(nil)
+
+type titleTermSearcher struct {
+	hits        []index.IndexInternalID // sorted
+	norms       []float64
+	next        int
+	idf, boost  float64
+	queryWeight float64
+	score       bool
+}
+
+func (s *titleTermSearcher) Weight() float64 {
+	w := s.boost * s.idf
+	return w * w
+}
+
+func (s *titleTermSearcher) SetQueryNorm(qnorm float64) { s.queryWeight = s.boost * s.idf * qnorm }
+
+func (s *titleTermSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	if s.next >= len(s.hits) {
+		return nil, nil
+	}
+	dm := ctx.DocumentMatchPool.Get()
+	dm.IndexInternalID = index.NewIndexInternalIDFrom(dm.IndexInternalID, s.hits[s.next])
+	if s.score {
+		// bleve's tf-idf: tf·norm·idf, times the query weight.
+		score := 1.0 * s.norms[s.next] * s.idf
+		if s.queryWeight != 1.0 {
+			score *= s.queryWeight
+		}
+		dm.Score = score
+	}
+	s.next++
+	return dm, nil
+}
+
+func (s *titleTermSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
+	for s.next < len(s.hits) && s.hits[s.next].Compare(id) < 0 {
+		s.next++
+	}
+	return s.Next(ctx)
+}
+
+func (s *titleTermSearcher) Count() uint64 { return uint64(len(s.hits)) }
+
+func (s *titleTermSearcher) Min() int { return 0 }
+
+func (s *titleTermSearcher) Size() int { return 64 * (len(s.hits) + 1) }
+
+func (s *titleTermSearcher) DocumentMatchPoolSize() int { return 1 }
+
+func (s *titleTermSearcher) Close() error { return nil }
 
 // textMatch is the ranking's first clause: the candidates, each scored for
 // the query's words its texts hold as the first pass found them, like
