@@ -39,12 +39,13 @@ func (p *parsedQuery) marker() *marker {
 	return m
 }
 
-func (m *marker) marks(w string) bool {
-	if m.words[w] {
+// marks says whether the folded word w is to be marked.
+func (m *marker) marks(w []byte) bool {
+	if m.words[string(w)] {
 		return true
 	}
 	for _, f := range m.fuzzy {
-		if oneEdit(w, f) {
+		if oneEdit(string(w), f) {
 			return true
 		}
 	}
@@ -65,6 +66,7 @@ type mark struct {
 // <mark> tags comes out escaped.
 func (m *marker) snippet(text string) string {
 	var marks []mark
+	var buf []byte // a word, folded
 	runes := 0
 	for i := 0; i < len(text); {
 		r, n := utf8.DecodeRuneInString(text[i:])
@@ -82,8 +84,8 @@ func (m *marker) snippet(text string) string {
 			i += n
 			runes++
 		}
-		if w := foldFast(text[start:i]); m.marks(w) {
-			marks = append(marks, mark{start, i, at, w})
+		if buf = foldAppend(buf[:0], text[start:i]); m.marks(buf) {
+			marks = append(marks, mark{start, i, at, string(buf)})
 		}
 	}
 	if len(marks) == 0 {
@@ -171,37 +173,33 @@ func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
-// foldTable maps the precomposed letters Vietnamese uses to their folded
-// form, so that marking a long text does not normalize every word.
-var foldTable = func() map[rune]string {
-	t := map[rune]string{}
+// foldTable maps the precomposed letters Vietnamese uses (U+00C0 to
+// U+1EFF) to their folded form, so that marking a long text does not
+// normalize every word; "" for what is not a letter.
+var foldTable = func() (t [0x1EFF - 0xC0 + 1]string) {
 	for r := rune(0xC0); r <= 0x1EFF; r++ {
 		if unicode.IsLetter(r) {
-			t[r] = Fold(string(r))
+			t[r-0xC0] = Fold(string(r))
 		}
 	}
 	return t
 }()
 
-// foldFast is Fold for a word: a table lookup per letter, Fold itself for
-// what the table lacks (decomposed input).
-func foldFast(w string) string {
-	var b strings.Builder
+// foldAppend appends w folded (as Fold does) to dst: a table lookup per
+// letter, Fold itself for what the table lacks (decomposed input).
+func foldAppend(dst []byte, w string) []byte {
+	n := len(dst)
 	for _, r := range w {
 		switch {
 		case r < 0x80:
-			b.WriteRune(unicode.ToLower(r))
-		case unicode.Is(unicode.Mn, r):
-			return Fold(w)
+			dst = append(dst, byte(unicode.ToLower(r)))
+		case r >= 0xC0 && r <= 0x1EFF && foldTable[r-0xC0] != "":
+			dst = append(dst, foldTable[r-0xC0]...)
 		default:
-			f, ok := foldTable[r]
-			if !ok {
-				return Fold(w)
-			}
-			b.WriteString(f)
+			return append(dst[:n], Fold(w)...)
 		}
 	}
-	return b.String()
+	return dst
 }
 
 // oneEdit says whether a and b (folded, ASCII) are one edit apart: a
