@@ -16,6 +16,7 @@ import (
 	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
+	index "github.com/blevesearch/bleve_index_api"
 	bolt "go.etcd.io/bbolt"
 
 	"motcua/content"
@@ -486,15 +487,5 @@ func (ix *Index) eachTerm(field string, f func(term string, count uint64)) error
 	if err != nil {
 		return err
 	}
-	defer dict.Close()
-	for {
-		e, err := dict.Next()
-		if err != nil {
-			return err
-		}
-		if e == nil {
-			return nil
-		}
-		f(e.Term, e.Count)
-	}
+	return walkDict(dict, func(e *index.DictEntry) { f(e.Term, e.Count) })
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 	"golang.org/x/text/unicode/norm"
 )
@@ -68,10 +69,7 @@ func (ix *Index) snapshot() (*snapshot, error) {
 		r.Close()
 		return nil, errors.New("search: the index is not a scorch index; rebuild it with motcua index --rebuild")
 	}
-	s := &snapshot{is: is, segs: is.Segments()}
-	for _, seg := range s.segs {
-		s.live += seg.Count()
-	}
+	s := newSnapshot(is)
 	c := &ix.derived
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -87,34 +85,24 @@ func (ix *Index) snapshot() (*snapshot, error) {
 	return s, nil
 }
 
-func (s *snapshot) derive() (*derived, error) {
-	d := &derived{titleLen: make([][]uint8, len(s.segs)), facets: map[string][]facetValueBits{}}
-	for i, seg := range s.segs {
-		d.titleLen[i] = make([]uint8, seg.Segment().Count())
+// newSnapshot views is (the caller holds it open).
+func newSnapshot(is *scorch.IndexSnapshot) *snapshot {
+	s := &snapshot{is: is, segs: is.Segments()}
+	for _, seg := range s.segs {
+		s.live += seg.Count()
 	}
-	var lens []string
-	if err := s.eachTerm(fTitleLen, func(t string) { lens = append(lens, t) }); err != nil {
+	return s
+}
+
+func (s *snapshot) derive() (*derived, error) {
+	lens, err := s.titleLengths()
+	if err != nil {
 		return nil, err
 	}
-	for _, l := range lens {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > maxTitleLen {
-			continue
-		}
-		b, err := s.term(fTitleLen, l)
-		if err != nil {
-			return nil, err
-		}
-		for i := range b {
-			b[i].Iterate(func(doc uint32) bool {
-				d.titleLen[i][doc] = uint8(n)
-				return true
-			})
-		}
-	}
+	d := &derived{titleLen: lens, facets: map[string][]facetValueBits{}}
 	for _, f := range []string{fField, fLevel, fAgency, fDocType, fStatus, fIssuer} {
-		var terms []string
-		if err := s.eachTerm(f, func(t string) { terms = append(terms, t) }); err != nil {
+		terms, err := s.values(f)
+		if err != nil {
 			return nil, err
 		}
 		for _, t := range terms {
@@ -132,6 +120,36 @@ func (s *snapshot) derive() (*derived, error) {
 		}
 	}
 	return d, nil
+}
+
+// titleLengths is the length of every item's title (title_len), per
+// segment and document number; 0 for an item without one.
+func (s *snapshot) titleLengths() ([][]uint8, error) {
+	lens := make([][]uint8, len(s.segs))
+	for i, seg := range s.segs {
+		lens[i] = make([]uint8, seg.Segment().Count())
+	}
+	values, err := s.values(fTitleLen)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range values {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxTitleLen {
+			continue
+		}
+		b, err := s.term(fTitleLen, v)
+		if err != nil {
+			return nil, err
+		}
+		for i := range b {
+			b[i].Iterate(func(doc uint32) bool {
+				lens[i][doc] = uint8(n)
+				return true
+			})
+		}
+	}
+	return lens, nil
 }
 
 func (s *snapshot) Close() error { return s.is.Close() }
@@ -194,17 +212,9 @@ func (s *snapshot) fuzzy(field, t string) (bits, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer dict.Close()
 	var terms []string
-	for {
-		e, err := dict.Next()
-		if err != nil {
-			return nil, err
-		}
-		if e == nil {
-			break
-		}
-		terms = append(terms, e.Term)
+	if err := walkDict(dict, func(e *index.DictEntry) { terms = append(terms, e.Term) }); err != nil {
+		return nil, err
 	}
 	return s.terms(field, terms)
 }
@@ -297,13 +307,15 @@ func (s *snapshot) filter(req Request) (bits, error) {
 		if to == "" {
 			to = "9999-12-31"
 		}
-		var dates []string
-		if err := s.eachTerm(fIssueDate, func(t string) {
-			if t >= req.DateFrom && t <= to {
-				dates = append(dates, t)
-			}
-		}); err != nil {
+		all, err := s.values(fIssueDate)
+		if err != nil {
 			return nil, err
+		}
+		var dates []string
+		for _, d := range all {
+			if d >= req.DateFrom && d <= to {
+				dates = append(dates, d)
+			}
 		}
 		b, err := s.terms(fIssueDate, dates)
 		if err != nil {
@@ -328,21 +340,26 @@ func (s *snapshot) filter(req Request) (bits, error) {
 	return out, nil
 }
 
-func (s *snapshot) eachTerm(field string, f func(term string)) error {
+// values is the terms field holds, in order.
+func (s *snapshot) values(field string) ([]string, error) {
 	dict, err := s.is.FieldDict(field)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	var terms []string
+	err = walkDict(dict, func(e *index.DictEntry) { terms = append(terms, e.Term) })
+	return terms, err
+}
+
+// walkDict calls f on each of dict's entries, then closes it.
+func walkDict(dict index.FieldDict, f func(*index.DictEntry)) error {
 	defer dict.Close()
 	for {
 		e, err := dict.Next()
-		if err != nil {
+		if err != nil || e == nil {
 			return err
 		}
-		if e == nil {
-			return nil
-		}
-		f(e.Term)
+		f(e)
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"motcua/content"
 )
 
 // TestFirstPassMatchesBleve checks the bitmap first pass against bleve's
@@ -20,11 +22,7 @@ func TestFirstPassMatchesBleve(t *testing.T) {
 	procs := fixtureProcedures(t)
 	// More records, in batches (segments of their own), some deleted.
 	for batch := range 3 {
-		docs := SyntheticRecords(procs, 100)
-		for i := range docs {
-			docs[i].ID = fmt.Sprintf("record:syn-%d-%d", batch, i)
-		}
-		if err := ix.Put(docs...); err != nil {
+		if err := putBatch(ix, procs, "syn", batch, 100); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -90,6 +88,16 @@ func TestFirstPassMatchesBleve(t *testing.T) {
 	if most <= rescoreWindow {
 		t.Errorf("no query has more hits (%d) than the ranking window: the choice of candidates went untested", most)
 	}
+}
+
+// putBatch indexes n synthetic records as one batch, with IDs
+// record:PREFIX-BATCH-I.
+func putBatch(ix *Index, procs []*content.Procedure, prefix string, batch, n int) error {
+	docs := SyntheticRecords(procs, n)
+	for i := range docs {
+		docs[i].ID = fmt.Sprintf("record:%s-%d-%d", prefix, batch, i)
+	}
+	return ix.Put(docs...)
 }
 
 // TestFirstPassSeesChanges checks that what the first pass derives from
@@ -191,11 +199,7 @@ func TestFirstPassWhileIndexing(t *testing.T) {
 	go func() {
 		defer close(stop)
 		for batch := range 5 {
-			docs := SyntheticRecords(procs, 50)
-			for i := range docs {
-				docs[i].ID = fmt.Sprintf("record:w-%d-%d", batch, i)
-			}
-			if err := ix.Put(docs...); err != nil {
+			if err := putBatch(ix, procs, "w", batch, 50); err != nil {
 				written <- err
 				return
 			}
@@ -263,11 +267,7 @@ func TestTitleTermScoresLikeBleve(t *testing.T) {
 	ix := testIndex(t)
 	procs := fixtureProcedures(t)
 	for batch := range 2 {
-		docs := SyntheticRecords(procs, 80)
-		for i := range docs {
-			docs[i].ID = fmt.Sprintf("record:tt-%d-%d", batch, i)
-		}
-		if err := ix.Put(docs...); err != nil {
+		if err := putBatch(ix, procs, "tt", batch, 80); err != nil {
 			t.Fatal(err)
 		}
 	}

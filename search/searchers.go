@@ -4,7 +4,6 @@ import (
 	"context"
 	"math"
 	"slices"
-	"strconv"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -118,9 +117,9 @@ func (c *candidates) internal(r index.IndexReader) ([]candidate, error) {
 }
 
 // locate fills in the candidates' segments, numbers and title lengths
-// (from lens, per segment and number, when given).
+// (lens, per segment and number; read from is when nil).
 func locate(is *scorch.IndexSnapshot, cands []candidate, lens [][]uint8) error {
-	s := &snapshot{is: is, segs: is.Segments()}
+	s := newSnapshot(is)
 	var base uint64
 	seg := 0
 	bases := make([]uint64, len(s.segs))
@@ -135,30 +134,14 @@ func locate(is *scorch.IndexSnapshot, cands []candidate, lens [][]uint8) error {
 		}
 		cands[i].seg, cands[i].local = seg, uint32(n-bases[seg])
 	}
-	if lens != nil {
-		for i, c := range cands {
-			cands[i].titleLen = int(lens[c.seg][c.local])
-		}
-		return nil
-	}
-	var values []string
-	if err := s.eachTerm(fTitleLen, func(t string) { values = append(values, t) }); err != nil {
-		return err
-	}
-	for _, l := range values {
-		n, err := strconv.Atoi(l)
-		if err != nil {
-			continue
-		}
-		b, err := s.term(fTitleLen, l)
-		if err != nil {
+	if lens == nil {
+		var err error
+		if lens, err = s.titleLengths(); err != nil {
 			return err
 		}
-		for i, c := range cands {
-			if b[c.seg].Contains(c.local) {
-				cands[i].titleLen = n
-			}
-		}
+	}
+	for i, c := range cands {
+		cands[i].titleLen = int(lens[c.seg][c.local])
 	}
 	return nil
 }
@@ -183,8 +166,7 @@ func (q *titleTerm) Searcher(ctx context.Context, r index.IndexReader, m mapping
 	if err != nil {
 		return nil, err
 	}
-	s := &snapshot{is: is, segs: is.Segments()}
-	b, err := s.term(fTitle, q.term)
+	b, err := newSnapshot(is).term(fTitle, q.term)
 	if err != nil {
 		return nil, err
 	}
@@ -192,73 +174,19 @@ func (q *titleTerm) Searcher(ctx context.Context, r index.IndexReader, m mapping
 	if err != nil {
 		return nil, err
 	}
-	ts := &titleTermSearcher{
-		idf:   1.0 + math.Log(float64(total)/float64(b.count()+1.0)),
-		boost: q.boost,
-		score: options.Score != "none",
-	}
-	ts.queryWeight = 1
+	idf := 1.0 + math.Log(float64(total)/float64(b.count()+1.0))
+	fs := newFixedSearcher(q.boost*idf, (q.boost*idf)*(q.boost*idf), options)
 	for _, c := range sorted {
 		if c.titleLen > 0 && b[c.seg].Contains(c.local) {
-			ts.hits = append(ts.hits, c.iid)
-			ts.norms = append(ts.norms, float64(float32(1.0/math.Sqrt(float64(c.titleLen)))))
+			// bleve's tf-idf: tf·norm·idf, the norm stored as a float32.
+			norm := float64(float32(1.0 / math.Sqrt(float64(c.titleLen))))
+			fs.add(c.iid, 1.0*norm*idf)
 		}
 	}
-	return ts, nil
+	return fs, nil
 }
 
 var _ query.Query = (*titleTerm)(nil)
-
-type titleTermSearcher struct {
-	hits        []index.IndexInternalID // sorted
-	norms       []float64
-	next        int
-	idf, boost  float64
-	queryWeight float64
-	score       bool
-}
-
-func (s *titleTermSearcher) Weight() float64 {
-	w := s.boost * s.idf
-	return w * w
-}
-
-func (s *titleTermSearcher) SetQueryNorm(qnorm float64) { s.queryWeight = s.boost * s.idf * qnorm }
-
-func (s *titleTermSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
-	if s.next >= len(s.hits) {
-		return nil, nil
-	}
-	dm := ctx.DocumentMatchPool.Get()
-	dm.IndexInternalID = index.NewIndexInternalIDFrom(dm.IndexInternalID, s.hits[s.next])
-	if s.score {
-		// bleve's tf-idf: tf·norm·idf, times the query weight.
-		score := 1.0 * s.norms[s.next] * s.idf
-		if s.queryWeight != 1.0 {
-			score *= s.queryWeight
-		}
-		dm.Score = score
-	}
-	s.next++
-	return dm, nil
-}
-
-func (s *titleTermSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
-	for s.next < len(s.hits) && s.hits[s.next].Compare(id) < 0 {
-		s.next++
-	}
-	return s.Next(ctx)
-}
-
-func (s *titleTermSearcher) Count() uint64 { return uint64(len(s.hits)) }
-
-func (s *titleTermSearcher) Min() int { return 0 }
-
-func (s *titleTermSearcher) Size() int { return 64 * (len(s.hits) + 1) }
-
-func (s *titleTermSearcher) DocumentMatchPoolSize() int { return 1 }
-
-func (s *titleTermSearcher) Close() error { return nil }
 
 // textMatch is the ranking's first clause: the candidates, each scored for
 // the query's words its texts hold as the first pass found them, like
@@ -277,50 +205,74 @@ func (q *textMatch) Searcher(ctx context.Context, r index.IndexReader, _ mapping
 	if err != nil {
 		return nil, err
 	}
-	return &textMatchSearcher{q: q, sorted: sorted, qnorm: 1}, nil
+	fs := newFixedSearcher(wBody*textNorm, q.weight, options)
+	for _, c := range sorted {
+		fs.add(c.iid, q.idf2[c.at])
+	}
+	return fs, nil
 }
 
 var _ query.Query = (*textMatch)(nil)
 
-type textMatchSearcher struct {
-	q      *textMatch
-	sorted []candidate
+// fixedSearcher yields items whose scores are known beforehand, the way
+// bleve's term scorer makes them: an item's own score (tf·norm·idf) times
+// the query weight (a unit, boost·idf, times the query norm).
+type fixedSearcher struct {
+	hits   []index.IndexInternalID // in order
+	raw    []float64               // each hit's own score
+	unit   float64
+	weight float64 // in the query norm
+	mult   float64 // unit × query norm
+	score  bool
 	next   int
-	qnorm  float64
 }
 
-func (s *textMatchSearcher) Weight() float64 { return s.q.weight }
+func newFixedSearcher(unit, weight float64, options search.SearcherOptions) *fixedSearcher {
+	return &fixedSearcher{unit: unit, weight: weight, mult: unit, score: options.Score != "none"}
+}
 
-func (s *textMatchSearcher) SetQueryNorm(qnorm float64) { s.qnorm = qnorm }
+// add appends a hit; hits are added in internal ID order.
+func (s *fixedSearcher) add(id index.IndexInternalID, raw float64) {
+	s.hits, s.raw = append(s.hits, id), append(s.raw, raw)
+}
 
-func (s *textMatchSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
-	if s.next >= len(s.sorted) {
+func (s *fixedSearcher) Weight() float64 { return s.weight }
+
+func (s *fixedSearcher) SetQueryNorm(qnorm float64) { s.mult = s.unit * qnorm }
+
+func (s *fixedSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	if s.next >= len(s.hits) {
 		return nil, nil
 	}
-	c := s.sorted[s.next]
-	s.next++
 	dm := ctx.DocumentMatchPool.Get()
-	dm.IndexInternalID = index.NewIndexInternalIDFrom(dm.IndexInternalID, c.iid)
-	dm.Score = s.q.idf2[c.at] * wBody * textNorm * s.qnorm
+	dm.IndexInternalID = index.NewIndexInternalIDFrom(dm.IndexInternalID, s.hits[s.next])
+	if s.score {
+		score := s.raw[s.next]
+		if s.mult != 1.0 {
+			score *= s.mult
+		}
+		dm.Score = score
+	}
+	s.next++
 	return dm, nil
 }
 
-func (s *textMatchSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
-	for s.next < len(s.sorted) && s.sorted[s.next].iid.Compare(id) < 0 {
+func (s *fixedSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
+	for s.next < len(s.hits) && s.hits[s.next].Compare(id) < 0 {
 		s.next++
 	}
 	return s.Next(ctx)
 }
 
-func (s *textMatchSearcher) Count() uint64 { return uint64(len(s.sorted)) }
+func (s *fixedSearcher) Count() uint64 { return uint64(len(s.hits)) }
 
-func (s *textMatchSearcher) Min() int { return 0 }
+func (s *fixedSearcher) Min() int { return 0 }
 
-func (s *textMatchSearcher) Size() int { return 64 * (len(s.sorted) + 1) }
+func (s *fixedSearcher) Size() int { return 64 * (len(s.hits) + 1) }
 
-func (s *textMatchSearcher) DocumentMatchPoolSize() int { return 1 }
+func (s *fixedSearcher) DocumentMatchPoolSize() int { return 1 }
 
-func (s *textMatchSearcher) Close() error { return nil }
+func (s *fixedSearcher) Close() error { return nil }
 
 type candidatePhraseSearcher struct {
 	terms      []string
