@@ -149,8 +149,13 @@ type Record struct {
 	Confidence Confidence `json:"confidence"`
 	Pages      []Page     `json:"pages,omitempty"`
 	Version    int        `json:"version"` // 1, then +1 for each --force redo
-	CreatedAt  time.Time  `json:"created_at"`
-	UpdatedAt  time.Time  `json:"updated_at"`
+	// Dossier is the code of the dossier the record belongs to, "" if none.
+	// On Put, a record with Dossier and Place is attached to the dossier
+	// in the same transaction (a record already attached keeps its place).
+	Dossier   string      `json:"dossier,omitempty"`
+	Place     *Attachment `json:"-"`
+	CreatedAt time.Time   `json:"created_at"`
+	UpdatedAt time.Time   `json:"updated_at"`
 }
 
 // Failure is a file that could not be digitized.
@@ -169,6 +174,7 @@ type Store interface {
 	Records
 	Accounts
 	Audit
+	Dossiers
 }
 
 // Records keeps the digitized records and the files that failed.

@@ -153,6 +153,8 @@ var migrations = []string{
 		BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 	CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 		BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;`,
+	// 3: dossiers.
+	dossierMigration,
 }
 
 // DB is a Store in one SQLite file.
@@ -327,6 +329,9 @@ func (s *DB) Put(ctx context.Context, r *store.Record) (err error) {
 	if err := setOwner(ctx, tx, r); err != nil {
 		return err
 	}
+	if err := placeTx(ctx, tx, r); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM failures WHERE path = ? OR sha256 = ?`, r.SourcePath, r.SHA256); err != nil {
 		return err
 	}
@@ -414,6 +419,9 @@ func (s *DB) get(ctx context.Context, where string, arg any) (*store.Record, err
 	if err != nil {
 		return nil, err
 	}
+	if r.Dossier, err = s.DossierOf(ctx, r.ID); err != nil {
+		return nil, err
+	}
 	return r, loadPages(ctx, s.db, r, true)
 }
 
@@ -454,6 +462,9 @@ func (s *DB) All(ctx context.Context, withWords bool, fn func(*store.Record) err
 		}
 		for _, r := range batch {
 			if err := loadPages(ctx, s.db, r, withWords); err != nil {
+				return err
+			}
+			if r.Dossier, err = s.DossierOf(ctx, r.ID); err != nil {
 				return err
 			}
 			if err := fn(r); err != nil {
