@@ -40,6 +40,9 @@ var kinds = []kind{
 	{names: []string{"giay chung sinh"}},
 	{names: []string{"ho chieu"}},
 	{names: []string{"can cuoc cong dan", "the can cuoc", "chung minh nhan dan"}},
+	{names: []string{"van ban uy quyen", "giay uy quyen", "hop dong uy quyen"}},
+	{names: []string{"van ban cam doan", "giay cam doan", "ban cam doan"}},
+	{names: []string{"xac nhan thong tin ve cu tru", "giay xac nhan cu tru", "giay to chung minh noi cu tru"}},
 }
 
 var space = regexp.MustCompile(`[^a-z0-9]+`)
@@ -65,33 +68,6 @@ func kindOf(docType string) kind {
 // negated: "không yêu cầu xuất trình giấy khai sinh" names the paper only
 // to say it is not needed.
 var negated = regexp.MustCompile(`(khong|mien) (phai |can |yeu cau |bat buoc )*(nop |xuat trinh |cung cap )?$`)
-
-// Matches reports whether a record of docType can stand for a required
-// document named name.
-func Matches(name, docType string) bool {
-	if strings.TrimSpace(docType) == "" {
-		return false
-	}
-	fn := fold(name)
-	for _, n := range kindOf(docType).names {
-		if n == "" {
-			continue
-		}
-		at := strings.Index(fn, " "+n+" ")
-		for at >= 0 {
-			before := fn[:at+1]
-			if !negated.MatchString(strings.TrimSpace(before) + " ") {
-				return true
-			}
-			next := strings.Index(fn[at+1:], " "+n+" ")
-			if next < 0 {
-				break
-			}
-			at += 1 + next
-		}
-	}
-	return false
-}
 
 // Candidate is a stored record offered for a required document.
 type Candidate struct {
