@@ -175,10 +175,3 @@ func (s *DB) PurgeSessions(ctx context.Context, at time.Time) (int, error) {
 	n, err := res.RowsAffected()
 	return int(n), err
 }
-
-// CountSessions counts live sessions.
-func (s *DB) CountSessions(ctx context.Context, at time.Time) (int, error) {
-	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM sessions WHERE expires_at > ?`, ts(at)).Scan(&n)
-	return n, err
-}
