@@ -54,7 +54,33 @@ type Coverage struct {
 // Failure is a source file that could not be imported.
 type Failure struct {
 	File string `json:"file"`
+	Line int    `json:"line,omitempty"` // the line of File at fault; 0: not known
 	Err  string `json:"error"`
+}
+
+// String is the failure in the FILE:LINE: form editors jump to.
+func (f Failure) String() string {
+	if f.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", f.File, f.Line, strings.TrimPrefix(f.Err, fmt.Sprintf("line %d: ", f.Line)))
+	}
+	return f.File + ": " + f.Err
+}
+
+// lineError is an error at a line of a source file.
+type lineError struct {
+	line int
+	err  error
+}
+
+func (e *lineError) Error() string { return fmt.Sprintf("line %d: %v", e.line, e.err) }
+func (e *lineError) Unwrap() error { return e.err }
+
+func failure(file string, err error) Failure {
+	f := Failure{File: file, Err: err.Error()}
+	if le := (*lineError)(nil); errors.As(err, &le) {
+		f.Line = le.line
+	}
+	return f
 }
 
 // Report summarises an import.
@@ -108,7 +134,7 @@ func Import(dir string, opt Options) (*Report, []*content.Procedure, error) {
 		}
 		if err != nil {
 			rep.Failed++
-			rep.Failures = append(rep.Failures, Failure{File: rel, Err: err.Error()})
+			rep.Failures = append(rep.Failures, failure(rel, err))
 		} else {
 			seen[p.Code] = rel
 			procs = append(procs, p)
@@ -261,16 +287,18 @@ func anyResultCode(rs []content.Result) bool {
 }
 
 func jsonError(data []byte, err error) error {
+	line := func(offset int64) int {
+		return 1 + bytes.Count(data[:min(int(offset), len(data))], []byte("\n"))
+	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		line := 1 + bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n"))
-		return fmt.Errorf("line %d: malformed JSON: %v", line, se)
+		return &lineError{line(se.Offset), fmt.Errorf("malformed JSON: %w", se)}
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return fmt.Errorf("unknown layout: key %q holds %s where text was expected", te.Field, te.Value)
+		return &lineError{line(te.Offset), fmt.Errorf("unknown layout: key %q holds %s where text was expected", te.Field, te.Value)}
 	}
-	return fmt.Errorf("malformed JSON: %v", err)
+	return fmt.Errorf("malformed JSON: %w", err)
 }
 
 var procCode = regexp.MustCompile(`\b[1-9]\.\d{6}(?:\.\d{2})?\b`)
