@@ -108,7 +108,6 @@ func setOwner(ctx context.Context, tx *sql.Tx, r *store.Record) error {
 }
 
 const recordCols = `id, sha256, source_name, source_path, media_type, size, doc_type, status, visibility, text_layer,
-
 	text, fields, confidence, version, created_at, updated_at`
 
 func scanRecord(rows *sql.Rows) (*store.Record, error) {
