@@ -110,21 +110,21 @@ func setOwner(ctx context.Context, tx *sql.Tx, r *store.Record) error {
 const recordCols = `id, sha256, source_name, source_path, media_type, size, doc_type, status, visibility, text_layer,
 	text, fields, confidence, version, created_at, updated_at`
 
-func scanRecord(rows *sql.Rows) (*store.Record, error) {
+func scanRecord(rows *sql.Rows) (store.Record, error) {
 	var r store.Record
 	var fields, conf, created, updated string
 	if err := rows.Scan(&r.ID, &r.SHA256, &r.SourceName, &r.SourcePath, &r.MediaType, &r.Size, &r.DocType, &r.Status,
 		&r.Visibility, &r.TextLayer, &r.Text, &fields, &conf, &r.Version, &created, &updated); err != nil {
-		return nil, err
+		return r, err
 	}
 	if err := json.Unmarshal([]byte(fields), &r.Fields); err != nil {
-		return nil, fmt.Errorf("record %d: fields: %w", r.ID, err)
+		return r, fmt.Errorf("record %d: fields: %w", r.ID, err)
 	}
 	if err := json.Unmarshal([]byte(conf), &r.Confidence); err != nil {
-		return nil, fmt.Errorf("record %d: confidence: %w", r.ID, err)
+		return r, fmt.Errorf("record %d: confidence: %w", r.ID, err)
 	}
 	r.CreatedAt, r.UpdatedAt = parseTS(created), parseTS(updated)
-	return &r, nil
+	return r, nil
 }
 
 func getOne(ctx context.Context, q querier, where string, arg any) (*store.Record, error) {
@@ -139,7 +139,11 @@ func getOne(ctx context.Context, q querier, where string, arg any) (*store.Recor
 		}
 		return nil, store.ErrNotFound
 	}
-	return scanRecord(rows)
+	r, err := scanRecord(rows)
+	if err != nil {
+		return nil, err
+	}
+	return &r, nil
 }
 
 func loadPages(ctx context.Context, q querier, r *store.Record, withWords bool) error {
@@ -201,7 +205,7 @@ func (s *DB) All(ctx context.Context, withWords bool, fn func(*store.Record) err
 				rows.Close()
 				return err
 			}
-			batch = append(batch, r)
+			batch = append(batch, &r)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -228,42 +232,19 @@ func (s *DB) UpdatedSince(ctx context.Context, t time.Time) ([]store.Record, err
 }
 
 func (s *DB) list(ctx context.Context, q string, args ...any) ([]store.Record, error) {
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []store.Record
-	for rows.Next() {
-		r, err := scanRecord(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *r)
-	}
-	return out, rows.Err()
+	return collect(ctx, s.db, scanRecord, q, args...)
 }
 
 // History returns a record's replaced versions, oldest first.
 func (s *DB) History(ctx context.Context, id int64) ([]store.Record, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT record FROM record_history WHERE record_id = ? ORDER BY version`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []store.Record
-	for rows.Next() {
+	return collect(ctx, s.db, func(rows *sql.Rows) (store.Record, error) {
 		var data string
-		if err := rows.Scan(&data); err != nil {
-			return nil, err
-		}
 		var r store.Record
-		if err := json.Unmarshal([]byte(data), &r); err != nil {
-			return nil, err
+		if err := rows.Scan(&data); err != nil {
+			return r, err
 		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return r, json.Unmarshal([]byte(data), &r)
+	}, `SELECT record FROM record_history WHERE record_id = ? ORDER BY version`, id)
 }
 
 // Review lists the records waiting for review, oldest first.
@@ -360,22 +341,13 @@ func (s *DB) ApplyEdit(ctx context.Context, e store.Edit) (_ *store.Record, err 
 
 // Changes lists a record's corrections, oldest first.
 func (s *DB) Changes(ctx context.Context, id int64) ([]store.Change, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT record_id, at, user, field, old, new FROM record_changes WHERE record_id = ? ORDER BY id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []store.Change
-	for rows.Next() {
+	return collect(ctx, s.db, func(rows *sql.Rows) (store.Change, error) {
 		var c store.Change
 		var at string
-		if err := rows.Scan(&c.RecordID, &at, &c.User, &c.Field, &c.Old, &c.New); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&c.RecordID, &at, &c.User, &c.Field, &c.Old, &c.New)
 		c.At = parseTS(at)
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return c, err
+	}, `SELECT record_id, at, user, field, old, new FROM record_changes WHERE record_id = ? ORDER BY id`, id)
 }
 
 // Fail records a failed file.
@@ -394,20 +366,11 @@ func (s *DB) Fail(ctx context.Context, f store.Failure) error {
 
 // Failures lists failed files, oldest first.
 func (s *DB) Failures(ctx context.Context) ([]store.Failure, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT path, sha256, reason, at FROM failures ORDER BY at, path`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []store.Failure
-	for rows.Next() {
+	return collect(ctx, s.db, func(rows *sql.Rows) (store.Failure, error) {
 		var f store.Failure
 		var at string
-		if err := rows.Scan(&f.Path, &f.SHA256, &f.Reason, &at); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&f.Path, &f.SHA256, &f.Reason, &at)
 		f.At = parseTS(at)
-		out = append(out, f)
-	}
-	return out, rows.Err()
+		return f, err
+	}, `SELECT path, sha256, reason, at FROM failures ORDER BY at, path`)
 }

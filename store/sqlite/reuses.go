@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -54,20 +55,11 @@ func (s *DB) AddReuse(ctx context.Context, u *store.Reuse, remote string) (err e
 
 // Reuses lists a record's reuses, oldest first.
 func (s *DB) Reuses(ctx context.Context, recordID int64) ([]store.Reuse, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, at, user, record_id, procedure, document, dossier FROM reuses WHERE record_id = ? ORDER BY id`, recordID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []store.Reuse
-	for rows.Next() {
+	return collect(ctx, s.db, func(rows *sql.Rows) (store.Reuse, error) {
 		var u store.Reuse
 		var at string
-		if err := rows.Scan(&u.ID, &at, &u.User, &u.RecordID, &u.Procedure, &u.Document, &u.Dossier); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&u.ID, &at, &u.User, &u.RecordID, &u.Procedure, &u.Document, &u.Dossier)
 		u.At = parseTS(at)
-		out = append(out, u)
-	}
-	return out, rows.Err()
+		return u, err
+	}, `SELECT id, at, user, record_id, procedure, document, dossier FROM reuses WHERE record_id = ? ORDER BY id`, recordID)
 }
