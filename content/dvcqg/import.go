@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -228,11 +229,11 @@ func importFile(path string, rep *Report) (*content.Procedure, error) {
 			}
 		}
 	}
-	rep.count(0, hasChannelNumber(*r.Channels), anyChannelTime(p.Channels))
+	rep.count(0, hasChannelNumber(*r.Channels), slices.ContainsFunc(p.Channels, func(c content.Channel) bool { return c.TimeValue != nil }))
 	docs := ParseDocuments(*r.Documents)
-	rep.count(1, countRe.MatchString(content.Normalize(*r.Documents)), anyCounted(docs))
-	rep.count(2, legalCode.MatchString(content.Normalize(r.LegalBasis)), anyCode(p.LegalBasis))
-	rep.count(3, kqCode.MatchString(r.Results), anyResultCode(p.Results))
+	rep.count(1, countRe.MatchString(content.Normalize(*r.Documents)), slices.ContainsFunc(docs, func(d DocumentRow) bool { return d.Counted }))
+	rep.count(2, legalCode.MatchString(content.Normalize(r.LegalBasis)), slices.ContainsFunc(p.LegalBasis, func(d content.LegalDoc) bool { return d.Code != "" }))
+	rep.count(3, kqCode.MatchString(r.Results), slices.ContainsFunc(p.Results, func(r content.Result) bool { return r.Code != "" }))
 	return p, nil
 }
 
@@ -249,42 +250,6 @@ var kqCode = regexp.MustCompile(`KQ\.[A-Z]\d{2}\.\d{6}`)
 var channelNumber = regexp.MustCompile(`(?i)(Trực tuyến|Trực tiếp|Dịch vụ bưu chính)\s*\d`)
 
 func hasChannelNumber(s string) bool { return channelNumber.MatchString(content.Normalize(s)) }
-
-func anyChannelTime(chs []content.Channel) bool {
-	for _, c := range chs {
-		if c.TimeValue != nil {
-			return true
-		}
-	}
-	return false
-}
-
-func anyCounted(docs []DocumentRow) bool {
-	for _, d := range docs {
-		if d.Counted {
-			return true
-		}
-	}
-	return false
-}
-
-func anyCode(docs []content.LegalDoc) bool {
-	for _, d := range docs {
-		if d.Code != "" {
-			return true
-		}
-	}
-	return false
-}
-
-func anyResultCode(rs []content.Result) bool {
-	for _, r := range rs {
-		if r.Code != "" {
-			return true
-		}
-	}
-	return false
-}
 
 func jsonError(data []byte, err error) error {
 	line := func(offset int64) int {
