@@ -86,7 +86,7 @@ type Need struct {
 
 // Find lists the procedure's required documents and, for each, the
 // person's records that can stand for it, on day today.
-func Find(ctx context.Context, st store.Audit, p *content.Procedure, personID string, today time.Time) ([]Need, error) {
+func Find(ctx context.Context, st store.Reuses, p *content.Procedure, personID string, today time.Time) ([]Need, error) {
 	recs, err := st.ByOwner(ctx, personID)
 	if err != nil {
 		return nil, err

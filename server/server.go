@@ -1,5 +1,7 @@
-// Package server is motcua's one HTTP server: the built static site now,
-// the search API and the staff area as they land.
+// Package server is motcua's one HTTP server: the built static site, the
+// public search API and results page, the statistics page, public
+// documents' pages, and the staff area (login, search, record views,
+// review, reuse, audit log).
 package server
 
 import (

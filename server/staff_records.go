@@ -21,10 +21,7 @@ import (
 	"motcua/store"
 )
 
-var (
-	isoDay   = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
-	statuses = map[string]bool{"": true, "auto": true, "review": true, "verified": true}
-)
+var isoDay = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 
 // staffRequest reads a staff search from the URL: restricted records
 // included, records only.
@@ -40,9 +37,10 @@ func staffRequest(v url.Values) (search.Request, string) {
 	req.PersonID = strings.TrimSpace(v.Get("so_dinh_danh"))
 	req.DateFrom, req.DateTo = v.Get("tu_ngay"), v.Get("den_ngay")
 	req.Size = 20
-	switch {
-	case !statuses[req.Status]:
+	if _, err := store.ParseStatus(req.Status); req.Status != "" && err != nil {
 		return req, "Trạng thái phải là auto, review hoặc verified."
+	}
+	switch {
 	case req.PersonID != "" && !store.IsPersonID(req.PersonID):
 		return req, "Số định danh cá nhân gồm đúng 12 chữ số."
 	case req.DateFrom != "" && !isoDay.MatchString(req.DateFrom), req.DateTo != "" && !isoDay.MatchString(req.DateTo):

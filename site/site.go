@@ -7,6 +7,7 @@ package site
 import (
 	"embed"
 	"errors"
+
 	"github.com/gohugoio/hugo/hugofs"
 	"github.com/spf13/afero"
 

@@ -92,6 +92,4 @@ type Accounts interface {
 	DeleteSession(ctx context.Context, tokenHash string) error
 	// PurgeSessions deletes sessions expired at now and returns how many.
 	PurgeSessions(ctx context.Context, now time.Time) (int, error)
-	// CountSessions counts live sessions at now.
-	CountSessions(ctx context.Context, now time.Time) (int, error)
 }

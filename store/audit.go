@@ -42,57 +42,7 @@ type AuditFilter struct {
 	Limit  int // newest Limit events; 0: all
 }
 
-// Change is one field of a record changed by a person.
-type Change struct {
-	RecordID int64     `json:"record_id"`
-	At       time.Time `json:"at"`
-	User     string    `json:"user"`
-	Field    Field     `json:"field"` // a Field, or "status"
-	Old      string    `json:"old"`
-	New      string    `json:"new"`
-}
-
-// Edit is a correction of a record's fields by an archivist.
-type Edit struct {
-	RecordID int64
-	Version  int // the version the archivist saw: a newer one is a conflict
-	User     string
-	Remote   string
-	Fields   Fields
-	Approve  bool // and mark the record verified
-}
-
-// Reuse is a stored record used in place of a paper a citizen would
-// otherwise bring.
-type Reuse struct {
-	ID        int64     `json:"id"`
-	At        time.Time `json:"at"`
-	User      string    `json:"user"`
-	RecordID  int64     `json:"record_id"`
-	Procedure string    `json:"procedure"` // procedure code
-	Document  string    `json:"document"`  // the required document it stands for
-	Dossier   string    `json:"dossier,omitempty"`
-}
-
-// Stats are the reform's public measures: no personal data.
-type Stats struct {
-	// ByTypeMonth counts records by document type and month digitized
-	// (YYYY-MM).
-	ByTypeMonth []TypeMonth    `json:"by_type_month"`
-	ByStatus    map[Status]int `json:"by_status"`
-	Records     int            `json:"records"`
-	Reuses      int            `json:"reuses"`
-	ReusesMonth map[string]int `json:"reuses_by_month"`
-}
-
-// TypeMonth is one cell of Stats.ByTypeMonth.
-type TypeMonth struct {
-	DocType string `json:"doc_type"`
-	Month   string `json:"month"`
-	Count   int    `json:"count"`
-}
-
-// Audit is the append-only log, the record corrections and reuses.
+// Audit is the append-only log of what people did.
 type Audit interface {
 	// Log appends an event.
 	Log(ctx context.Context, e Event) error
@@ -102,19 +52,4 @@ type Audit interface {
 	VerifyAudit(ctx context.Context) (bad int64, checked int, err error)
 	// Events calls fn for the selected events, oldest first.
 	Events(ctx context.Context, f AuditFilter, fn func(Event) error) error
-	// Review lists records in status review, oldest first, without pages.
-	Review(ctx context.Context, limit int) ([]Record, error)
-	// ApplyEdit saves an archivist's correction, its changes and its audit
-	// event in one transaction and returns the record as saved.
-	ApplyEdit(ctx context.Context, e Edit) (*Record, error)
-	// Changes lists a record's corrections, oldest first.
-	Changes(ctx context.Context, id int64) ([]Change, error)
-	// ByOwner lists the records whose owner is the person, newest first,
-	// without pages.
-	ByOwner(ctx context.Context, personID string) ([]Record, error)
-	// AddReuse records a reuse with its audit event, in one transaction.
-	AddReuse(ctx context.Context, r *Reuse, remote string) error
-	// Reuses lists a record's reuses, oldest first.
-	Reuses(ctx context.Context, recordID int64) ([]Reuse, error)
-	Stats(ctx context.Context) (*Stats, error)
 }

@@ -6,7 +6,6 @@
 package store
 
 import (
-	"context"
 	"errors"
 	"time"
 )
@@ -169,37 +168,13 @@ type Failure struct {
 // ErrNotFound is returned when a record does not exist.
 var ErrNotFound = errors.New("store: not found")
 
-// Store is the database: records, accounts and the audit log.
+// Store is the database: each concern is a small interface, so that an
+// adapter for another database implements them one by one.
 type Store interface {
 	Records
-	Accounts
+	Reuses
+	Statistics
 	Audit
+	Accounts
 	Dossiers
-}
-
-// Records keeps the digitized records and the files that failed.
-type Records interface {
-	// Put saves r with its pages in one transaction. A record with the same
-	// SHA-256 is replaced: the previous version goes to the history and r
-	// keeps its ID with Version+1. Any failure stored for r.SourcePath is
-	// cleared. Put sets r.ID, r.Version and the timestamps.
-	Put(ctx context.Context, r *Record) error
-	// Get returns a record with its pages.
-	Get(ctx context.Context, id int64) (*Record, error)
-	// BySHA256 returns the record of a source file, with its pages.
-	BySHA256(ctx context.Context, sha string) (*Record, error)
-	// All calls fn for every record in ID order, without pages' words
-	// when withWords is false. Stop early by returning an error.
-	All(ctx context.Context, withWords bool, fn func(*Record) error) error
-	// UpdatedSince lists the records saved at or after t, without pages.
-	UpdatedSince(ctx context.Context, t time.Time) ([]Record, error)
-	// History returns a record's replaced versions, oldest first.
-	History(ctx context.Context, id int64) ([]Record, error)
-	// Fail records that a file failed, replacing an earlier failure of it.
-	Fail(ctx context.Context, f Failure) error
-	// Failures lists the files that failed, oldest first.
-	Failures(ctx context.Context) ([]Failure, error)
-	// Check verifies the database's integrity.
-	Check(ctx context.Context) error
-	Close() error
 }

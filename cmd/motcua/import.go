@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"log/slog"
 	"os"
+	"path/filepath"
 	"time"
 
 	"motcua/content/dvcqg"
@@ -39,7 +39,8 @@ func runImport(args []string) error {
 		return err
 	}
 	for _, f := range rep.Failures {
-		slog.Error("import failed", "file", f.File, "error", f.Err)
+		f.File = filepath.Join(pos[1], f.File)
+		fmt.Fprintln(stderr, f)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)

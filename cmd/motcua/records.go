@@ -125,7 +125,7 @@ func listRecords(ctx context.Context, db store.Store) error {
 	n := 0
 	err := db.All(ctx, false, func(r *store.Record) error {
 		n++
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, statusVI(r.Status), visibilityVI(r.Visibility),
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Status.Name(), visibilityVI(r.Visibility),
 			dash(r.DocType), dash(r.Fields.NumberSymbol), dash(r.Fields.IssueDate), r.SourceName)
 		return nil
 	})
@@ -135,10 +135,6 @@ func listRecords(ctx context.Context, db store.Store) error {
 	tw.Flush()
 	fmt.Fprintf(stdout, "%d bản ghi\n", n)
 	return nil
-}
-
-func statusVI(s store.Status) string {
-	return s.Name()
 }
 
 func visibilityVI(v store.Visibility) string {
@@ -158,7 +154,7 @@ func dash(s string) string {
 func showRecord(ctx context.Context, db store.Store, r *store.Record) error {
 	w := stdout
 	fmt.Fprintf(w, "Bản ghi %d (phiên bản %d): %s\n", r.ID, r.Version, r.SourceName)
-	fmt.Fprintf(w, "Trạng thái: %s; phạm vi: %s; %d trang; SHA-256 %s\n", statusVI(r.Status), visibilityVI(r.Visibility), len(r.Pages), r.SHA256)
+	fmt.Fprintf(w, "Trạng thái: %s; phạm vi: %s; %d trang; SHA-256 %s\n", r.Status.Name(), visibilityVI(r.Visibility), len(r.Pages), r.SHA256)
 	if r.TextLayer {
 		fmt.Fprintln(w, "Nội dung lấy từ lớp chữ có sẵn của tệp PDF (không nhận dạng).")
 	}

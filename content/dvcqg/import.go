@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -54,7 +55,33 @@ type Coverage struct {
 // Failure is a source file that could not be imported.
 type Failure struct {
 	File string `json:"file"`
+	Line int    `json:"line,omitempty"` // the line of File at fault; 0: not known
 	Err  string `json:"error"`
+}
+
+// String is the failure in the FILE:LINE: form editors jump to.
+func (f Failure) String() string {
+	if f.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", f.File, f.Line, strings.TrimPrefix(f.Err, fmt.Sprintf("line %d: ", f.Line)))
+	}
+	return f.File + ": " + f.Err
+}
+
+// lineError is an error at a line of a source file.
+type lineError struct {
+	line int
+	err  error
+}
+
+func (e *lineError) Error() string { return fmt.Sprintf("line %d: %v", e.line, e.err) }
+func (e *lineError) Unwrap() error { return e.err }
+
+func failure(file string, err error) Failure {
+	f := Failure{File: file, Err: err.Error()}
+	if le := (*lineError)(nil); errors.As(err, &le) {
+		f.Line = le.line
+	}
+	return f
 }
 
 // Report summarises an import.
@@ -108,7 +135,7 @@ func Import(dir string, opt Options) (*Report, []*content.Procedure, error) {
 		}
 		if err != nil {
 			rep.Failed++
-			rep.Failures = append(rep.Failures, Failure{File: rel, Err: err.Error()})
+			rep.Failures = append(rep.Failures, failure(rel, err))
 		} else {
 			seen[p.Code] = rel
 			procs = append(procs, p)
@@ -202,11 +229,11 @@ func importFile(path string, rep *Report) (*content.Procedure, error) {
 			}
 		}
 	}
-	rep.count(0, hasChannelNumber(*r.Channels), anyChannelTime(p.Channels))
+	rep.count(0, hasChannelNumber(*r.Channels), slices.ContainsFunc(p.Channels, func(c content.Channel) bool { return c.TimeValue != nil }))
 	docs := ParseDocuments(*r.Documents)
-	rep.count(1, countRe.MatchString(content.Normalize(*r.Documents)), anyCounted(docs))
-	rep.count(2, legalCode.MatchString(content.Normalize(r.LegalBasis)), anyCode(p.LegalBasis))
-	rep.count(3, kqCode.MatchString(r.Results), anyResultCode(p.Results))
+	rep.count(1, countRe.MatchString(content.Normalize(*r.Documents)), slices.ContainsFunc(docs, func(d DocumentRow) bool { return d.Counted }))
+	rep.count(2, legalCode.MatchString(content.Normalize(r.LegalBasis)), slices.ContainsFunc(p.LegalBasis, func(d content.LegalDoc) bool { return d.Code != "" }))
+	rep.count(3, kqCode.MatchString(r.Results), slices.ContainsFunc(p.Results, func(r content.Result) bool { return r.Code != "" }))
 	return p, nil
 }
 
@@ -224,53 +251,19 @@ var channelNumber = regexp.MustCompile(`(?i)(Trực tuyến|Trực tiếp|Dịch
 
 func hasChannelNumber(s string) bool { return channelNumber.MatchString(content.Normalize(s)) }
 
-func anyChannelTime(chs []content.Channel) bool {
-	for _, c := range chs {
-		if c.TimeValue != nil {
-			return true
-		}
-	}
-	return false
-}
-
-func anyCounted(docs []DocumentRow) bool {
-	for _, d := range docs {
-		if d.Counted {
-			return true
-		}
-	}
-	return false
-}
-
-func anyCode(docs []content.LegalDoc) bool {
-	for _, d := range docs {
-		if d.Code != "" {
-			return true
-		}
-	}
-	return false
-}
-
-func anyResultCode(rs []content.Result) bool {
-	for _, r := range rs {
-		if r.Code != "" {
-			return true
-		}
-	}
-	return false
-}
-
 func jsonError(data []byte, err error) error {
+	line := func(offset int64) int {
+		return 1 + bytes.Count(data[:min(int(offset), len(data))], []byte("\n"))
+	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		line := 1 + bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n"))
-		return fmt.Errorf("line %d: malformed JSON: %v", line, se)
+		return &lineError{line(se.Offset), fmt.Errorf("malformed JSON: %w", se)}
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return fmt.Errorf("unknown layout: key %q holds %s where text was expected", te.Field, te.Value)
+		return &lineError{line(te.Offset), fmt.Errorf("unknown layout: key %q holds %s where text was expected", te.Field, te.Value)}
 	}
-	return fmt.Errorf("malformed JSON: %v", err)
+	return fmt.Errorf("malformed JSON: %w", err)
 }
 
 var procCode = regexp.MustCompile(`\b[1-9]\.\d{6}(?:\.\d{2})?\b`)

@@ -218,3 +218,24 @@ func TestParseDocuments(t *testing.T) {
 func docOf(group, name, form string, originals, copies int) content.Document {
 	return content.Document{Group: group, Name: name, Form: form, Originals: originals, Copies: copies}
 }
+
+// A failure with a known line reads FILE:LINE: message, the form editors
+// jump to.
+func TestFailureFileLine(t *testing.T) {
+	src := t.TempDir()
+	writeFile(t, filepath.Join(src, "broken.json"), "{\n\"ma_thu_tuc\": \"1.000001\",\n\"ten_thu_tuc\": }")
+	writeFile(t, filepath.Join(src, "layout.json"), `{"code": "1.000002"}`)
+	rep, _, err := Import(src, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"broken.json:3: malformed JSON: ", "layout.json: unknown layout: "}
+	if len(rep.Failures) != len(want) {
+		t.Fatalf("failures: %+v", rep.Failures)
+	}
+	for i, f := range rep.Failures {
+		if !strings.HasPrefix(f.String(), want[i]) {
+			t.Errorf("failure %d reads %q, want it to start with %q", i, f.String(), want[i])
+		}
+	}
+}

@@ -29,17 +29,17 @@ func (s *DB) AddUser(ctx context.Context, u store.User) error {
 
 const userCols = `name, role, password, disabled, failed, locked_until, created_at`
 
-func scanUser(sc interface{ Scan(...any) error }) (*store.User, error) {
+func scanUser(sc interface{ Scan(...any) error }) (store.User, error) {
 	var u store.User
 	var locked, created string
 	if err := sc.Scan(&u.Name, &u.Role, &u.Password, &u.Disabled, &u.Failed, &locked, &created); err != nil {
-		return nil, err
+		return u, err
 	}
 	if locked != "" {
 		u.LockedUntil = parseTS(locked)
 	}
 	u.CreatedAt = parseTS(created)
-	return &u, nil
+	return u, nil
 }
 
 // User returns an account.
@@ -48,25 +48,16 @@ func (s *DB) User(ctx context.Context, name string) (*store.User, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, store.ErrNotFound
 	}
-	return u, err
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
 }
 
 // Users lists the accounts by name.
 func (s *DB) Users(ctx context.Context) ([]store.User, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+userCols+` FROM users ORDER BY name`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []store.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *u)
-	}
-	return out, rows.Err()
+	return collect(ctx, s.db, func(rows *sql.Rows) (store.User, error) { return scanUser(rows) },
+		`SELECT `+userCols+` FROM users ORDER BY name`)
 }
 
 func (s *DB) updateUser(ctx context.Context, name, set string, args ...any) error {
@@ -174,11 +165,4 @@ func (s *DB) PurgeSessions(ctx context.Context, at time.Time) (int, error) {
 	}
 	n, err := res.RowsAffected()
 	return int(n), err
-}
-
-// CountSessions counts live sessions.
-func (s *DB) CountSessions(ctx context.Context, at time.Time) (int, error) {
-	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM sessions WHERE expires_at > ?`, ts(at)).Scan(&n)
-	return n, err
 }
