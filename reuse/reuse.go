@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"motcua/content"
-	"motcua/pipeline/extract"
+	"motcua/internal/vi"
 	"motcua/store"
 )
 
@@ -45,7 +45,7 @@ var kinds = []kind{
 var space = regexp.MustCompile(`[^a-z0-9]+`)
 
 func fold(s string) string {
-	return " " + strings.TrimSpace(space.ReplaceAllString(extract.Fold(s), " ")) + " "
+	return " " + strings.TrimSpace(space.ReplaceAllString(vi.Fold(s), " ")) + " "
 }
 
 // kindOf returns the kind of a record's document type; a type in no family

@@ -11,18 +11,17 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
+	"motcua/internal/vi"
 	"motcua/pipeline"
 	"motcua/search"
 	"motcua/store"
 )
 
 var (
-	isoDay   = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 	statuses = map[string]bool{"": true, "auto": true, "review": true, "verified": true}
 )
 
@@ -43,9 +42,9 @@ func staffRequest(v url.Values) (search.Request, string) {
 	switch {
 	case !statuses[req.Status]:
 		return req, "Trạng thái phải là auto, review hoặc verified."
-	case req.PersonID != "" && !store.IsPersonID(req.PersonID):
+	case req.PersonID != "" && !vi.IsPersonID(req.PersonID):
 		return req, "Số định danh cá nhân gồm đúng 12 chữ số."
-	case req.DateFrom != "" && !isoDay.MatchString(req.DateFrom), req.DateTo != "" && !isoDay.MatchString(req.DateTo):
+	case req.DateFrom != "" && !vi.ISODate.MatchString(req.DateFrom), req.DateTo != "" && !vi.ISODate.MatchString(req.DateTo):
 		return req, "Ngày phải có dạng NNNN-TT-NN, ví dụ 2023-09-12."
 	case len(req.DocType) > 300 || len(req.Issuer) > 300:
 		return req, "Bộ lọc quá dài."

@@ -4,30 +4,27 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"motcua/content"
+	"motcua/internal/vi"
 	"motcua/reuse"
 	"motcua/store"
 )
-
-// dossierCode: {unit code}-{yyMMdd}-{NNNN}, e.g. 000.00.06.H56-231027-0361.
-var dossierCode = regexp.MustCompile(`^[0-9A-Za-z.]{1,40}-\d{6}-\d{4}$`)
 
 func (s *srv) reuseForm(v url.Values) (p *content.Procedure, id, dossier, msg string) {
 	code := strings.TrimSpace(v.Get("thu_tuc"))
 	id = strings.TrimSpace(v.Get("so_dinh_danh"))
 	dossier = strings.TrimSpace(v.Get("ma_ho_so"))
 	switch {
-	case !content.CodePattern.MatchString(code):
+	case !vi.ProcedureCode.MatchString(code):
 		return nil, id, dossier, "Mã thủ tục có dạng 1.001193."
 	case s.procs[code] == nil:
 		return nil, id, dossier, "Danh mục không có thủ tục " + code + "."
-	case !store.IsPersonID(id):
+	case !vi.IsPersonID(id):
 		return nil, id, dossier, "Số định danh cá nhân gồm đúng 12 chữ số."
-	case dossier != "" && !dossierCode.MatchString(dossier):
+	case dossier != "" && !vi.IsDossierCode(dossier):
 		return nil, id, dossier, "Mã hồ sơ có dạng 000.00.06.H56-231027-0361."
 	}
 	return s.procs[code], id, dossier, ""

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"motcua/content"
+	"motcua/internal/vi"
 )
 
 // Taxonomies: the front matter key, which is also the URL segment, and the
@@ -141,7 +142,7 @@ func contentFiles(cat *content.Catalogue) (map[string][]byte, error) {
 	}
 
 	for i, p := range cat.Procedures {
-		if !content.CodePattern.MatchString(p.Code) {
+		if !vi.ProcedureCode.MatchString(p.Code) {
 			return nil, fmt.Errorf("site: procedure %q has no valid code", p.Code)
 		}
 		fm := procedureFrontMatter(p, i+1, terms)

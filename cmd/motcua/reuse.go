@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"motcua/content"
+	"motcua/internal/vi"
 	"motcua/reuse"
 	"motcua/store"
 )
@@ -34,10 +35,10 @@ func runReuse(args []string) error {
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if !content.CodePattern.MatchString(*code) {
+	if !vi.ProcedureCode.MatchString(*code) {
 		return usageError{fmt.Sprintf("--procedure %q: mã thủ tục có dạng 1.001471", *code)}
 	}
-	if !store.IsPersonID(*id) {
+	if !vi.IsPersonID(*id) {
 		return usageError{fmt.Sprintf("--id %q: số định danh cá nhân gồm đúng 12 chữ số", *id)}
 	}
 	cat, err := loadCatalogue(*dir)
