@@ -150,3 +150,19 @@ func candidate(r store.Record, today time.Time) Candidate {
 	}
 	return c
 }
+
+// MayReuse reports whether record rec may stand for needs[doc], the
+// required document at index doc (from 0): it must be offered for that
+// document and usable. Callers check what a form or a command line names
+// with it again rather than trust it.
+func MayReuse(needs []Need, doc int, rec int64) bool {
+	if doc < 0 || doc >= len(needs) {
+		return false
+	}
+	for _, c := range needs[doc].Candidates {
+		if c.Record.ID == rec && c.Usable {
+			return true
+		}
+	}
+	return false
+}

@@ -74,15 +74,8 @@ func (s *srv) staffReusePost(w http.ResponseWriter, r *http.Request, u *staffUse
 		internalError(w, r, err)
 		return
 	}
-	// Only a record offered, and usable, for that document may be reused:
-	// the form's values are checked again, not trusted.
-	var found bool
-	if doc >= 0 && doc < len(needs) {
-		for _, c := range needs[doc].Candidates {
-			found = found || (c.Record.ID == recID && c.Usable)
-		}
-	}
-	if !found {
+	// The form numbers documents from 0, as reuse does.
+	if !reuse.MayReuse(needs, doc, recID) {
 		s.page(w, r, http.StatusBadRequest, "error", u, pageData{Title: "Không dùng lại được",
 			Message: "Hồ sơ này không thay được giấy tờ đã chọn cho công dân này (không đúng chủ, loại, hoặc đã hết giá trị)."})
 		return

@@ -105,11 +105,7 @@ func recordReuse(ctx context.Context, db store.Store, p *content.Procedure, need
 	if doc < 1 || doc > len(needs) {
 		return usageError{fmt.Sprintf("--document phải từ 1 đến %d (số thứ tự giấy tờ của thủ tục)", len(needs))}
 	}
-	ok := false
-	for _, c := range needs[doc-1].Candidates {
-		ok = ok || (c.Record.ID == rec && c.Usable)
-	}
-	if !ok {
+	if !reuse.MayReuse(needs, doc-1, rec) {
 		return fmt.Errorf("hồ sơ %d không thay được giấy tờ %d (%q) cho công dân này: không đúng chủ, loại, hoặc đã hết giá trị", rec, doc, needs[doc-1].Document.Name)
 	}
 	u := &store.Reuse{User: cliUser(), RecordID: rec, Procedure: p.Code, Document: needs[doc-1].Document.Name, Dossier: dossier}
