@@ -447,9 +447,6 @@ func visibilityOf(f store.Fields, forced store.Visibility) store.Visibility {
 	return store.Restricted
 }
 
-// Confident is the confidence a key field needs for a record to be auto.
-const Confident = 0.8
-
 func buildRecord(f *file, opt Options) *store.Record {
 	var text []string
 	for _, p := range f.pages {
@@ -464,7 +461,7 @@ func buildRecord(f *file, opt Options) *store.Record {
 	}
 	status := store.StatusAuto
 	for _, k := range store.KeyFields {
-		if conf[k] < Confident {
+		if conf[k] < store.Confident {
 			status = store.StatusReview
 		}
 	}

@@ -184,7 +184,7 @@ func fieldViews(rec *store.Record) []fieldView {
 		c, ok := rec.Confidence[k]
 		v := rec.Fields.Value(k)
 		out = append(out, fieldView{Field: k, Name: store.FieldNames[k], Value: v, Conf: c, HasConf: ok && v != "",
-			Low: ok && c < pipeline.Confident && (v != "" || slices.Contains(store.KeyFields, k))})
+			Low: ok && c < store.Confident && (v != "" || slices.Contains(store.KeyFields, k))})
 	}
 	return out
 }
@@ -227,7 +227,7 @@ func (s *srv) original(ctx context.Context, rec *store.Record) ([]byte, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	return io.ReadAll(io.LimitReader(rc, pipeline.DefaultLimits.MaxBytes+1))
+	return io.ReadAll(io.LimitReader(rc, store.MaxOriginalSize+1))
 }
 
 // staffPageImage serves a page as the OCR saw it, so that the stored word
@@ -257,12 +257,7 @@ func (s *srv) staffPageImage(w http.ResponseWriter, r *http.Request, u *staffUse
 		internalError(w, r, err)
 		return
 	}
-	src, err := pipeline.OpenSource(rec.SourceName, data, pipeline.DefaultLimits)
-	if err != nil {
-		internalError(w, r, err)
-		return
-	}
-	p, err := pipeline.PreparedPage(src, n-1, rec.Pages[n-1].Turn)
+	p, err := pipeline.RecordPage(rec, data, n-1)
 	if err != nil {
 		internalError(w, r, err)
 		return
@@ -329,16 +324,6 @@ func (s *srv) staffPDF(w http.ResponseWriter, r *http.Request, u *staffUser) {
 	case <-r.Context().Done():
 		return
 	}
-	src, err := pipeline.OpenSource(rec.SourceName, data, pipeline.DefaultLimits)
-	if err != nil {
-		internalError(w, r, err)
-		return
-	}
-	pages, err := pipeline.RecordPages(src, rec)
-	if err != nil {
-		internalError(w, r, err)
-		return
-	}
 	tmp, err := os.MkdirTemp("", "motcua-pdf-")
 	if err != nil {
 		internalError(w, r, err)
@@ -346,7 +331,7 @@ func (s *srv) staffPDF(w http.ResponseWriter, r *http.Request, u *staffUser) {
 	}
 	defer os.RemoveAll(tmp)
 	out := filepath.Join(tmp, "out.pdf")
-	if err := pipeline.SearchablePDF(out, pages, pipeline.Lang, rec.SourceName); err != nil {
+	if _, err := pipeline.RecordPDF(out, rec, data); err != nil {
 		internalError(w, r, err)
 		return
 	}
