@@ -282,6 +282,9 @@ func jpegDPI(data []byte) float64 {
 	return 0
 }
 
+// errTooLarge: a file is over the size limit.
+var errTooLarge = errors.New("too large")
+
 // readAllLimit reads r up to max bytes.
 func readAllLimit(r io.Reader, max int64) ([]byte, error) {
 	data, err := io.ReadAll(io.LimitReader(r, max+1))
@@ -289,7 +292,7 @@ func readAllLimit(r io.Reader, max int64) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(data)) > max {
-		return nil, errors.New("too large")
+		return nil, errTooLarge
 	}
 	return data, nil
 }
