@@ -12,6 +12,8 @@ import (
 	"sync"
 
 	"gopkg.in/yaml.v3"
+
+	"motcua/internal/vi"
 )
 
 // Error is a problem in one catalogue file, at one line.
@@ -177,7 +179,7 @@ func Validate(name string, p *Procedure, root *yaml.Node) []*Error {
 	switch {
 	case p.Code == "":
 		bad(false, "code is missing: add a line such as \"code: 1.001193\"", "code")
-	case !CodePattern.MatchString(p.Code):
+	case !vi.ProcedureCode.MatchString(p.Code):
 		bad(false, fmt.Sprintf("code %q is not a procedure code such as 1.001193 or 1.000894.01", p.Code), "code")
 	case name != "" && strings.TrimSuffix(name, ".md") != p.Code:
 		bad(false, fmt.Sprintf("code %s does not match the file name: rename the file to %s.md", p.Code, p.Code), "code")
@@ -223,7 +225,7 @@ func Validate(name string, p *Procedure, root *yaml.Node) []*Error {
 		}
 	}
 	for i, r := range p.Related {
-		if !CodePattern.MatchString(r) {
+		if !vi.ProcedureCode.MatchString(r) {
 			bad(false, fmt.Sprintf("related code %q is not a procedure code", r), "related", i)
 		}
 	}

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"unicode"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
+
+	"motcua/internal/vi"
 )
 
 // Procedure is one administrative procedure (thủ tục hành chính) as published
@@ -128,11 +128,6 @@ var TimeUnits = map[string]string{
 // Levels a procedure may be carried out at.
 var Levels = []string{"Cấp bộ", "Cấp tỉnh", "Cấp xã", "Cơ quan khác"}
 
-// CodePattern matches a procedure code. The domain notes give ^[123]\.\d{6}$,
-// but the national data also holds 5.x and 6.x codes; an agency's own online
-// service adds a two-digit suffix.
-var CodePattern = regexp.MustCompile(`^[1-9]\.\d{6}(\.\d{2})?$`)
-
 // ResultCodePattern matches a result code such as KQ.G15.000031.
 var ResultCodePattern = regexp.MustCompile(`^KQ\.[A-Z]\d{2}\.\d{6}$`)
 
@@ -176,7 +171,7 @@ func IsNoInfo(s string) bool {
 // Slug folds s to an ASCII URL segment: diacritics removed, đ→d, lower case,
 // runs of other characters turned into one hyphen.
 func Slug(s string) string {
-	s = Fold(s)
+	s = vi.Fold(s)
 	var b strings.Builder
 	dash := false
 	for _, r := range s {
@@ -202,16 +197,3 @@ func Slug(s string) string {
 }
 
 const maxSlug = 80
-
-var foldChain = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-
-// Fold lowercases s, removes its diacritics and maps đ to d.
-func Fold(s string) string {
-	s = strings.ToLower(s)
-	s = strings.ReplaceAll(s, "đ", "d")
-	out, _, err := transform.String(foldChain, s)
-	if err != nil {
-		return s
-	}
-	return out
-}

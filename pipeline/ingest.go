@@ -119,7 +119,7 @@ type Limits struct {
 }
 
 // DefaultLimits allow an A3 page at 600 dpi.
-var DefaultLimits = Limits{MaxPixels: 100_000_000, MaxBytes: 1 << 30}
+var DefaultLimits = Limits{MaxPixels: 100_000_000, MaxBytes: store.MaxOriginalSize}
 
 // OpenSource checks data and counts its pages without decoding images.
 func OpenSource(path string, data []byte, lim Limits) (*Source, error) {
@@ -282,6 +282,9 @@ func jpegDPI(data []byte) float64 {
 	return 0
 }
 
+// errTooLarge: a file is over the size limit.
+var errTooLarge = errors.New("too large")
+
 // readAllLimit reads r up to max bytes.
 func readAllLimit(r io.Reader, max int64) ([]byte, error) {
 	data, err := io.ReadAll(io.LimitReader(r, max+1))
@@ -289,15 +292,15 @@ func readAllLimit(r io.Reader, max int64) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(data)) > max {
-		return nil, errors.New("too large")
+		return nil, errTooLarge
 	}
 	return data, nil
 }
 
-// PreparedPage decodes page i (from 0) of src and prepares it as the OCR
+// preparedPage decodes page i (from 0) of src and prepares it as the OCR
 // saw it, turned upright by turn degrees: word boxes of the stored page
 // fall on this image.
-func PreparedPage(src *Source, i, turn int) (Prepared, error) {
+func preparedPage(src *Source, i, turn int) (Prepared, error) {
 	img, dpi, err := src.Page(i)
 	if err != nil {
 		return Prepared{}, err
@@ -309,20 +312,22 @@ func PreparedPage(src *Source, i, turn int) (Prepared, error) {
 	return p, nil
 }
 
-// RecordPages prepares every page of a stored record's original, each
-// turned as it was for OCR.
-func RecordPages(src *Source, r *store.Record) ([]Prepared, error) {
-	var pages []Prepared
-	for i := range src.Pages {
-		turn := 0
-		if i < len(r.Pages) {
-			turn = r.Pages[i].Turn
-		}
-		p, err := PreparedPage(src, i, turn)
-		if err != nil {
-			return nil, err
-		}
-		pages = append(pages, p)
+// RecordPage prepares page i (from 0) of a stored record from its
+// original, as the OCR saw it.
+func RecordPage(r *store.Record, original []byte, i int) (Prepared, error) {
+	src, err := OpenSource(r.SourceName, original, DefaultLimits)
+	if err != nil {
+		return Prepared{}, err
 	}
-	return pages, nil
+	return recordPage(src, r, i)
+}
+
+// recordPage prepares page i of src, a stored record's original, turned
+// as it was for OCR.
+func recordPage(src *Source, r *store.Record, i int) (Prepared, error) {
+	turn := 0
+	if i < len(r.Pages) {
+		turn = r.Pages[i].Turn
+	}
+	return preparedPage(src, i, turn)
 }

@@ -16,7 +16,29 @@ import (
 	"strconv"
 	"strings"
 	"unsafe"
+
+	"motcua/store"
 )
+
+// RecordPDF writes out (a path ending in .pdf) as a searchable PDF of a
+// record from its original, whose pages are recognised again, turned as
+// they were; it returns the number of pages. A record with its own text
+// layer is searchable as it is and needs none.
+func RecordPDF(out string, r *store.Record, original []byte) (int, error) {
+	src, err := OpenSource(r.SourceName, original, DefaultLimits)
+	if err != nil {
+		return 0, err
+	}
+	var pages []Prepared
+	for i := range src.Pages {
+		p, err := recordPage(src, r, i)
+		if err != nil {
+			return 0, err
+		}
+		pages = append(pages, p)
+	}
+	return len(pages), SearchablePDF(out, pages, Lang, r.SourceName)
+}
 
 // SearchablePDF writes out (a path ending in .pdf) with each prepared page
 // as an image under an invisible text layer, through Tesseract's own PDF

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"motcua/content"
-	"motcua/pipeline/extract"
+	"motcua/internal/vi"
 	"motcua/store"
 )
 
@@ -48,7 +48,7 @@ var kinds = []kind{
 var space = regexp.MustCompile(`[^a-z0-9]+`)
 
 func fold(s string) string {
-	return " " + strings.TrimSpace(space.ReplaceAllString(extract.Fold(s), " ")) + " "
+	return " " + strings.TrimSpace(space.ReplaceAllString(vi.Fold(s), " ")) + " "
 }
 
 // kindOf returns the kind of a record's document type; a type in no family
@@ -125,4 +125,20 @@ func candidate(r store.Record, today time.Time) Candidate {
 		}
 	}
 	return c
+}
+
+// MayReuse reports whether record rec may stand for needs[doc], the
+// required document at index doc (from 0): it must be offered for that
+// document and usable. Callers check what a form or a command line names
+// with it again rather than trust it.
+func MayReuse(needs []Need, doc int, rec int64) bool {
+	if doc < 0 || doc >= len(needs) {
+		return false
+	}
+	for _, c := range needs[doc].Candidates {
+		if c.Record.ID == rec && c.Usable {
+			return true
+		}
+	}
+	return false
 }

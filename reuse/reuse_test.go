@@ -80,3 +80,26 @@ func TestFind(t *testing.T) {
 		t.Errorf("a criminal record extract from 2024 is past its six months: %+v", lltp)
 	}
 }
+
+func TestMayReuse(t *testing.T) {
+	needs := []Need{
+		{Candidates: []Candidate{{Record: store.Record{ID: 1}, Usable: true}, {Record: store.Record{ID: 2}}}},
+		{Candidates: []Candidate{{Record: store.Record{ID: 3}, Usable: true}}},
+	}
+	for _, c := range []struct {
+		doc  int
+		rec  int64
+		want bool
+	}{
+		{0, 1, true},
+		{0, 2, false}, // offered, not usable
+		{0, 3, false}, // offered for another document
+		{1, 3, true},
+		{-1, 1, false},
+		{2, 3, false},
+	} {
+		if got := MayReuse(needs, c.doc, c.rec); got != c.want {
+			t.Errorf("MayReuse(needs, %d, %d) = %v, want %v", c.doc, c.rec, got, c.want)
+		}
+	}
+}

@@ -19,6 +19,8 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
 	"golang.org/x/text/unicode/norm"
+
+	"motcua/internal/vi"
 )
 
 // Token filters and analyzers. The filters change a token's term only, never
@@ -59,27 +61,9 @@ type foldFilter struct{}
 
 func (foldFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 	for _, t := range in {
-		t.Term = []byte(Fold(string(t.Term)))
+		t.Term = []byte(vi.Fold(string(t.Term)))
 	}
 	return in
-}
-
-// Fold lowercases s, removes its diacritics (also from decomposed input)
-// and maps đ to d: "Đăng ký" → "dang ky".
-func Fold(s string) string {
-	s = norm.NFD.String(strings.ToLower(s))
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-		case r == 'đ':
-			b.WriteByte('d')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
 
 // hasDiacritics reports whether s holds a letter that folding changes.

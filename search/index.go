@@ -20,6 +20,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"motcua/content"
+	"motcua/internal/vi"
 )
 
 // Index field names.
@@ -120,7 +121,7 @@ func ProcedureDoc(p *content.Procedure) Doc {
 		}
 	}
 	flags := ""
-	if citizenApplicants.MatchString(Fold(p.Applicants)) {
+	if citizenApplicants.MatchString(vi.Fold(p.Applicants)) {
 		flags += flagCitizen
 	}
 	if local(p.Levels) {
@@ -192,7 +193,7 @@ func procedureForm(name string) string {
 // expandAbbreviations returns s, folded, with its abbreviations written
 // out ("cấp sổ BHXH" → "cap so bao hiem xa hoi"), or "" when it has none.
 func expandAbbreviations(s string) string {
-	words := strings.FieldsFunc(Fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	words := strings.FieldsFunc(vi.Fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	found := false
 	for i, w := range words {
 		if full, ok := abbreviations[w]; ok {
@@ -466,7 +467,7 @@ func (ix *Index) vocabulary() (map[string]uint64, map[string]string, error) {
 	}
 	v = map[string]uint64{}
 	fields = map[string]string{}
-	err := ix.eachTerm(fField, func(term string, _ uint64) { fields[Fold(term)] = term })
+	err := ix.eachTerm(fField, func(term string, _ uint64) { fields[vi.Fold(term)] = term })
 	for _, f := range []string{fTitle, fDocs, fBody} {
 		if err != nil {
 			break

@@ -220,11 +220,3 @@ func TestSecondWriterGetsClearError(t *testing.T) {
 		t.Fatalf("second open: %v, want ErrLocked", err)
 	}
 }
-
-func TestFold(t *testing.T) {
-	for in, want := range map[string]string{"Đăng Ký": "dang ky", "ho\u0323 ti\u0323ch": "ho tich", "ĐƯỜNG": "duong", "abc": "abc"} {
-		if got := Fold(in); got != want {
-			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
-		}
-	}
-}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"motcua/internal/vi"
 )
 
 // snippetRunes is a snippet's length in characters, about two lines.
@@ -179,7 +181,7 @@ func isWordRune(r rune) bool {
 var foldTable = func() (t [0x1EFF - 0xC0 + 1]string) {
 	for r := rune(0xC0); r <= 0x1EFF; r++ {
 		if unicode.IsLetter(r) {
-			t[r-0xC0] = Fold(string(r))
+			t[r-0xC0] = vi.Fold(string(r))
 		}
 	}
 	return t
@@ -196,7 +198,7 @@ func foldAppend(dst []byte, w string) []byte {
 		case r >= 0xC0 && r <= 0x1EFF && foldTable[r-0xC0] != "":
 			dst = append(dst, foldTable[r-0xC0]...)
 		default:
-			return append(dst[:n], Fold(w)...)
+			return append(dst[:n], vi.Fold(w)...)
 		}
 	}
 	return dst

@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"motcua/internal/vi"
 )
 
 func TestSnippet(t *testing.T) {
@@ -143,12 +145,12 @@ func FuzzSnippet(f *testing.F) {
 func TestFoldAppend(t *testing.T) {
 	for r := rune(0); r < 0x2100; r++ {
 		s := string(r)
-		if got, want := string(foldAppend(nil, s)), Fold(s); got != want {
+		if got, want := string(foldAppend(nil, s)), vi.Fold(s); got != want {
 			t.Errorf("foldAppend(%q) = %q, Fold = %q", s, got, want)
 		}
 	}
 	for _, w := range []string{"Đăng", "KÝ", "nghiệp", norm.NFD.String("Trường"), "CT01", "Ωmega", "giấy"} {
-		if got, want := string(foldAppend([]byte("x"), w)), "x"+Fold(w); got != want {
+		if got, want := string(foldAppend([]byte("x"), w)), "x"+vi.Fold(w); got != want {
 			t.Errorf("foldAppend(%q) = %q, want %q", w, got, want)
 		}
 	}

@@ -11,17 +11,16 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
+	"motcua/internal/vi"
 	"motcua/pipeline"
 	"motcua/search"
 	"motcua/store"
 )
 
-var isoDay = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 
 // staffRequest reads a staff search from the URL: restricted records
 // included, records only.
@@ -41,9 +40,9 @@ func staffRequest(v url.Values) (search.Request, string) {
 		return req, "Trạng thái phải là auto, review hoặc verified."
 	}
 	switch {
-	case req.PersonID != "" && !store.IsPersonID(req.PersonID):
+	case req.PersonID != "" && !vi.IsPersonID(req.PersonID):
 		return req, "Số định danh cá nhân gồm đúng 12 chữ số."
-	case req.DateFrom != "" && !isoDay.MatchString(req.DateFrom), req.DateTo != "" && !isoDay.MatchString(req.DateTo):
+	case req.DateFrom != "" && !vi.ISODate.MatchString(req.DateFrom), req.DateTo != "" && !vi.ISODate.MatchString(req.DateTo):
 		return req, "Ngày phải có dạng NNNN-TT-NN, ví dụ 2023-09-12."
 	case len(req.DocType) > 300 || len(req.Issuer) > 300:
 		return req, "Bộ lọc quá dài."
@@ -183,7 +182,7 @@ func fieldViews(rec *store.Record) []fieldView {
 		c, ok := rec.Confidence[k]
 		v := rec.Fields.Value(k)
 		out = append(out, fieldView{Field: k, Name: store.FieldNames[k], Value: v, Conf: c, HasConf: ok && v != "",
-			Low: ok && c < pipeline.Confident && (v != "" || slices.Contains(store.KeyFields, k))})
+			Low: ok && c < store.Confident && (v != "" || slices.Contains(store.KeyFields, k))})
 	}
 	return out
 }
@@ -226,7 +225,7 @@ func (s *srv) original(ctx context.Context, rec *store.Record) ([]byte, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	return io.ReadAll(io.LimitReader(rc, pipeline.DefaultLimits.MaxBytes+1))
+	return io.ReadAll(io.LimitReader(rc, store.MaxOriginalSize+1))
 }
 
 // staffPageImage serves a page as the OCR saw it, so that the stored word
@@ -256,12 +255,7 @@ func (s *srv) staffPageImage(w http.ResponseWriter, r *http.Request, u *staffUse
 		internalError(w, r, err)
 		return
 	}
-	src, err := pipeline.OpenSource(rec.SourceName, data, pipeline.DefaultLimits)
-	if err != nil {
-		internalError(w, r, err)
-		return
-	}
-	p, err := pipeline.PreparedPage(src, n-1, rec.Pages[n-1].Turn)
+	p, err := pipeline.RecordPage(rec, data, n-1)
 	if err != nil {
 		internalError(w, r, err)
 		return
@@ -328,16 +322,6 @@ func (s *srv) staffPDF(w http.ResponseWriter, r *http.Request, u *staffUser) {
 	case <-r.Context().Done():
 		return
 	}
-	src, err := pipeline.OpenSource(rec.SourceName, data, pipeline.DefaultLimits)
-	if err != nil {
-		internalError(w, r, err)
-		return
-	}
-	pages, err := pipeline.RecordPages(src, rec)
-	if err != nil {
-		internalError(w, r, err)
-		return
-	}
 	tmp, err := os.MkdirTemp("", "motcua-pdf-")
 	if err != nil {
 		internalError(w, r, err)
@@ -345,7 +329,7 @@ func (s *srv) staffPDF(w http.ResponseWriter, r *http.Request, u *staffUser) {
 	}
 	defer os.RemoveAll(tmp)
 	out := filepath.Join(tmp, "out.pdf")
-	if err := pipeline.SearchablePDF(out, pages, pipeline.Lang, rec.SourceName); err != nil {
+	if _, err := pipeline.RecordPDF(out, rec, data); err != nil {
 		internalError(w, r, err)
 		return
 	}

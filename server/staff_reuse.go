@@ -4,30 +4,27 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"motcua/content"
+	"motcua/internal/vi"
 	"motcua/reuse"
 	"motcua/store"
 )
-
-// dossierCode: {unit code}-{yyMMdd}-{NNNN}, e.g. 000.00.06.H56-231027-0361.
-var dossierCode = regexp.MustCompile(`^[0-9A-Za-z.]{1,40}-\d{6}-\d{4}$`)
 
 func (s *srv) reuseForm(v url.Values) (p *content.Procedure, id, dossier, msg string) {
 	code := strings.TrimSpace(v.Get("thu_tuc"))
 	id = strings.TrimSpace(v.Get("so_dinh_danh"))
 	dossier = strings.TrimSpace(v.Get("ma_ho_so"))
 	switch {
-	case !content.CodePattern.MatchString(code):
+	case !vi.ProcedureCode.MatchString(code):
 		return nil, id, dossier, "Mã thủ tục có dạng 1.001193."
 	case s.procs[code] == nil:
 		return nil, id, dossier, "Danh mục không có thủ tục " + code + "."
-	case !store.IsPersonID(id):
+	case !vi.IsPersonID(id):
 		return nil, id, dossier, "Số định danh cá nhân gồm đúng 12 chữ số."
-	case dossier != "" && !dossierCode.MatchString(dossier):
+	case dossier != "" && !vi.IsDossierCode(dossier):
 		return nil, id, dossier, "Mã hồ sơ có dạng 000.00.06.H56-231027-0361."
 	}
 	return s.procs[code], id, dossier, ""
@@ -77,15 +74,8 @@ func (s *srv) staffReusePost(w http.ResponseWriter, r *http.Request, u *staffUse
 		internalError(w, r, err)
 		return
 	}
-	// Only a record offered, and usable, for that document may be reused:
-	// the form's values are checked again, not trusted.
-	var found bool
-	if doc >= 0 && doc < len(needs) {
-		for _, c := range needs[doc].Candidates {
-			found = found || (c.Record.ID == recID && c.Usable)
-		}
-	}
-	if !found {
+	// The form numbers documents from 0, as reuse does.
+	if !reuse.MayReuse(needs, doc, recID) {
 		s.page(w, r, http.StatusBadRequest, "error", u, pageData{Title: "Không dùng lại được",
 			Message: "Hồ sơ này không thay được giấy tờ đã chọn cho công dân này (không đúng chủ, loại, hoặc đã hết giá trị)."})
 		return

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"motcua/content"
+	"motcua/internal/vi"
 )
 
 const (
@@ -125,7 +126,7 @@ func contentFiles(cat *content.Catalogue) (map[string][]byte, error) {
 	}
 
 	for i, p := range cat.Procedures {
-		if !content.CodePattern.MatchString(p.Code) {
+		if !vi.ProcedureCode.MatchString(p.Code) {
 			return nil, fmt.Errorf("site: procedure %q has no valid code", p.Code)
 		}
 		fm := procedureFrontMatter(p, i+1, terms)

@@ -18,6 +18,9 @@ type Blobs interface {
 	Open(sha string) (io.ReadCloser, error)
 }
 
+// MaxOriginalSize is the largest original file accepted, in bytes.
+const MaxOriginalSize int64 = 1 << 30
+
 // DirBlobs stores blobs as read-only files under a folder:
 // DIR/ab/abcdef….
 type DirBlobs struct{ Dir string }

@@ -8,11 +8,9 @@ import (
 	"time"
 
 	"golang.org/x/text/unicode/norm"
-)
 
-// IsPersonID reports whether s has the shape of a personal ID number:
-// exactly 12 digits.
-func IsPersonID(s string) bool { return personID.MatchString(s) }
+	"motcua/internal/vi"
+)
 
 // FieldNames are the fields' Vietnamese names, for people.
 var FieldNames = map[Field]string{
@@ -63,8 +61,6 @@ func (f *Fields) Value(k Field) string {
 }
 
 var (
-	isoDate    = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
-	personID   = regexp.MustCompile(`^\d{12}$`)
 	listSplit  = regexp.MustCompile(`[,;\s]+`)
 	moneyClean = strings.NewReplacer(".", "", " ", "", "đ", "", "₫", "")
 )
@@ -86,7 +82,7 @@ func (f *Fields) Set(k Field, s string) error {
 		if s == "" {
 			return "", nil
 		}
-		if !isoDate.MatchString(s) {
+		if !vi.ISODate.MatchString(s) {
 			return "", fmt.Errorf("%s %q: hãy ghi ngày theo dạng NNNN-TT-NN, ví dụ 2023-09-12", FieldNames[k], s)
 		}
 		if _, err := time.Parse("2006-01-02", s); err != nil {
@@ -115,7 +111,7 @@ func (f *Fields) Set(k Field, s string) error {
 	case PersonIDs:
 		ids := list()
 		for _, id := range ids {
-			if !IsPersonID(id) {
+			if !vi.IsPersonID(id) {
 				return fmt.Errorf("%s %q: mỗi số định danh gồm đúng 12 chữ số", FieldNames[k], id)
 			}
 		}
@@ -139,7 +135,7 @@ func (f *Fields) Set(k Field, s string) error {
 		}
 		f.MoneyVND = out
 	case OwnerID:
-		if s != "" && !IsPersonID(s) {
+		if s != "" && !vi.IsPersonID(s) {
 			return fmt.Errorf("%s %q: số định danh gồm đúng 12 chữ số", FieldNames[k], s)
 		}
 		f.OwnerID = s

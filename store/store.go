@@ -89,6 +89,9 @@ var AllFields = append(ExtractedFields[:len(ExtractedFields):len(ExtractedFields
 // KeyFields decide a record's status: all confident → auto.
 var KeyFields = []Field{DocType, NumberSymbol, IssueDate, Issuer}
 
+// Confident is the confidence a key field needs for a record to be auto.
+const Confident = 0.8
+
 // Fields are the typed values read from a document. An empty string or
 // list means the document has no such field (or it was not found).
 type Fields struct {

@@ -200,8 +200,8 @@ func benchOCR(dir string, workers int, only string, cli bool, keep string) error
 	for _, p := range pages {
 		byPath[p.path] = p
 	}
-	per := map[string]*pipeline.Errors{}
-	var all pipeline.Errors
+	per := map[string]*ocrErrors{}
+	var all ocrErrors
 	hits := map[store.Field]int{}
 	n := 0
 	var misses []string
@@ -214,9 +214,9 @@ func benchOCR(dir string, workers int, only string, cli bool, keep string) error
 		if err != nil {
 			return err
 		}
-		e := pipeline.Score(string(gt), r.Text)
+		e := scoreOCR(string(gt), r.Text)
 		if per[p.cond] == nil {
-			per[p.cond] = &pipeline.Errors{}
+			per[p.cond] = &ocrErrors{}
 		}
 		per[p.cond].Add(e)
 		all.Add(e)
@@ -235,8 +235,8 @@ func benchOCR(dir string, workers int, only string, cli bool, keep string) error
 	}
 
 	var cliTime time.Duration
-	cliErr := map[string]*pipeline.Errors{}
-	var cliAll pipeline.Errors
+	cliErr := map[string]*ocrErrors{}
+	var cliAll ocrErrors
 	if cli {
 		for i := range 2 {
 			t, err := benchCLI(pages, workers, dir, cliErr, &cliAll, i == 0)
@@ -329,7 +329,7 @@ func tesseractVersion() string {
 
 // benchCLI runs the bare tesseract CLI on the same pages with the same
 // model and parallelism, one process per page, OMP_THREAD_LIMIT=1.
-func benchCLI(pages []benchPage, workers int, dir string, per map[string]*pipeline.Errors, all *pipeline.Errors, scoreIt bool) (time.Duration, error) {
+func benchCLI(pages []benchPage, workers int, dir string, per map[string]*ocrErrors, all *ocrErrors, scoreIt bool) (time.Duration, error) {
 	if _, err := exec.LookPath("tesseract"); err != nil {
 		return 0, fmt.Errorf("cần lệnh tesseract để so sánh: apt-get install tesseract-ocr tesseract-ocr-vie")
 	}
@@ -379,9 +379,9 @@ func benchCLI(pages []benchPage, workers int, dir string, per map[string]*pipeli
 		if err != nil {
 			return 0, err
 		}
-		e := pipeline.Score(string(gt), r.text)
+		e := scoreOCR(string(gt), r.text)
 		if per[r.p.cond] == nil {
-			per[r.p.cond] = &pipeline.Errors{}
+			per[r.p.cond] = &ocrErrors{}
 		}
 		per[r.p.cond].Add(e)
 		all.Add(e)

@@ -167,7 +167,7 @@ func showRecord(ctx context.Context, db store.Store, r *store.Record) error {
 			continue
 		}
 		mark := ""
-		if c < pipeline.Confident {
+		if c < store.Confident {
 			mark = "  ← cần kiểm tra"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%.0f %%%s\n", store.FieldNames[k], dash(r.Fields.Value(k)), 100*c, mark)
@@ -245,17 +245,9 @@ func recordPDF(r *store.Record, blobs store.Blobs, out string) error {
 	if err != nil {
 		return err
 	}
-	src, err := pipeline.OpenSource(r.SourceName, data, pipeline.DefaultLimits)
-	if err != nil {
-		return err
-	}
-	if src.TextLayer != nil {
+	if r.TextLayer {
 		fmt.Fprintf(stderr, "Bản ghi %d là PDF đã có lớp chữ; tệp gốc đã tìm kiếm được.\n", r.ID)
 		return exitError{1}
-	}
-	pages, err := pipeline.RecordPages(src, r)
-	if err != nil {
-		return err
 	}
 	if !strings.HasSuffix(strings.ToLower(out), ".pdf") {
 		return usageError{"--out phải là tệp .pdf"}
@@ -264,9 +256,10 @@ func recordPDF(r *store.Record, blobs store.Blobs, out string) error {
 	if err != nil {
 		return err
 	}
-	if err := pipeline.SearchablePDF(abs, pages, pipeline.Lang, r.SourceName); err != nil {
+	pages, err := pipeline.RecordPDF(abs, r, data)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Đã ghi %s (%d trang, ảnh kèm lớp chữ tìm kiếm được)\n", out, len(pages))
+	fmt.Fprintf(stdout, "Đã ghi %s (%d trang, ảnh kèm lớp chữ tìm kiếm được)\n", out, pages)
 	return nil
 }

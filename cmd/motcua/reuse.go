@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"motcua/content"
+	"motcua/internal/vi"
 	"motcua/reuse"
 	"motcua/store"
 )
@@ -34,10 +35,10 @@ func runReuse(args []string) error {
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if !content.CodePattern.MatchString(*code) {
+	if !vi.ProcedureCode.MatchString(*code) {
 		return usageError{fmt.Sprintf("--procedure %q: mã thủ tục có dạng 1.001471", *code)}
 	}
-	if !store.IsPersonID(*id) {
+	if !vi.IsPersonID(*id) {
 		return usageError{fmt.Sprintf("--id %q: số định danh cá nhân gồm đúng 12 chữ số", *id)}
 	}
 	cat, err := loadCatalogue(*dir)
@@ -104,11 +105,7 @@ func recordReuse(ctx context.Context, db store.Store, p *content.Procedure, need
 	if doc < 1 || doc > len(needs) {
 		return usageError{fmt.Sprintf("--document phải từ 1 đến %d (số thứ tự giấy tờ của thủ tục)", len(needs))}
 	}
-	ok := false
-	for _, c := range needs[doc-1].Candidates {
-		ok = ok || (c.Record.ID == rec && c.Usable)
-	}
-	if !ok {
+	if !reuse.MayReuse(needs, doc-1, rec) {
 		return fmt.Errorf("hồ sơ %d không thay được giấy tờ %d (%q) cho công dân này: không đúng chủ, loại, hoặc đã hết giá trị", rec, doc, needs[doc-1].Document.Name)
 	}
 	u := &store.Reuse{User: cliUser(), RecordID: rec, Procedure: p.Code, Document: needs[doc-1].Document.Name, Dossier: dossier}

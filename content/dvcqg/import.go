@@ -17,6 +17,7 @@ import (
 
 	"motcua/content"
 	"motcua/internal/atomicfile"
+	"motcua/internal/vi"
 )
 
 // record is one portal JSON file. Only the keys the importer reads are listed.
@@ -216,7 +217,7 @@ func importFile(path string, rep *Report) (*content.Procedure, error) {
 		return nil, fmt.Errorf("unknown layout: no %s; expected a portal record with the keys %s", strings.Join(missing, ", "), strings.Join(requiredKeys, ", "))
 	}
 	p := convert(&r)
-	if !content.CodePattern.MatchString(p.Code) {
+	if !vi.ProcedureCode.MatchString(p.Code) {
 		return nil, fmt.Errorf("ma_thu_tuc %q is not a procedure code such as 1.001193", p.Code)
 	}
 	if p.Name == "" {

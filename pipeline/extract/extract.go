@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"motcua/internal/vi"
 	"motcua/store"
 )
 
@@ -23,7 +24,7 @@ type Segment struct {
 	Words []store.Word
 	Box   [4]int
 	Text  string
-	Fold  string // Fold(Text)
+	Fold  string // vi.Fold(Text)
 	Conf  float64
 	Row   int // visual row on the page, from 0
 }
@@ -130,7 +131,7 @@ func strayMark(w store.Word) bool {
 // anchor: word i starts the national title ("CỘNG HÒA XÃ HỘI …"), which
 // always begins the header's right column.
 func anchor(ws []store.Word, i int) bool {
-	return i+1 < len(ws) && Fold(ws[i].Text) == "cong" && Fold(ws[i+1].Text) == "hoa" && ws[i+1].Line == ws[i].Line
+	return i+1 < len(ws) && vi.Fold(ws[i].Text) == "cong" && vi.Fold(ws[i+1].Text) == "hoa" && ws[i+1].Line == ws[i].Line
 }
 
 // centredOn: the line is centred on axis (a title's middle) within 1.5 %
@@ -153,7 +154,7 @@ func newSegment(ws []store.Word) Segment {
 		conf += w.Conf
 	}
 	s.Text = norm.NFC.String(strings.Join(parts, " "))
-	s.Fold = Fold(s.Text)
+	s.Fold = vi.Fold(s.Text)
 	s.Conf = conf / float64(len(ws))
 	return s
 }

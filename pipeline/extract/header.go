@@ -3,6 +3,8 @@ package extract
 import (
 	"strings"
 	"unicode"
+
+	"motcua/internal/vi"
 )
 
 type headerFields struct {
@@ -23,9 +25,9 @@ var kinds = []string{
 // kindOf returns the document type a title names, and whether the title
 // was a known kind (rather than its own type).
 func kindOf(title string) (string, bool) {
-	ft := Fold(title)
+	ft := vi.Fold(title)
 	for _, k := range kinds {
-		fk := Fold(k)
+		fk := vi.Fold(k)
 		if ft == fk || strings.HasPrefix(ft, fk+" ") {
 			return k, true
 		}
@@ -208,7 +210,7 @@ func header(l *Layout) headerFields {
 		t := []Segment{segs[title]}
 		k, known := kindOf(segs[title].Text)
 		// A long title wraps onto a second centred line in capitals.
-		if j := title + 1; !known || Fold(k) != segs[title].Fold {
+		if j := title + 1; !known || vi.Fold(k) != segs[title].Fold {
 			if j < len(segs) && isUpperLine(segs[j].Text) && !strings.HasPrefix(segs[j].Text, "(") && centred(segs[j], W) &&
 				gapBelow(segs[title], segs[j]) < 1.2*l.lineH && !known {
 				t = append(t, segs[j])
@@ -278,7 +280,7 @@ func numberWordConf(src []Segment, num string) float64 {
 
 // trimAbout removes a leading "Về việc", "V/v" or "Về".
 func trimAbout(s string) string {
-	f := Fold(s)
+	f := vi.Fold(s)
 	for _, p := range []string{"ve viec ", "v/v ", "v/v: ", "ve "} {
 		if strings.HasPrefix(f, p) {
 			return strings.TrimSpace(string([]rune(s)[len([]rune(p)):]))

@@ -4,31 +4,15 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+
+	"motcua/internal/vi"
 )
 
 // The parsers below each read one kind of value from a piece of text and
 // say whether it is valid by the rules of its format. They are fuzzed.
-
-// Fold lowers s and removes its diacritics (đ → d), for matching words
-// that OCR may have read with a wrong tone mark.
-func Fold(s string) string {
-	var b strings.Builder
-	for _, r := range norm.NFD.String(s) {
-		if unicode.Is(unicode.Mn, r) {
-			continue
-		}
-		switch r {
-		case 'đ', 'Đ':
-			r = 'd'
-		}
-		b.WriteRune(unicode.ToLower(r))
-	}
-	return b.String()
-}
 
 // dateRe matches "Place, ngày d tháng m năm yyyy" on folded text; the
 // place is 1–6 words before the comma.
@@ -41,7 +25,7 @@ var dateRe = regexp.MustCompile(`(?:^|:\s*)([\p{L}][\p{L}.\- ]{0,40}?)\s*,\s*nga
 func ParseDateLine(s string) (place, date string, ok bool) {
 	s = norm.NFC.String(strings.Join(strings.Fields(s), " "))
 	runes := []rune(s)
-	folded := []rune(Fold(s))
+	folded := []rune(vi.Fold(s))
 	if len(folded) != len(runes) {
 		return "", "", false // should not happen: folding keeps one rune per rune
 	}
@@ -56,7 +40,7 @@ func ParseDateLine(s string) (place, date string, ok bool) {
 	d, _ := strconv.Atoi(fs[m[4]:m[5]])
 	mo, _ := strconv.Atoi(fs[m[6]:m[7]])
 	y, _ := strconv.Atoi(fs[m[8]:m[9]])
-	date, ok = ValidDate(y, mo, d)
+	date, ok = vi.ValidDate(y, mo, d)
 	if !ok || !placeLike(place) {
 		return "", "", false
 	}
@@ -79,18 +63,6 @@ func placeLike(p string) bool {
 		}
 	}
 	return true
-}
-
-// ValidDate formats y-m-d when it is a real date between 1945 and 2100.
-func ValidDate(y, m, d int) (string, bool) {
-	if y < 1945 || y > 2100 || m < 1 || m > 12 || d < 1 || d > 31 {
-		return "", false
-	}
-	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
-	if t.Day() != d {
-		return "", false
-	}
-	return t.Format("2006-01-02"), true
 }
 
 // numberRe is Decree 30's number and symbol: number[/year]/TYPE[-AGENCY…],
@@ -137,36 +109,6 @@ func SymbolType(number string) string {
 	return typeAbbrev[t]
 }
 
-// provinces are the first three digits of personal ID numbers.
-var provinces = map[string]bool{}
-
-func init() {
-	for _, c := range []int{1, 2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31, 33, 34, 35, 36,
-		37, 38, 40, 42, 44, 45, 46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64, 66, 67, 68, 70, 72, 74, 75, 77, 79, 80, 82,
-		83, 84, 86, 87, 89, 91, 92, 93, 94, 95, 96} {
-		provinces[strconv.Itoa(1000 + c)[1:]] = true
-	}
-}
-
-// ValidPersonID checks a 12-digit personal ID number: province code,
-// a gender/century digit, and a birth year not in the future.
-func ValidPersonID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	if !provinces[s[:3]] {
-		return false
-	}
-	century := 1900 + 100*int((s[3]-'0')/2)
-	year := century + int(s[4]-'0')*10 + int(s[5]-'0')
-	return year <= time.Now().Year() && year >= 1900
-}
-
 var digitRun = regexp.MustCompile(`\d+`)
 
 // PersonIDs finds valid 12-digit personal ID numbers in text, in order,
@@ -175,7 +117,7 @@ func PersonIDs(text string) []string {
 	var out []string
 	for _, loc := range digitRun.FindAllStringIndex(text, -1) {
 		s := text[loc[0]:loc[1]]
-		if !ValidPersonID(s) || adjacent(text, loc, ".,/-") {
+		if !vi.ValidPersonID(s) || adjacent(text, loc, ".,/-") {
 			continue
 		}
 		out = appendNew(out, s)
@@ -206,26 +148,19 @@ func appendNew(list []string, s string) []string {
 	return append(list, s)
 }
 
-// dossierRe is a one-stop dossier code: {unit code}-{yyMMdd}-{NNNN}, the
-// unit code being dot-separated groups (000.00.06.H56).
-var dossierRe = regexp.MustCompile(`\b([0-9A-Z]{2,4}(?:\.[0-9A-Z]{2,4}){1,4})-(\d{6})-(\d{4})\b`)
-
 // DossierCodes finds dossier codes whose date part is a real date.
 func DossierCodes(text string) []string {
 	var out []string
-	for _, m := range dossierRe.FindAllStringSubmatch(text, -1) {
-		d := m[2]
-		y, _ := strconv.Atoi(d[:2])
-		mo, _ := strconv.Atoi(d[2:4])
-		dd, _ := strconv.Atoi(d[4:])
-		if _, ok := ValidDate(2000+y, mo, dd); ok {
-			out = appendNew(out, m[0])
+	for _, c := range vi.DossierCodeRe.FindAllString(text, -1) {
+		if vi.IsDossierCode(c) {
+			out = appendNew(out, c)
 		}
 	}
 	return out
 }
 
-// procRe is a procedure code (mã TTHC) such as 1.001193 or 2.000794.
+// procRe finds what may be a procedure code (mã TTHC) such as 1.001193;
+// vi.ProcedureCode decides.
 var procRe = regexp.MustCompile(`\d\.\d{6}`)
 
 // ProcedureCodes finds procedure codes not embedded in longer numbers.
@@ -241,7 +176,9 @@ func ProcedureCodes(text string) []string {
 		if loc[1]+1 < len(text) && (text[loc[1]] == '.' || text[loc[1]] == ',') && isDigit(text[loc[1]+1]) {
 			continue
 		}
-		out = appendNew(out, text[loc[0]:loc[1]])
+		if c := text[loc[0]:loc[1]]; vi.ProcedureCode.MatchString(c) {
+			out = appendNew(out, c)
+		}
 	}
 	return out
 }
@@ -254,7 +191,7 @@ var moneyRe = regexp.MustCompile(`(^|[^\d.,])(\d{1,3}(?:\.\d{3})+|\d{1,3})\s*(?:
 func Money(text string) []int64 {
 	var out []int64
 	seen := map[int64]bool{}
-	for _, m := range moneyRe.FindAllStringSubmatch(Fold(text), -1) {
+	for _, m := range moneyRe.FindAllStringSubmatch(vi.Fold(text), -1) {
 		v, ok := ParseMoney(m[2])
 		if ok && v > 0 && !seen[v] {
 			seen[v] = true

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"motcua/internal/vi"
 	"motcua/store"
 )
 
@@ -137,12 +138,6 @@ func TestCodesAndMoney(t *testing.T) {
 	}
 }
 
-func TestFold(t *testing.T) {
-	if got := Fold("ĐƯỜNG Đất đai Ủy"); got != "duong dat dai uy" {
-		t.Errorf("Fold = %q", got)
-	}
-}
-
 // Fuzz tests: the parsers never panic and whatever they accept obeys the
 // format's rules. Seeds in testdata/fuzz/<name>/.
 
@@ -190,12 +185,12 @@ func FuzzPersonIDs(f *testing.F) {
 	f.Add("CCCD 074178003921")
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, id := range PersonIDs(s) {
-			if !ValidPersonID(id) || !strings.Contains(s, id) {
+			if !vi.ValidPersonID(id) || !strings.Contains(s, id) {
 				t.Fatalf("%q from %q", id, s)
 			}
 		}
 		for _, c := range DossierCodes(s) {
-			if !dossierRe.MatchString(c) {
+			if !vi.IsDossierCode(c) {
 				t.Fatalf("dossier %q", c)
 			}
 		}

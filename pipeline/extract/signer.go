@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"motcua/internal/vi"
 )
 
 // rankSpace finds a signing prefix (TM., KT., TL., TUQ., Q.) glued to the
@@ -22,9 +24,9 @@ var ranks = []string{"Đại tướng", "Thượng tướng", "Trung tướng", 
 	"Thiếu tá", "Đại úy", "Thượng úy", "Trung úy", "Thiếu úy", "Ông", "Bà"}
 
 func stripRank(s string) string {
-	f := Fold(s)
+	f := vi.Fold(s)
 	for _, r := range ranks {
-		if fr := Fold(r) + " "; strings.HasPrefix(f, fr) {
+		if fr := vi.Fold(r) + " "; strings.HasPrefix(f, fr) {
 			return strings.TrimSpace(string([]rune(s)[len([]rune(fr)):]))
 		}
 	}
@@ -179,7 +181,7 @@ func signingPrefix(line string) string {
 	if rest == "" || !isUpperLine(rest) {
 		return line
 	}
-	w := strings.ToUpper(Fold(first))
+	w := strings.ToUpper(vi.Fold(first))
 	if !strings.HasSuffix(w, ".") {
 		w += "."
 		if !slices.Contains(prefixes, w) {
@@ -189,14 +191,15 @@ func signingPrefix(line string) string {
 	if len([]rune(w)) > 4 {
 		return line
 	}
-	match := ""
+	rw := []rune(w)
+	match, best := "", 0
 	for _, p := range prefixes {
-		if editDistance(w, p) <= 1 && len(p) > 2 {
-			if match != "" && editDistance(w, match) == editDistance(w, p) {
+		if d := vi.EditDistance(rw, []rune(p)); d <= 1 && len(p) > 2 {
+			if match != "" && d == best {
 				return line // ambiguous
 			}
-			if match == "" || editDistance(w, p) < editDistance(w, match) {
-				match = p
+			if match == "" || d < best {
+				match, best = p, d
 			}
 		}
 	}
@@ -204,27 +207,6 @@ func signingPrefix(line string) string {
 		return line
 	}
 	return match + " " + rest
-}
-
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur := make([]int, len(rb)+1)
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			c := prev[j-1]
-			if ra[i-1] != rb[j-1] {
-				c++
-			}
-			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
-		}
-		prev = cur
-	}
-	return prev[len(rb)]
 }
 
 // capsFix puts a word of a line in capitals back in capitals when OCR

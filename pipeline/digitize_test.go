@@ -164,7 +164,7 @@ func TestDigitize(t *testing.T) {
 	}
 	confident := true
 	for _, k := range store.KeyFields {
-		confident = confident && r.Confidence[k] >= Confident
+		confident = confident && r.Confidence[k] >= store.Confident
 	}
 	if confident != (r.Status == store.StatusAuto) || r.Visibility != store.Restricted || len(r.Pages) != 1 || len(r.Pages[0].Words) < 40 {
 		t.Errorf("record %s %s pages %d confidence %v", r.Status, r.Visibility, len(r.Pages), r.Confidence)

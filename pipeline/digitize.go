@@ -8,19 +8,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"runtime"
-	"slices"
-	"strings"
 	"sync"
 	"time"
 
-	"golang.org/x/text/unicode/norm"
-
-	"motcua/pipeline/extract"
 	"motcua/store"
 )
 
@@ -51,55 +44,6 @@ type Summary struct {
 
 // Records is the number of records stored.
 func (s Summary) Records() int { return s.Auto + s.Review }
-
-// Collect lists the files under paths: files as given, folders walked
-// recursively in name order, skipping hidden entries inside folders.
-func Collect(paths []string) ([]string, []store.Failure) {
-	var files []string
-	var fails []store.Failure
-	seen := map[string]bool{}
-	add := func(p string) {
-		if !seen[p] {
-			seen[p] = true
-			files = append(files, p)
-		}
-	}
-	for _, root := range paths {
-		fi, err := os.Stat(root)
-		if err != nil {
-			fails = append(fails, store.Failure{Path: root, Reason: "không tìm thấy hoặc không đọc được: hãy kiểm tra đường dẫn"})
-			continue
-		}
-		if !fi.IsDir() {
-			add(root)
-			continue
-		}
-		filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				fails = append(fails, store.Failure{Path: p, Reason: reasonRead})
-				return nil
-			}
-			if p != root && strings.HasPrefix(d.Name(), ".") {
-				if d.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			switch {
-			case d.Type().IsRegular():
-				add(p)
-			case d.Type()&fs.ModeSymlink != 0:
-				if fi, err := os.Stat(p); err != nil {
-					fails = append(fails, store.Failure{Path: p, Reason: reasonRead})
-				} else if fi.Mode().IsRegular() {
-					add(p)
-				}
-			}
-			return nil
-		})
-	}
-	return files, fails
-}
 
 // file is one source in flight.
 type file struct {
@@ -366,18 +310,6 @@ func reopen(f *file, opt Options) error {
 	return nil
 }
 
-// looksLikeScan: the file starts like a PNG, JPEG, TIFF or PDF.
-func looksLikeScan(path string) bool {
-	f, err := os.Open(path)
-	if err != nil {
-		return true // let scan report it
-	}
-	defer f.Close()
-	head := make([]byte, 8)
-	n, _ := f.Read(head)
-	return sniff(head[:n]) != ""
-}
-
 // scan reads a file, returns nil when it is stored already, and checks it.
 func scan(ctx context.Context, st store.Store, path string, opt Options) (*file, error) {
 	f := &file{path: path}
@@ -388,7 +320,7 @@ func scan(ctx context.Context, st store.Store, path string, opt Options) (*file,
 	data, err := readAllLimit(fh, opt.Limits.MaxBytes)
 	fh.Close()
 	if err != nil {
-		if err.Error() == "too large" {
+		if errors.Is(err, errTooLarge) {
 			fi, _ := os.Stat(path)
 			return f, &InputError{Path: path, Reason: fmt.Sprintf(reasonFileSize, fi.Size()>>20, opt.Limits.MaxBytes>>20)}
 		}
@@ -425,62 +357,4 @@ func recognizePage(eng *Engine, src *Source, i int) (store.Page, error) {
 		slog.Info("page turned upright", "file", src.Path, "page", i+1, "degrees", turn)
 	}
 	return pg, err
-}
-
-// publicKinds are published by nature.
-var publicKinds = []string{"Công văn", "Thông báo", "Nghị quyết", "Chỉ thị", "Kế hoạch", "Thông cáo", "Hướng dẫn"}
-
-// visibilityOf decides who may see a record unless the user said.
-func visibilityOf(f store.Fields, forced store.Visibility) store.Visibility {
-	if forced != "" {
-		return forced
-	}
-	if len(f.PersonIDs) > 0 {
-		return store.Restricted
-	}
-	if slices.Contains(publicKinds, f.DocType) {
-		return store.Public
-	}
-	if f.DocType == "Quyết định" && strings.Contains(strings.ToLower(f.Summary), "công bố") {
-		return store.Public
-	}
-	return store.Restricted
-}
-
-// Confident is the confidence a key field needs for a record to be auto.
-const Confident = 0.8
-
-func buildRecord(f *file, opt Options) *store.Record {
-	var text []string
-	for _, p := range f.pages {
-		text = append(text, p.Text)
-	}
-	fields, conf := extract.Extract(f.pages)
-	// The owner is the first person the document names: the one it is
-	// about, before parents, witnesses or officials. An archivist can
-	// correct it.
-	if len(fields.PersonIDs) > 0 {
-		fields.OwnerID, conf[store.OwnerID] = fields.PersonIDs[0], conf[store.PersonIDs]
-	}
-	status := store.StatusAuto
-	for _, k := range store.KeyFields {
-		if conf[k] < Confident {
-			status = store.StatusReview
-		}
-	}
-	return &store.Record{
-		SHA256:     f.sha,
-		SourceName: norm.NFC.String(filepath.Base(f.path)),
-		SourcePath: f.path,
-		MediaType:  MediaType(f.src.Kind),
-		Size:       int64(len(f.src.Data)),
-		DocType:    fields.DocType,
-		Status:     status,
-		Visibility: visibilityOf(fields, opt.Visibility),
-		TextLayer:  f.src.TextLayer != nil,
-		Text:       strings.Join(text, "\n\f\n"),
-		Fields:     fields,
-		Confidence: conf,
-		Pages:      f.pages,
-	}
 }
