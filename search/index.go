@@ -19,6 +19,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"motcua/content"
+	"motcua/internal/addr"
 )
 
 // Index field names.
@@ -142,7 +143,7 @@ func ProcedureDoc(p *content.Procedure) Doc {
 		Level:      p.Levels,
 		Agency:     agencies,
 		Visibility: VisibilityPublic,
-		URL:        "/thu-tuc/" + p.Code + "/",
+		URL:        addr.Procedure(p.Code),
 	}
 }
 

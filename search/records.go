@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"motcua/internal/addr"
 	"motcua/store"
 )
 
@@ -26,7 +27,7 @@ func RecordDoc(r *store.Record) Doc {
 	}
 	url := ""
 	if r.Visibility == store.Public {
-		url = "/van-ban/" + strconv.FormatInt(r.ID, 10) + "/"
+		url = addr.Document(r.ID)
 	}
 	return Doc{
 		URL:          url,

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"motcua/content"
+	"motcua/internal/addr"
 )
 
 // Taxonomies: the front matter key, which is also the URL segment, and the
@@ -166,7 +167,7 @@ func contentFiles(cat *content.Catalogue) (map[string][]byte, error) {
 	searchPage := map[string]any{
 		"title":   "Kết quả tìm kiếm",
 		"type":    "tim-kiem",
-		"url":     "/tim-kiem/",
+		"url":     addr.Search,
 		"sitemap": map[string]any{"disable": true},
 	}
 	if data, err = page(searchPage, ""); err != nil {
@@ -179,7 +180,7 @@ func contentFiles(cat *content.Catalogue) (map[string][]byte, error) {
 		"title":       "Thống kê số hóa và tái sử dụng",
 		"description": "Số hồ sơ, giấy tờ đã số hóa theo loại và theo tháng, tỉ lệ tự động và đã duyệt, số lần dùng lại kết quả số hóa.",
 		"type":        "thong-ke",
-		"url":         "/thong-ke/",
+		"url":         addr.Stats,
 	}
 	if data, err = page(statsPage, ""); err != nil {
 		return nil, err
@@ -191,7 +192,7 @@ func contentFiles(cat *content.Catalogue) (map[string][]byte, error) {
 	docPage := map[string]any{
 		"title":   "Văn bản đã số hóa",
 		"type":    "van-ban",
-		"url":     "/van-ban/",
+		"url":     addr.Documents,
 		"sitemap": map[string]any{"disable": true},
 	}
 	if data, err = page(docPage, ""); err != nil {
