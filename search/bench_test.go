@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"motcua/content/dvcqg"
+	"motcua/internal/benchmark/searcheval"
 	"motcua/internal/testenv"
 )
 
@@ -28,7 +29,7 @@ func BenchmarkSearchRecords(b *testing.B) {
 
 func benchQueries(b *testing.B, records int) {
 	src := testenv.Shared(b, "data/dvcqg")
-	js, err := LoadJudgements("testdata/relevance.tsv")
+	js, err := searcheval.LoadJudgements("testdata/relevance.tsv")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -55,7 +56,7 @@ func benchQueries(b *testing.B, records int) {
 		if _, _, err := ix.SyncProcedures(procs); err != nil {
 			b.Fatal(err)
 		}
-		if err := ix.Put(SyntheticRecords(procs, records)...); err != nil {
+		if err := ix.Put(syntheticDocs(procs, records)...); err != nil {
 			b.Fatal(err)
 		}
 		if err := ix.Compact(context.Background()); err != nil {

@@ -2,11 +2,8 @@ package search
 
 import (
 	"context"
-
 	"errors"
 	"fmt"
-	"github.com/blevesearch/bleve/v2/index/scorch"
-	"golang.org/x/text/unicode/norm"
 	"html"
 	"os"
 	"regexp"
@@ -16,11 +13,14 @@ import (
 	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	index "github.com/blevesearch/bleve_index_api"
 	bolt "go.etcd.io/bbolt"
+	"golang.org/x/text/unicode/norm"
 
 	"motcua/content"
 	"motcua/internal/vi"
+	"motcua/internal/addr"
 )
 
 // Index field names.
@@ -144,7 +144,7 @@ func ProcedureDoc(p *content.Procedure) Doc {
 		Level:      p.Levels,
 		Agency:     agencies,
 		Visibility: VisibilityPublic,
-		URL:        "/thu-tuc/" + p.Code + "/",
+		URL:        addr.Procedure(p.Code),
 	}
 }
 
@@ -290,7 +290,8 @@ func Open(path string) (*Index, error) {
 		}
 	}
 	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) || strings.Contains(err.Error(), "timeout") {
+		// Another process holds the index's root file locked.
+		if errors.Is(err, bolt.ErrTimeout) {
 			return nil, ErrLocked
 		}
 		return nil, fmt.Errorf("search: open index %s: %w", path, err)

@@ -307,41 +307,6 @@ func searchErr(err error) error {
 	return fmt.Errorf("search: %w", err)
 }
 
-// filter is the non-scoring part of every query. Public searches always
-// carry visibility = public; nothing in the query text reaches it.
-func (ix *Index) filter(req Request) query.Query {
-	var must []query.Query
-	if !req.Restricted {
-		must = append(must, term(fVisibility, VisibilityPublic, 0))
-	}
-	for f, v := range map[string]string{fField: req.Field, fLevel: req.Level, fAgency: req.Agency, fDocType: req.DocType, fKind: req.Kind} {
-		if v = strings.TrimSpace(norm.NFC.String(v)); v != "" {
-			must = append(must, term(f, v, 0))
-		}
-	}
-	if req.Restricted {
-		for f, v := range map[string]string{fStatus: req.Status, fIssuer: req.Issuer, fPersonIDs: req.PersonID} {
-			if v = strings.TrimSpace(norm.NFC.String(v)); v != "" {
-				must = append(must, term(f, v, 0))
-			}
-		}
-		if req.DateFrom != "" || req.DateTo != "" {
-			from, to := req.DateFrom, req.DateTo
-			if to == "" {
-				to = "9999-12-31"
-			}
-			t := true
-			r := query.NewTermRangeInclusiveQuery(from, to, &t, &t)
-			r.SetField(fIssueDate)
-			must = append(must, r)
-		}
-	}
-	if len(must) == 0 {
-		return bleve.NewMatchAllQuery()
-	}
-	return query.NewConjunctionQuery(must)
-}
-
 func term(field, value string, boost float64) *query.TermQuery {
 	t := query.NewTermQuery(value)
 	t.SetField(field)

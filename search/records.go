@@ -4,7 +4,9 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 
+	"motcua/internal/addr"
 	"motcua/store"
 )
 
@@ -25,7 +27,7 @@ func RecordDoc(r *store.Record) Doc {
 	}
 	url := ""
 	if r.Visibility == store.Public {
-		url = "/van-ban/" + strconv.FormatInt(r.ID, 10) + "/"
+		url = addr.Document(r.ID)
 	}
 	return Doc{
 		URL:          url,
@@ -50,9 +52,60 @@ func RecordDoc(r *store.Record) Doc {
 // RecordID is the index ID of a record.
 func RecordID(id int64) string { return KindRecord + ":" + strconv.FormatInt(id, 10) }
 
-// SyncRecords makes the index's records those of the store: every record
+// Records is what the index reads of the store to follow it.
+type Records interface {
+	// All calls fn for every record, without pages' words when
+	// withWords is false.
+	All(ctx context.Context, withWords bool, fn func(*store.Record) error) error
+	// UpdatedSince lists the records saved at or after t.
+	UpdatedSince(ctx context.Context, t time.Time) ([]store.Record, error)
+}
+
+// Synced is what IndexSince did.
+type Synced struct {
+	Indexed, Removed int
+	// Mark is where the next call takes up: the time before the store was
+	// read.
+	Mark time.Time
+}
+
+// overlap is how far before a mark IndexSince looks again: clocks and
+// commits are not instant.
+const overlap = 2 * time.Second
+
+// IndexSince makes the index follow the store: it (re)indexes the records
+// saved since mark, a little before it too, and returns the mark for the
+// next call. From the zero mark it makes the index's records those of the
+// store: every record is (re)indexed, records no longer stored are
+// removed. On an error the mark returned is mark itself.
+func (ix *Index) IndexSince(ctx context.Context, st Records, mark time.Time) (Synced, error) {
+	next := time.Now()
+	if mark.IsZero() {
+		indexed, removed, err := ix.syncRecords(ctx, st)
+		if err != nil {
+			return Synced{Indexed: indexed, Removed: removed, Mark: mark}, err
+		}
+		return Synced{Indexed: indexed, Removed: removed, Mark: next}, nil
+	}
+	recs, err := st.UpdatedSince(ctx, mark.Add(-overlap))
+	if err != nil {
+		return Synced{Mark: mark}, err
+	}
+	docs := make([]Doc, len(recs))
+	for i := range recs {
+		docs[i] = RecordDoc(&recs[i])
+	}
+	if len(docs) > 0 {
+		if err := ix.Put(docs...); err != nil {
+			return Synced{Mark: mark}, err
+		}
+	}
+	return Synced{Indexed: len(docs), Mark: next}, nil
+}
+
+// syncRecords makes the index's records those of the store: every record
 // is (re)indexed, records no longer stored are removed.
-func (ix *Index) SyncRecords(ctx context.Context, st store.Store) (added, removed int, err error) {
+func (ix *Index) syncRecords(ctx context.Context, st Records) (added, removed int, err error) {
 	want := map[string]bool{}
 	var batch []Doc
 	flush := func() error {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"motcua/store"
 	"motcua/store/sqlite"
@@ -38,8 +39,8 @@ func TestSyncRecords(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	if added, _, err := ix.SyncRecords(ctx, db); err != nil || added != 2 {
-		t.Fatalf("SyncRecords: %d, %v", added, err)
+	if synced, err := ix.IndexSince(ctx, db, time.Time{}); err != nil || synced.Indexed != 2 {
+		t.Fatalf("IndexSince: %d, %v", synced.Indexed, err)
 	}
 	find := func(q string, staff bool) []string {
 		res, err := ix.Search(ctx, Request{Query: q, Restricted: staff})

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"motcua/content/dvcqg"
+	"motcua/internal/benchmark/searcheval"
 	"motcua/internal/testenv"
 )
 
@@ -20,7 +21,7 @@ func TestRelevance(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds an index of the full catalogue")
 	}
-	js, err := LoadJudgements("testdata/relevance.tsv")
+	js, err := searcheval.LoadJudgements("testdata/relevance.tsv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +40,7 @@ func TestRelevance(t *testing.T) {
 	if _, _, err := ix.SyncProcedures(procs); err != nil {
 		t.Fatal(err)
 	}
-	overall, kinds, err := ix.Evaluate(context.Background(), js)
+	overall, kinds, err := searcheval.Evaluate(context.Background(), evalSearch(ix), js)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -93,7 +93,7 @@ func TestFirstPassMatchesBleve(t *testing.T) {
 // putBatch indexes n synthetic records as one batch, with IDs
 // record:PREFIX-BATCH-I.
 func putBatch(ix *Index, procs []*content.Procedure, prefix string, batch, n int) error {
-	docs := SyntheticRecords(procs, n)
+	docs := syntheticDocs(procs, n)
 	for i := range docs {
 		docs[i].ID = fmt.Sprintf("record:%s-%d-%d", prefix, batch, i)
 	}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"motcua/internal/addr"
 	"motcua/store"
 )
 
@@ -85,5 +86,5 @@ func (s *srv) documentPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "public, max-age=300")
-	s.fill(w, http.StatusOK, filepath.Join("van-ban", "index.html"), "<!--motcua:document-->", "<!--/motcua:document-->", buf.Bytes())
+	s.fill(w, http.StatusOK, addr.File(addr.Documents), "<!--motcua:document-->", "<!--/motcua:document-->", buf.Bytes())
 }

@@ -9,11 +9,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
+	"motcua/internal/addr"
 	"motcua/search"
 )
 
@@ -202,7 +202,7 @@ var resultsTmpl = template.Must(template.New("results").Funcs(template.FuncMap{
 			v[k] = vs
 		}
 		v.Set("page", strconv.Itoa(page))
-		return "/tim-kiem/?" + v.Encode()
+		return addr.Search + "?" + v.Encode()
 	},
 	"facetURL": func(q url.Values, key, value string) string {
 		v := url.Values{}
@@ -211,11 +211,11 @@ var resultsTmpl = template.Must(template.New("results").Funcs(template.FuncMap{
 		}
 		v.Del("page")
 		v.Set(key, value)
-		return "/tim-kiem/?" + v.Encode()
+		return addr.Search + "?" + v.Encode()
 	},
 	"add": func(a, b int) int { return a + b },
 }).Parse(`
-<form class="search" action="/tim-kiem/" method="get" role="search">
+<form class="search" action="` + addr.Search + `" method="get" role="search">
   <label for="q-ket-qua">Tìm thủ tục hành chính</label>
   <div class="search-row">
     <input type="search" id="q-ket-qua" name="q" value="{{.Query}}" autocomplete="off">
@@ -313,5 +313,5 @@ func (s *srv) resultsPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.fill(w, status, filepath.Join("tim-kiem", "index.html"), resultsStart, resultsEnd, buf.Bytes())
+	s.fill(w, status, addr.File(addr.Search), resultsStart, resultsEnd, buf.Bytes())
 }

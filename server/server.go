@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"motcua/content"
+	"motcua/internal/addr"
 	"motcua/search"
 	"motcua/server/auth"
 	"motcua/store"
@@ -96,13 +97,13 @@ func (s *srv) routes() http.Handler {
 	mux.Handle("GET /metrics", s.metrics)
 	route("GET /api/search", "api_search", s.apiSearch)
 	route("GET /api/suggest", "api_suggest", s.apiSuggest)
-	route("GET /tim-kiem/{$}", "tim_kiem", s.resultsPage)
-	route("GET /tim-kiem", "tim_kiem", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/tim-kiem/?"+r.URL.RawQuery, http.StatusMovedPermanently)
+	route("GET "+addr.Search+"{$}", "tim_kiem", s.resultsPage)
+	route("GET "+strings.TrimSuffix(addr.Search, "/"), "tim_kiem", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, addr.Search+"?"+r.URL.RawQuery, http.StatusMovedPermanently)
 	})
 	if s.store != nil {
-		route("GET /thong-ke/{$}", "thong_ke", s.statsPage)
-		route("GET /van-ban/{id}/{$}", "van_ban", s.documentPage)
+		route("GET "+addr.Stats+"{$}", "thong_ke", s.statsPage)
+		route("GET "+addr.Documents+"{id}/{$}", "van_ban", s.documentPage)
 		s.staffRoutes(route)
 	}
 	route("GET /", "static", staticSite(s.public).ServeHTTP)

@@ -7,8 +7,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
-	"motcua/search"
 	"motcua/store"
 )
 
@@ -53,6 +53,7 @@ func (s *srv) staffSave(w http.ResponseWriter, r *http.Request, u *staffUser) {
 			Record: &edited, Fields: fieldViews(&edited), Error: strings.Join(msgs, "; ")})
 		return
 	}
+	mark := time.Now() // the index follows the store from here
 	saved, err := s.store.ApplyEdit(r.Context(), store.Edit{RecordID: rec.ID, Version: version, User: u.Name, Remote: remote(r),
 		Fields: f, Approve: r.PostFormValue("duyet") != ""})
 	if errors.Is(err, store.ErrConflict) {
@@ -65,7 +66,7 @@ func (s *srv) staffSave(w http.ResponseWriter, r *http.Request, u *staffUser) {
 		return
 	}
 	if s.index != nil {
-		if err := s.index.Put(search.RecordDoc(saved)); err != nil {
+		if _, err := s.index.IndexSince(r.Context(), s.store, mark); err != nil {
 			slog.Error("index after edit", "record", saved.ID, "error", err)
 		}
 	}

@@ -91,7 +91,7 @@ func newStaffEnv(t testing.TB) *staffEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
-	if _, _, err := ix.SyncRecords(ctx, db); err != nil {
+	if _, err := ix.IndexSince(ctx, db, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	public := filepath.Join(dir, "public")

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"html/template"
 	"net/http"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"motcua/internal/addr"
 	"motcua/store"
 )
 
@@ -193,7 +193,7 @@ func (s *srv) statsPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "public, max-age=60")
-	s.fill(w, http.StatusOK, filepath.Join("thong-ke", "index.html"), statsStart, statsEnd, body)
+	s.fill(w, http.StatusOK, addr.File(addr.Stats), statsStart, statsEnd, body)
 }
 
 func shorten(s string, n int) string {

@@ -16,6 +16,7 @@ import (
 
 	"motcua/content"
 	"motcua/internal/vi"
+	"motcua/internal/addr"
 )
 
 const (
@@ -151,7 +152,7 @@ func contentFiles(cat *content.Catalogue) (map[string][]byte, error) {
 	searchPage := map[string]any{
 		"title":   "Kết quả tìm kiếm",
 		"type":    "tim-kiem",
-		"url":     "/tim-kiem/",
+		"url":     addr.Search,
 		"sitemap": map[string]any{"disable": true},
 	}
 	if data, err = page(searchPage, ""); err != nil {
@@ -164,7 +165,7 @@ func contentFiles(cat *content.Catalogue) (map[string][]byte, error) {
 		"title":       "Thống kê số hóa và tái sử dụng",
 		"description": "Số hồ sơ, giấy tờ đã số hóa theo loại và theo tháng, tỉ lệ tự động và đã duyệt, số lần dùng lại kết quả số hóa.",
 		"type":        "thong-ke",
-		"url":         "/thong-ke/",
+		"url":         addr.Stats,
 	}
 	if data, err = page(statsPage, ""); err != nil {
 		return nil, err
@@ -176,7 +177,7 @@ func contentFiles(cat *content.Catalogue) (map[string][]byte, error) {
 	docPage := map[string]any{
 		"title":   "Văn bản đã số hóa",
 		"type":    "van-ban",
-		"url":     "/van-ban/",
+		"url":     addr.Documents,
 		"sitemap": map[string]any{"disable": true},
 	}
 	if data, err = page(docPage, ""); err != nil {

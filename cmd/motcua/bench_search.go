@@ -18,6 +18,7 @@ import (
 
 	"motcua/content"
 	"motcua/content/dvcqg"
+	"motcua/internal/benchmark/searcheval"
 	"motcua/search"
 	"motcua/server"
 )
@@ -31,7 +32,7 @@ func runBenchSearch(args []string) error {
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	js, err := search.LoadJudgements(*judgements)
+	js, err := searcheval.LoadJudgements(*judgements)
 	if err != nil {
 		return err
 	}
@@ -60,7 +61,17 @@ func runBenchSearch(args []string) error {
 	el := time.Since(start)
 	fmt.Fprintf(stdout, "index    %d procedures in %.1f s (%.0f/s)\n", len(procs), el.Seconds(), float64(len(procs))/el.Seconds())
 
-	overall, kinds, err := ix.Evaluate(context.Background(), js)
+	overall, kinds, err := searcheval.Evaluate(context.Background(), func(ctx context.Context, q string) ([]string, error) {
+		res, err := ix.Search(ctx, search.Request{Query: q, Size: 10})
+		if err != nil {
+			return nil, err
+		}
+		var codes []string
+		for _, h := range res.Hits {
+			codes = append(codes, h.Code)
+		}
+		return codes, nil
+	}, js)
 	if err != nil {
 		return err
 	}
@@ -74,7 +85,7 @@ func runBenchSearch(args []string) error {
 	}
 
 	if *records > 0 {
-		docs := search.SyntheticRecords(procs, *records)
+		docs := syntheticDocs(procs, *records)
 		start = time.Now()
 		if err := ix.Put(docs...); err != nil {
 			return err
@@ -93,6 +104,21 @@ func runBenchSearch(args []string) error {
 	return nil
 }
 
+// syntheticDocs is searcheval's synthetic records as documents.
+func syntheticDocs(procs []*content.Procedure, n int) []search.Doc {
+	recs := searcheval.SyntheticRecords(procs, n)
+	docs := make([]search.Doc, len(recs))
+	for i, r := range recs {
+		vis := search.VisibilityRestricted
+		if r.Public {
+			vis = search.VisibilityPublic
+		}
+		docs[i] = search.Doc{ID: r.ID, Kind: search.KindRecord, Title: r.Title, Body: r.Body, DocType: r.DocType,
+			NumberSymbol: r.NumberSymbol, PersonIDs: r.PersonIDs, Visibility: vis}
+	}
+	return docs
+}
+
 // request is one HTTP request of the benchmark's mix.
 type request struct {
 	kind string
@@ -102,7 +128,7 @@ type request struct {
 // queryMix is a realistic mix of what the site asks the server: plain
 // queries without diacritics, accented ones, typos, faceted searches and
 // autocomplete while typing.
-func queryMix(js []search.Judgement, procs []*content.Procedure) []request {
+func queryMix(js []searcheval.Judgement, procs []*content.Procedure) []request {
 	fields := map[string]int{}
 	for _, p := range procs {
 		fields[p.Field]++

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"syscall"
+	"time"
 
 	"motcua/internal/progress"
 	"motcua/pipeline"
@@ -89,13 +90,13 @@ func runDigitize(args []string) error {
 
 	bar := progress.New(stderr, "số hóa", "trang")
 	opt.Progress = bar.Update
-	var stored []search.Doc
-	opt.Stored = func(r *store.Record) { stored = append(stored, search.RecordDoc(r)) }
+	stored, mark := 0, time.Now()
+	opt.Stored = func(*store.Record) { stored++ }
 	sum, err := pipeline.Digitize(ctx, db, blobs, paths, opt)
 	bar.Done()
 	printSummary(sum)
-	if len(stored) > 0 {
-		indexStored(stored, *data)
+	if stored > 0 {
+		indexStored(db, mark, *data)
 	}
 	if err != nil {
 		return err
@@ -128,14 +129,15 @@ func printSummary(s pipeline.Summary) {
 	}
 }
 
-// indexStored adds the records this run stored (or redid) to the search
-// index. The store is the truth and the index a derived view: when the
-// index cannot be opened (motcua serve holds it), the records are safe and
-// `motcua index` adds them later, which the message says.
-func indexStored(docs []search.Doc, data string) {
+// indexStored adds the records this run stored (or redid) since mark to
+// the search index. The store is the truth and the index a derived view:
+// when the index cannot be opened (motcua serve holds it), the records are
+// safe and `motcua index` adds them later, which the message says.
+func indexStored(db search.Records, mark time.Time, data string) {
 	ix, err := openIndex(search.Open, data)
+	var synced search.Synced
 	if err == nil {
-		err = ix.Put(docs...)
+		synced, err = ix.IndexSince(context.Background(), db, mark)
 		ix.Close()
 	}
 	if err != nil {
@@ -147,5 +149,5 @@ func indexStored(docs []search.Doc, data string) {
 		fmt.Fprintf(stderr, "Các hồ sơ đã được lưu nhưng chưa được lập chỉ mục tìm kiếm (%v). Chạy lại: motcua index --data %s\n", err, data)
 		return
 	}
-	slog.Debug("indexed records", "count", len(docs))
+	slog.Debug("indexed records", "count", synced.Indexed)
 }

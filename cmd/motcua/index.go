@@ -59,9 +59,11 @@ func runIndex(args []string) error {
 			return err
 		}
 		defer db.Close()
-		if recs, recsRemoved, err = ix.SyncRecords(context.Background(), db); err != nil {
+		synced, err := ix.IndexSince(context.Background(), db, time.Time{})
+		if err != nil {
 			return err
 		}
+		recs, recsRemoved = synced.Indexed, synced.Removed
 	}
 	if err := ix.Compact(context.Background()); err != nil {
 		return err
@@ -86,7 +88,7 @@ func openIndex(open func(string) (*search.Index, error), data string) (*search.I
 		fmt.Fprintf(stderr, "Chỉ mục %s do phiên bản motcua khác dựng: dựng lại từ danh mục và kho hồ sơ.\n", indexPath(data))
 		ix, err = search.Create(indexPath(data))
 	}
-	if err == search.ErrLocked {
+	if errors.Is(err, search.ErrLocked) {
 		return nil, fmt.Errorf("chỉ mục đang được một tiến trình motcua khác dùng (motcua serve?): dừng nó rồi thử lại (%w)", err)
 	}
 	return ix, err
@@ -114,7 +116,7 @@ func openSearchIndex(data, dir string) (*search.Index, error) {
 		if _, err := os.Stat(filepath.Join(data, storeFile)); err == nil {
 			db, _, err := openStore(data)
 			if err == nil {
-				_, _, err = ix.SyncRecords(context.Background(), db)
+				_, err = ix.IndexSince(context.Background(), db, time.Time{})
 				db.Close()
 			}
 			if err != nil {

@@ -104,30 +104,21 @@ func runServe(args []string) error {
 func followStore(ctx context.Context, db store.Store, ix *search.Index) {
 	t := time.NewTicker(5 * time.Second)
 	defer t.Stop()
-	last := time.Now().Add(-time.Minute)
+	mark := time.Now().Add(-time.Minute)
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
-		from := time.Now()
-		recs, err := db.UpdatedSince(ctx, last.Add(-2*time.Second)) // overlap: clocks and commits are not instant
+		synced, err := ix.IndexSince(ctx, db, mark)
 		if err != nil {
 			slog.Warn("follow store", "error", err)
 			continue
 		}
-		var docs []search.Doc
-		for i := range recs {
-			docs = append(docs, search.RecordDoc(&recs[i]))
+		if synced.Indexed > 0 {
+			slog.Info("indexed new or changed records from the store", "count", synced.Indexed)
 		}
-		if len(docs) > 0 {
-			if err := ix.Put(docs...); err != nil {
-				slog.Warn("follow store", "error", err)
-				continue
-			}
-			slog.Info("indexed new or changed records from the store", "count", len(docs))
-		}
-		last = from
+		mark = synced.Mark
 	}
 }

@@ -1,4 +1,4 @@
-package search
+package searcheval
 
 import (
 	"fmt"
@@ -8,13 +8,24 @@ import (
 	"motcua/content"
 )
 
+// Record is a synthetic digitized record, in the search's terms.
+type Record struct {
+	ID           string
+	Title        string
+	Body         string
+	DocType      string
+	NumberSymbol string
+	PersonIDs    []string
+	Public       bool
+}
+
 // SyntheticRecords makes n digitized records out of the real catalogue's
 // vocabulary: each borrows a document name as its title and runs of words
 // from a procedure's texts as its body; 4 in 5 are public.
-func SyntheticRecords(procs []*content.Procedure, n int) []Doc {
+func SyntheticRecords(procs []*content.Procedure, n int) []Record {
 	rng := rand.New(rand.NewPCG(7, 11))
 	types := []string{"Quyết định", "Công văn", "Giấy chứng nhận", "Trích lục", "Giấy tiếp nhận hồ sơ", "Thông báo", "Tờ khai"}
-	docs := make([]Doc, n)
+	docs := make([]Record, n)
 	for i := range docs {
 		p := procs[rng.IntN(len(procs))]
 		words := strings.Fields(p.Steps + " " + p.Conditions)
@@ -30,19 +41,15 @@ func SyntheticRecords(procs []*content.Procedure, n int) []Doc {
 		if len(p.Documents) > 0 {
 			title = p.Documents[rng.IntN(len(p.Documents))].Name
 		}
-		vis := VisibilityPublic
-		if rng.IntN(5) == 0 {
-			vis = VisibilityRestricted
-		}
-		docs[i] = Doc{
+		public := rng.IntN(5) != 0
+		docs[i] = Record{
 			ID:           fmt.Sprintf("record:bench-%d", i),
-			Kind:         KindRecord,
 			Title:        title,
 			Body:         strings.Join(body, " "),
 			DocType:      types[rng.IntN(len(types))],
 			NumberSymbol: fmt.Sprintf("%d/qđ-ubnd", rng.IntN(5000)),
 			PersonIDs:    []string{fmt.Sprintf("%03d%09d", rng.IntN(100), rng.IntN(1e9))},
-			Visibility:   vis,
+			Public:       public,
 		}
 	}
 	return docs

@@ -1,0 +1,27 @@
+// Package addr holds the public site's page addresses, which the site
+// builds, the search links to and the server answers. (The layouts and
+// hugo.toml, which Go cannot import, spell them too.)
+package addr
+
+import (
+	"path"
+	"strconv"
+	"strings"
+)
+
+// Page addresses, each a folder: the page is at Page + "index.html".
+const (
+	Procedures = "/thu-tuc/"
+	Documents  = "/van-ban/"
+	Search     = "/tim-kiem/"
+	Stats      = "/thong-ke/"
+)
+
+// Procedure is the address of a procedure's page.
+func Procedure(code string) string { return Procedures + code + "/" }
+
+// Document is the address of a public digitized record's page.
+func Document(id int64) string { return Documents + strconv.FormatInt(id, 10) + "/" }
+
+// File is the built file of a page address, relative to the built site.
+func File(page string) string { return path.Join(strings.TrimPrefix(page, "/"), "index.html") }
