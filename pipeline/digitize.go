@@ -26,6 +26,11 @@ type Options struct {
 	Lang       string                // Tesseract model, default Lang
 	Progress   func(done, total int) // pages done of total; called from one goroutine
 	Stored     func(*store.Record)   // each record once stored; called from one goroutine
+	// Place, when set, says which dossier a record joins and where (nil:
+	// none); the record is stored and attached in one transaction. A file
+	// already stored outside any dossier is attached as it is. Called from
+	// one goroutine.
+	Place func(*store.Record) (dossier string, a *store.Attachment)
 }
 
 // Summary reports a run.
@@ -236,6 +241,9 @@ func Digitize(ctx context.Context, st store.Store, blobs store.Blobs, paths []st
 			return
 		}
 		rec := buildRecord(f, opt)
+		if opt.Place != nil {
+			rec.Dossier, rec.Place = opt.Place(rec)
+		}
 		if err := st.Put(context.WithoutCancel(ctx), rec); err != nil {
 			storeErr = err
 			return
@@ -328,8 +336,8 @@ func scan(ctx context.Context, st store.Store, path string, opt Options) (*file,
 	}
 	f.sha = store.SHA256(data)
 	if !opt.Force {
-		if _, err := st.BySHA256(ctx, f.sha); err == nil {
-			return nil, nil
+		if old, err := st.BySHA256(ctx, f.sha); err == nil {
+			return nil, placeStored(ctx, st, old, opt)
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return f, err
 		}
@@ -357,4 +365,23 @@ func recognizePage(eng *Engine, src *Source, i int) (store.Page, error) {
 		slog.Info("page turned upright", "file", src.Path, "page", i+1, "degrees", turn)
 	}
 	return pg, err
+}
+
+// placeStored attaches a record stored by an earlier run to the dossier
+// opt.Place gives it, when it is in none yet.
+func placeStored(ctx context.Context, st store.Store, r *store.Record, opt Options) error {
+	if opt.Place == nil || r.Dossier != "" {
+		return nil
+	}
+	code, a := opt.Place(r)
+	if code == "" || a == nil {
+		return nil
+	}
+	a.RecordID = r.ID
+	if err := st.Attach(ctx, code, a); errors.Is(err, store.ErrTaken) {
+		slog.Warn("digitize: the file is stored in another dossier and stays there", "file", r.SourcePath, "err", err)
+	} else if err != nil {
+		return err
+	}
+	return nil
 }

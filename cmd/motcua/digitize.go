@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"time"
 
+	"motcua/content"
+	"motcua/dossier"
 	"motcua/internal/progress"
 	"motcua/pipeline"
 	"motcua/search"
@@ -48,6 +50,9 @@ func runDigitize(args []string) error {
 	force := fs.Bool("force", false, "số hóa lại cả tệp đã có (giữ lịch sử bản ghi)")
 	vis := fs.String("visibility", "", "public hoặc restricted cho mọi bản ghi (mặc định: theo loại văn bản)")
 	maxMP := fs.Int("max-megapixels", pipeline.DefaultLimits.MaxPixels/1_000_000, "từ chối ảnh lớn hơn (megapixel), trước khi giải mã")
+	dossierCode := fs.String("dossier", "", "đưa các văn bản vào hồ sơ có mã này (cần --procedure và --owner)")
+	dir := fs.String("catalogue", defaultCatalogue, "thư mục danh mục thủ tục (với --dossier)")
+	h := dossierFlags(fs)
 	paths, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -69,7 +74,27 @@ func runDigitize(args []string) error {
 		return err
 	}
 	defer db.Close()
+	if *dossierCode != "" {
+		cat, err := loadCatalogue(*dir)
+		if err != nil {
+			return err
+		}
+		d, err := h.dossier(*dossierCode, cat)
+		if err != nil {
+			return err
+		}
+		if err := openDossier(db, d); err != nil {
+			return err
+		}
+		p, _ := cat.Get(d.Procedure)
+		opt.Place = placeIn(d, p, false)
+	}
+	return digitizeFiles(db, blobs, *data, paths, opt)
+}
 
+// digitizeFiles runs the pipeline on paths with a progress bar, prints the
+// summary and indexes what it stored.
+func digitizeFiles(db *sqlite.DB, blobs store.DirBlobs, data string, paths []string, opt pipeline.Options) error {
 	// Ctrl-C: finish the pages in flight, store nothing half-done, report.
 	// A second Ctrl-C quits at once (the database stays consistent).
 	ctx, cancel := context.WithCancel(context.Background())
@@ -96,7 +121,7 @@ func runDigitize(args []string) error {
 	bar.Done()
 	printSummary(sum)
 	if stored > 0 {
-		indexStored(db, mark, *data)
+		indexStored(db, mark, data)
 	}
 	if err != nil {
 		return err
@@ -109,6 +134,47 @@ func runDigitize(args []string) error {
 		return exitError{1}
 	}
 	return nil
+}
+
+// openDossier creates the dossier, or checks that the stored one is the
+// same procedure and owner, and audits it.
+func openDossier(db *sqlite.DB, d *store.Dossier) error {
+	ctx := context.Background()
+	old, err := db.Dossier(ctx, d.Code)
+	switch {
+	case err == nil:
+		if old.Procedure != d.Procedure || old.OwnerID != d.OwnerID {
+			return fmt.Errorf("hồ sơ %s đã có với thủ tục %s, số định danh %s: kiểm tra lại --procedure và --owner",
+				d.Code, old.Procedure, old.OwnerID)
+		}
+		return nil
+	case !errors.Is(err, store.ErrNotFound):
+		return err
+	}
+	if err := db.PutDossier(ctx, d); err != nil {
+		return err
+	}
+	return db.Log(ctx, store.Event{User: cliUser(), Action: store.ActDossierEdit, Remote: "cli", OK: true,
+		Detail: "hồ sơ " + d.Code + ", thủ tục " + d.Procedure})
+}
+
+// placeIn puts each record in dossier d: as the next result, or at the
+// required document of p it matches (unassigned when none). A record
+// without an owner takes the dossier's, so that it can be reused later.
+func placeIn(d *store.Dossier, p *content.Procedure, result bool) func(*store.Record) (string, *store.Attachment) {
+	return func(r *store.Record) (string, *store.Attachment) {
+		if r.Fields.OwnerID == "" {
+			r.Fields.OwnerID = d.OwnerID
+		}
+		if result {
+			return d.Code, &store.Attachment{Result: -1}
+		}
+		a := &store.Attachment{}
+		if p != nil {
+			a.Component = dossier.Assign(p, d.Channel, r.Fields.DocType, r.Fields.Summary)
+		}
+		return d.Code, a
+	}
 }
 
 func printSummary(s pipeline.Summary) {
