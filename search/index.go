@@ -19,8 +19,8 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"motcua/content"
-	"motcua/internal/vi"
 	"motcua/internal/addr"
+	"motcua/internal/vi"
 )
 
 // Index field names.

@@ -21,7 +21,6 @@ import (
 	"motcua/store"
 )
 
-
 // staffRequest reads a staff search from the URL: restricted records
 // included, records only.
 func staffRequest(v url.Values) (search.Request, string) {

@@ -15,8 +15,8 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"motcua/content"
-	"motcua/internal/vi"
 	"motcua/internal/addr"
+	"motcua/internal/vi"
 )
 
 const (
