@@ -6,6 +6,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"time"
 )
@@ -171,4 +172,7 @@ type Store interface {
 	Statistics
 	Audit
 	Accounts
+	// Check verifies the database's integrity.
+	Check(ctx context.Context) error
+	Close() error
 }
