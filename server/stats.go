@@ -139,12 +139,11 @@ func (s *srv) statsHTML(r *http.Request) ([]byte, error) {
 		}
 		return out
 	}
-	order := []store.Status{store.StatusAuto, store.StatusReview, store.StatusVerified}
-	var sl []string
+	var sl, sc []string
 	var sv []int
 	var rows []statusRow
-	for _, k := range order {
-		sl, sv = append(sl, k.Name()), append(sv, st.ByStatus[k])
+	for _, k := range store.Statuses {
+		sl, sv, sc = append(sl, k.Name()), append(sv, st.ByStatus[k]), append(sc, string(k))
 		share := "0 %"
 		if st.Records > 0 {
 			share = strings.Replace(strings.TrimSuffix(formatFloat(100*float64(st.ByStatus[k])/float64(st.Records)), ".0"), ".", ",", 1) + " %"
@@ -154,7 +153,7 @@ func (s *srv) statsHTML(r *http.Request) ([]byte, error) {
 	var buf bytes.Buffer
 	err = statsTmpl.Execute(&buf, map[string]any{
 		"Total": st.Records, "Reuses": st.Reuses, "StatusRows": rows, "Cells": st.ByTypeMonth,
-		"Status":      newChart("Hồ sơ theo trạng thái", sl, sv, []string{"auto", "review", "verified"}),
+		"Status":      newChart("Hồ sơ theo trạng thái", sl, sv, sc),
 		"Types":       newChart("Hồ sơ theo loại giấy tờ", types, vals(byType, types), nil),
 		"Months":      newChart("Hồ sơ số hóa theo tháng", monthLabel(months), vals(byMonth, months), nil),
 		"ReuseMonths": newChart("Lần dùng lại theo tháng", monthLabel(rmonths), vals(st.ReusesMonth, rmonths), nil),

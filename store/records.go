@@ -55,7 +55,4 @@ type Records interface {
 	ApplyEdit(ctx context.Context, e Edit) (*Record, error)
 	// Changes lists a record's corrections, oldest first.
 	Changes(ctx context.Context, id int64) ([]Change, error)
-	// Check verifies the database's integrity.
-	Check(ctx context.Context) error
-	Close() error
 }

@@ -6,7 +6,9 @@
 package store
 
 import (
+	"context"
 	"errors"
+	"slices"
 	"time"
 )
 
@@ -32,10 +34,12 @@ func (s Status) Name() string {
 	return string(s)
 }
 
+// Statuses lists every status, in the order a record may pass through them.
+var Statuses = []Status{StatusAuto, StatusReview, StatusVerified}
+
 // ParseStatus accepts auto, review or verified.
 func ParseStatus(s string) (Status, error) {
-	switch v := Status(s); v {
-	case StatusAuto, StatusReview, StatusVerified:
+	if v := Status(s); slices.Contains(Statuses, v) {
 		return v, nil
 	}
 	return "", errors.New("status must be auto, review or verified")
@@ -180,4 +184,7 @@ type Store interface {
 	Audit
 	Accounts
 	Dossiers
+	// Check verifies the database's integrity.
+	Check(ctx context.Context) error
+	Close() error
 }
