@@ -103,19 +103,22 @@ func shrink(img image.Image, k int) *image.Gray {
 		}
 		return out
 	}
-	sum := make([]int, w)
+	sum := make([]uint32, w)
+	kk := uint32(k * k)
 	for y := range h {
 		clear(sum)
 		for j := range k {
-			r := luma(b.Min.Y + y*k + j)
-			for x := range w {
+			r := luma(b.Min.Y + y*k + j)[:w*k]
+			for x := range sum {
+				var s uint32
 				for _, v := range r[x*k : x*k+k] {
-					sum[x] += int(v)
+					s += uint32(v)
 				}
+				sum[x] += s
 			}
 		}
 		for x, s := range sum {
-			out.Pix[y*out.Stride+x] = uint8(s / (k * k))
+			out.Pix[y*out.Stride+x] = uint8(s / kk)
 		}
 	}
 	return out
