@@ -40,15 +40,19 @@ func readQR(img image.Image) (string, bool, error) {
 	b := img.Bounds()
 	short := min(b.Dx(), b.Dy())
 	dpi := float64(short) / (210 / 25.4) // as if the page were A4
+	// The page is read once, into a base image of 150–300 dpi, and the
+	// images looked at are made from that.
+	k0 := max(1, int(dpi/150))
+	base, dpi := shrink(img, k0), dpi/float64(k0)
 	hints := map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
 	last := 0
 	for _, target := range detectDPI {
 		k := max(1, int(math.Round(dpi/target)))
-		if k == last || short/k < 100 {
+		if k == last || short/k0/k < 100 {
 			continue
 		}
 		last = k
-		g := shrink(img, k)
+		g := shrink(base, k)
 		src, err := gozxing.NewPlanarYUVLuminanceSource(g.Pix, g.Stride, g.Rect.Dy(), 0, 0, g.Rect.Dx(), g.Rect.Dy(), false)
 		if err != nil {
 			return "", false, err
@@ -103,19 +107,22 @@ func shrink(img image.Image, k int) *image.Gray {
 		}
 		return out
 	}
-	sum := make([]int, w)
+	sum := make([]uint32, w)
+	kk := uint32(k * k)
 	for y := range h {
 		clear(sum)
 		for j := range k {
-			r := luma(b.Min.Y + y*k + j)
-			for x := range w {
+			r := luma(b.Min.Y + y*k + j)[:w*k]
+			for x := range sum {
+				var s uint32
 				for _, v := range r[x*k : x*k+k] {
-					sum[x] += int(v)
+					s += uint32(v)
 				}
+				sum[x] += s
 			}
 		}
 		for x, s := range sum {
-			out.Pix[y*out.Stride+x] = uint8(s / (k * k))
+			out.Pix[y*out.Stride+x] = uint8(s / kk)
 		}
 	}
 	return out
