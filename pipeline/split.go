@@ -13,9 +13,9 @@ import (
 // Where documents start in a scanned stack. A page opens a document when
 // its top shows how a Vietnamese administrative document opens (Decree
 // 30/2020/NĐ-CP): the national title and motto, a form code ("Mẫu số …"),
-// or two of: an issuing body in capitals at the top left, a "Số: …" line,
-// a place-and-date line, a title in capitals centred under the header. A
-// page numbered 2 or more, or whose first line goes on with a sentence,
+// or two of: an issuing body in capitals on the first line at the left, a
+// "Số: …" line, a place-and-date line, a title in capitals centred under
+// the header. A page numbered 2 or more, or whose first line goes on with a sentence,
 // continues the document before it. Words are compared folded (no
 // diacritics, đ → d) and within a small edit distance, so that OCR errors
 // do not hide a header.
@@ -82,14 +82,20 @@ func OpensDocument(p store.Page) (bool, string) {
 		}
 		signs = append(signs, sign)
 	}
+	// A page number has no letters: look for it among all segments.
+	for _, s := range l.Segs {
+		if m := pageNumRe.FindStringSubmatch(strings.TrimSpace(s.Fold)); m != nil && s.Conf >= 0.6 &&
+			(top(s) < edgeZone || top(s) > 1-edgeZone) {
+			if n, _ := strconv.Atoi(m[1]); n >= 2 {
+				cont = "page number " + m[1]
+			}
+		}
+	}
 	for _, s := range segs {
 		key := squash(s.Fold)
 		cx := float64(s.Box[0]+s.Box[2]) / 2 / W
 		width := float64(s.Box[2]-s.Box[0]) / W
-		if m := pageNumRe.FindStringSubmatch(strings.TrimSpace(s.Fold)); m != nil && (top(s) < edgeZone || top(s) > 1-edgeZone) {
-			if n, _ := strconv.Atoi(m[1]); n >= 2 {
-				cont = "page number " + m[1]
-			}
+		if pageNumRe.MatchString(strings.TrimSpace(s.Fold)) {
 			continue
 		}
 		switch {
@@ -99,7 +105,7 @@ func OpensDocument(p store.Page) (bool, string) {
 			add("number line")
 		case top(s) < headerZone && cx > 0.5 && dateLine(s.Text):
 			add("date line")
-		case rank(s) <= 1 && top(s) < headerZone && cx < 0.45 && extract.IsUpperLine(s.Text) && letters(s.Text) >= 4:
+		case rank(s) == 0 && top(s) < headerZone && cx < 0.45 && extract.IsUpperLine(s.Text) && letters(s.Text) >= 4:
 			add("issuer")
 		case top(s) < titleZone && cx > 0.4 && cx < 0.64 && width < 0.8 && extract.IsUpperLine(s.Text) &&
 			letters(s.Text) >= 4 && !numberedRe.MatchString(s.Fold):

@@ -80,6 +80,11 @@ func TestOpensDocument(t *testing.T) {
 		{"sentence goes on", body(160, "trước. Danh sách các hộ được đề nghị hỗ trợ kèm theo biên bản này."), false},
 		{"signature block near the top", append(body(160, "Biên bản kết thúc lúc 10 giờ 30 phút cùng ngày."),
 			row{-2, 300, "THÀNH VIÊN"}, row{-3, 300, "TRƯỞNG ĐOÀN"}), false},
+		{"date and signers at the top", append(body(160, "Ủy ban nhân dân xã đăng ký kết hôn cho chúng tôi."),
+			row{-3, 250, "Phương Xá, ngày 08 tháng 4 năm 2024"}, row{-2, 297, "BÊN NỮ"}, row{-3, 297, "BÊN NAM"}), false},
+		{"date line first, then signers", []row{{-3, 160, "Phương Xá, ngày 08 tháng 4 năm 2024"}, {-2, 207, "NGƯỜI KHAI"}, {-3, 207, "CÁN BỘ TƯ PHÁP"}}, false},
+		{"issuer, number and date, no title", []row{{-2, 160, "CÔNG AN TỈNH PHÚ THỌ"}, {-2, 300, "Số: 112/CAT-PV01"}, {-3, 300, "Việt Trì, ngày 3 tháng 5 năm 2024"}}, true},
+		{"page number 2 read alone", []row{{-1, 170, "- 2 -"}, {-3, 300, "Hà Nội, ngày 05 tháng 11 năm 2019"}, {-2, 350, "NGƯỜI LÀM ĐƠN"}}, false},
 		{"numbered heading in capitals", append([]row{{-1, 160, "II. THÔNG TIN VỀ NGƯỜI CHA"}}, para...), false},
 		{"capital heading alone", append([]row{{-1, 160, "CAM ĐOAN CỦA NGƯỜI KHAI"}}, para...), false},
 		{"blank", nil, false},
@@ -299,6 +304,9 @@ func TestStackSplit(t *testing.T) {
 			opens, why := OpensDocument(p)
 			opens = opens || i == 0
 			h.pages++
+			if os.Getenv("SPLIT_DEBUG") != "" {
+				t.Logf("%s page %d (%s): %v (%s)", s.spec.Name, i+1, s.stack.Docs[i], opens, why)
+			}
 			if opens == s.stack.Starts[i] {
 				h.pagesOK++
 			} else {
