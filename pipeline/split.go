@@ -53,18 +53,22 @@ func OpensDocument(p store.Page) (bool, string) {
 	top := func(s extract.Segment) float64 { return float64(s.Box[1]) / H }
 
 	// The header zone's text in reading order, squashed to letters and
-	// digits, so that a phrase split across segments is still found.
-	var zone []string
+	// digits, so that a phrase split across segments is still found. The
+	// national title is set in capitals (a sentence may name the
+	// Republic); the motto is never in a sentence.
+	var zone, capitals []string
 	for _, s := range segs {
 		if top(s) < headerZone {
 			zone = append(zone, squash(s.Fold))
+			if extract.IsUpperLine(s.Text) {
+				capitals = append(capitals, squash(s.Fold))
+			}
 		}
 	}
-	zoneText := strings.Join(zone, " ")
-	if fuzzyContains(zoneText, nationalTitle, len(nationalTitle)/6) {
+	if fuzzyContains(strings.Join(capitals, " "), nationalTitle, len(nationalTitle)/6) {
 		return true, "national title"
 	}
-	if fuzzyContains(zoneText, motto, len(motto)/6) {
+	if fuzzyContains(strings.Join(zone, " "), motto, len(motto)/6) {
 		return true, "national motto"
 	}
 
@@ -91,12 +95,23 @@ func OpensDocument(p store.Page) (bool, string) {
 			}
 		}
 	}
+	// The parts of a header come before the body: once a line of running
+	// text is seen, the date lines and capitals below it belong to the body
+	// or a signature block.
+	body := false
 	for _, s := range segs {
 		key := squash(s.Fold)
 		cx := float64(s.Box[0]+s.Box[2]) / 2 / W
 		width := float64(s.Box[2]-s.Box[0]) / W
+		upper := extract.IsUpperLine(s.Text)
 		if pageNumRe.MatchString(strings.TrimSpace(s.Fold)) {
 			continue
+		}
+		if body {
+			continue
+		}
+		if width > 0.6 && !upper {
+			body = true
 		}
 		switch {
 		case rank(s) <= 2 && top(s) < headerZone && fuzzyPrefix(key, "mau so", 1):
@@ -105,10 +120,11 @@ func OpensDocument(p store.Page) (bool, string) {
 			add("number line")
 		case top(s) < headerZone && cx > 0.5 && dateLine(s.Text):
 			add("date line")
-		case rank(s) == 0 && top(s) < headerZone && cx < 0.45 && extract.IsUpperLine(s.Text) && letters(s.Text) >= 4:
+		case rank(s) == 0 && top(s) < headerZone && cx < 0.45 && upper && letters(s.Text) >= 4:
 			add("issuer")
-		case top(s) < titleZone && cx > 0.4 && cx < 0.64 && width < 0.8 && extract.IsUpperLine(s.Text) &&
-			letters(s.Text) >= 4 && !numberedRe.MatchString(s.Fold):
+		case top(s) < titleZone && cx > 0.4 && cx < 0.64 && width < 0.8 && upper && letters(s.Text) >= 3 &&
+			!numberedRe.MatchString(s.Fold) && !strings.HasSuffix(strings.TrimSpace(s.Text), ":"):
+			// "QUYẾT ĐỊNH:" before the articles is no title.
 			if _, known := extract.KindOf(s.Text); known {
 				return true, "title: " + s.Text
 			}
