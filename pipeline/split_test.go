@@ -192,7 +192,7 @@ func stackCases(t *testing.T) []stackCase {
 	d := func(docs ...scanmaker.Doc) []scanmaker.Doc { return docs }
 	return []stackCase{
 		st(false, "T1 clean", clean, d(mine("t-tiep-nhan"), mine("t-to-khai-ket-hon"))),
-		st(false, "T2 fax", fax, d(mine("t-bien-ban-hop")), d(mine("t-chung-nhan-ket-hon"))),
+		st(false, "T2 fax", fax, d(mine("t-bien-ban-hop")), d(mine("t-phieu-yeu-cau"), mine("t-chung-nhan-ket-hon"))),
 		st(false, "T3 office", office, d(demo("06-trich-luc-khai-sinh")), d(demo("04-bien-ban-kiem-tra"))),
 		st(false, "T4 skewed", skewed, d(mine("t-giay-chung-sinh"), mine("t-to-khai-ket-hon"))),
 		st(true, "H1 clean", clean, d(mine("h-tiep-nhan"), mine("h-to-khai-thay-doi"))),

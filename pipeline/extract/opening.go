@@ -18,6 +18,3 @@ func IsUpperLine(s string) bool { return isUpperLine(s) }
 // Junk says whether a segment is probably a seal, a stroke or a rule
 // read as text.
 func Junk(s Segment) bool { return junk(s) }
-
-// EditDistance is the Levenshtein distance between a and b, in runes.
-func EditDistance(a, b string) int { return editDistance(a, b) }
