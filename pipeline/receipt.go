@@ -70,14 +70,13 @@ func ParseReceipt(p store.Page) (Receipt, bool) {
 			headerDate = d
 		}
 		if r.Due == "" && (strings.Contains(f, "hen tra") || strings.Contains(f, "tra ket qua")) {
-			// The date may wrap to the next line.
 			r.Due = findDate(f)
-			if r.Due == "" && i+1 < len(lines) && !strings.Contains(f, "giay tiep nhan") {
-				r.Due = findDate(extract.Fold(lines[i+1]))
+			if r.Due == "" && strings.HasSuffix(strings.TrimSpace(f), ":") && i+1 < len(lines) {
+				r.Due = findDate(extract.Fold(lines[i+1])) // the value wrapped to the next line
 			}
 			continue
 		}
-		if r.Received == "" && (strings.Contains(f, "ngay nhan") || strings.Contains(f, "ngay tiep nhan") || strings.Contains(f, "tiep nhan ho so luc")) {
+		if r.Received == "" && (strings.Contains(f, "tiep nhan") || strings.Contains(f, "ngay nhan")) {
 			r.Received = findDate(f)
 		}
 	}

@@ -114,7 +114,7 @@ func OpensDocument(p store.Page) (bool, string) {
 			body = true
 		}
 		switch {
-		case rank(s) <= 2 && top(s) < headerZone && fuzzyPrefix(key, "mau so", 1):
+		case rank(s) <= 2 && top(s) < headerZone && formCode(key):
 			return true, "form code: " + s.Text
 		case top(s) < headerZone && numberLine(s):
 			add("number line")
@@ -178,6 +178,13 @@ func SplitStack(pages []store.Page, cover func(i int) bool) [][]int {
 	return docs
 }
 
+// formCode: "Mẫu số 03/TP-LLTP", "Mẫu TK1-TS" (squashed text); not "Mã
+// số …", a field of many forms.
+func formCode(key string) bool {
+	f := strings.Fields(key)
+	return len(f) >= 2 && f[0] == "mau" && strings.ContainsAny(key, "0123456789")
+}
+
 // numberLine: "Số: 12/QĐ-UBND" in the left column, as OCR may read it.
 func numberLine(s extract.Segment) bool {
 	rest, ok := extract.NumberLabel(s)
@@ -214,18 +221,12 @@ func squash(s string) string {
 // fuzzyContains says whether some substring of text is within k edits of
 // pattern (Sellers' algorithm: an edit distance free to start anywhere).
 func fuzzyContains(text, pattern string, k int) bool {
-	return fuzzyDistance(text, pattern, false) <= k
-}
-
-// fuzzyPrefix says whether text starts with something within k edits of
-// pattern.
-func fuzzyPrefix(text, pattern string, k int) bool {
-	return fuzzyDistance(text, pattern, true) <= k
+	return fuzzyDistance(text, pattern) <= k
 }
 
 // fuzzyDistance is the fewest edits that turn pattern into a substring of
-// text (a prefix of text when anchored).
-func fuzzyDistance(text, pattern string, anchored bool) int {
+// text.
+func fuzzyDistance(text, pattern string) int {
 	p, t := []rune(pattern), []rune(text)
 	// col[i]: edits to match p[:i] ending at the current text position.
 	col := make([]int, len(p)+1)
@@ -233,16 +234,12 @@ func fuzzyDistance(text, pattern string, anchored bool) int {
 		col[i] = i
 	}
 	best := col[len(p)]
-	for j := range t {
+	for _, r := range t {
 		prevDiag := col[0]
-		if !anchored {
-			col[0] = 0
-		} else {
-			col[0] = j + 1
-		}
+		col[0] = 0 // a match may start anywhere
 		for i := 1; i <= len(p); i++ {
 			c := prevDiag
-			if p[i-1] != t[j] {
+			if p[i-1] != r {
 				c++
 			}
 			prevDiag = col[i]
