@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode"
 
+	"motcua/internal/vi"
 	"motcua/pipeline/extract"
 	"motcua/store"
 )
@@ -62,7 +63,7 @@ func ParseReceipt(p store.Page) (Receipt, bool) {
 	}
 	headerDate := ""
 	for i, line := range lines {
-		f := extract.Fold(line)
+		f := vi.Fold(line)
 		if r.OwnerName == "" {
 			r.OwnerName = ownerName(line, f)
 		}
@@ -72,7 +73,7 @@ func ParseReceipt(p store.Page) (Receipt, bool) {
 		if r.Due == "" && (strings.Contains(f, "hen tra") || strings.Contains(f, "tra ket qua")) {
 			r.Due = findDate(f)
 			if r.Due == "" && strings.HasSuffix(strings.TrimSpace(f), ":") && i+1 < len(lines) {
-				r.Due = findDate(extract.Fold(lines[i+1])) // the value wrapped to the next line
+				r.Due = findDate(vi.Fold(lines[i+1])) // the value wrapped to the next line
 			}
 			continue
 		}
@@ -90,7 +91,7 @@ func ParseReceipt(p store.Page) (Receipt, bool) {
 		y, _ := strconv.Atoi(d[:2])
 		m, _ := strconv.Atoi(d[2:4])
 		dd, _ := strconv.Atoi(d[4:])
-		r.Received, _ = extract.ValidDate(2000+y, m, dd)
+		r.Received, _ = vi.ValidDate(2000+y, m, dd)
 	}
 	return r, true
 }
@@ -137,7 +138,7 @@ func findDate(f string) string {
 			d, _ := strconv.Atoi(m[1])
 			mo, _ := strconv.Atoi(m[2])
 			y, _ := strconv.Atoi(m[3])
-			if s, ok := extract.ValidDate(y, mo, d); ok {
+			if s, ok := vi.ValidDate(y, mo, d); ok {
 				return s
 			}
 		}
