@@ -120,9 +120,9 @@ func OpensDocument(p store.Page) (bool, string) {
 			add("number line")
 		case top(s) < headerZone && cx > 0.5 && dateLine(s.Text):
 			add("date line")
-		case rank(s) == 0 && top(s) < headerZone && cx < 0.45 && upper && letters(s.Text) >= 4:
+		case rank(s) == 0 && top(s) < headerZone && cx < 0.45 && upper && extract.Letters(s.Text) >= 4:
 			add("issuer")
-		case top(s) < titleZone && cx > 0.4 && cx < 0.64 && width < 0.8 && upper && letters(s.Text) >= 3 &&
+		case top(s) < titleZone && cx > 0.4 && cx < 0.64 && width < 0.8 && upper && extract.Letters(s.Text) >= 3 &&
 			!numberedRe.MatchString(s.Fold) && !strings.HasSuffix(strings.TrimSpace(s.Text), ":"):
 			// "QUYẾT ĐỊNH:" before the articles is no title.
 			if _, known := extract.KindOf(s.Text); known {
@@ -199,16 +199,6 @@ func numberLine(s extract.Segment) bool {
 func dateLine(s string) bool {
 	_, _, ok := extract.ParseDateLine(s)
 	return ok
-}
-
-func letters(s string) int {
-	n := 0
-	for _, r := range s {
-		if unicode.IsLetter(r) {
-			n++
-		}
-	}
-	return n
 }
 
 // squash keeps letters and digits of folded text, one space between words.

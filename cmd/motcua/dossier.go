@@ -18,6 +18,7 @@ import (
 	"motcua/pipeline"
 	"motcua/pipeline/cover"
 	"motcua/store"
+	"motcua/store/sqlite"
 )
 
 func init() {
@@ -98,6 +99,16 @@ func (h dossierHeader) dossier(code string, cat *content.Catalogue) (*store.Doss
 	return d, nil
 }
 
+// openWithCatalogue loads the catalogue, then opens the store.
+func openWithCatalogue(dir, data string) (*content.Catalogue, *sqlite.DB, store.DirBlobs, error) {
+	cat, err := loadCatalogue(dir)
+	if err != nil {
+		return nil, nil, store.DirBlobs{}, err
+	}
+	db, blobs, err := openStore(data)
+	return cat, db, blobs, err
+}
+
 func dossierNew(args []string) error {
 	fs := flag.NewFlagSet("dossier new", flag.ContinueOnError)
 	data := fs.String("data", defaultData, "thư mục dữ liệu")
@@ -156,11 +167,7 @@ func dossierList(args []string) error {
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cat, err := loadCatalogue(*dir)
-	if err != nil {
-		return err
-	}
-	db, _, err := openStore(*data)
+	cat, db, _, err := openWithCatalogue(*dir, *data)
 	if err != nil {
 		return err
 	}
@@ -245,11 +252,7 @@ func dossierShow(args []string) error {
 	if len(pos) != 1 {
 		return usageError{"cách dùng: motcua dossier show MÃ_HỒ_SƠ [--json]"}
 	}
-	cat, err := loadCatalogue(*dir)
-	if err != nil {
-		return err
-	}
-	db, _, err := openStore(*data)
+	cat, db, _, err := openWithCatalogue(*dir, *data)
 	if err != nil {
 		return err
 	}
@@ -406,11 +409,7 @@ func dossierResult(args []string) error {
 	if len(pos) < 2 {
 		return usageError{"cách dùng: motcua dossier result MÃ_HỒ_SƠ TỆP..."}
 	}
-	cat, err := loadCatalogue(*dir)
-	if err != nil {
-		return err
-	}
-	db, blobs, err := openStore(*data)
+	cat, db, blobs, err := openWithCatalogue(*dir, *data)
 	if err != nil {
 		return err
 	}

@@ -44,11 +44,7 @@ func runStats(args []string) error {
 		}
 		*d.t = t
 	}
-	cat, err := loadCatalogue(*dir)
-	if err != nil {
-		return err
-	}
-	db, _, err := openStore(*data)
+	cat, db, _, err := openWithCatalogue(*dir, *data)
 	if err != nil {
 		return err
 	}

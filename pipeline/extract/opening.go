@@ -18,3 +18,6 @@ func IsUpperLine(s string) bool { return isUpperLine(s) }
 // Junk says whether a segment is probably a seal, a stroke or a rule
 // read as text.
 func Junk(s Segment) bool { return junk(s) }
+
+// Letters counts the letters of s.
+func Letters(s string) int { return letters(s) }
