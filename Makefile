@@ -26,12 +26,16 @@ deps:
 		     echo "  sudo apt-get install -y $(DEPS)"; exit 1; }
 
 # The demo: check the shipped catalogue, digitize the sample scans into
-# data/ (files already there are skipped), build the site, index the
+# data/ (files already there are skipped), file two of them in a demo
+# dossier (a birth extract and a result; `motcua dossier show`, `motcua stats`), build the site, index the
 # catalogue for search, make an admin account for the staff area the
 # first time (its random password is printed once), serve it all.
 demo: build
 	./$(BIN) check -q
 	./$(BIN) digitize --data data testdata/scans
+	./$(BIN) digitize --data data --dossier 000.42.27.H09-240515-0087 --procedure 1.001471 \
+		--owner 026223001234 --name "Nguyễn Thị Bình" --due 2024-05-29 testdata/scans/06-trich-luc-khai-sinh.png
+	./$(BIN) dossier result --data data 000.42.27.H09-240515-0087 testdata/scans/03-giay-tiep-nhan.png
 	./$(BIN) build
 	./$(BIN) index --data data
 	@./$(BIN) users list --data data | grep -q '^quantri ' \
