@@ -41,20 +41,18 @@ type Result struct {
 // View is a dossier against its procedure.
 type View struct {
 	store.Dossier
-	ProcedureName string        `json:"procedure_name"`
-	Field         string        `json:"field"`
-	Complete      bool          `json:"complete"`
-	Components    []Component   `json:"components"`
-	Results       []Result      `json:"results"`
-	Unassigned    []int64       `json:"unassigned"`
-	Reuses        []store.Reuse `json:"reuses,omitempty"`
+	ProcedureName string      `json:"procedure_name"`
+	Field         string      `json:"field"`
+	Complete      bool        `json:"complete"`
+	Components    []Component `json:"components"`
+	Results       []Result    `json:"results"`
+	Unassigned    []int64     `json:"unassigned"`
 }
 
 // Build puts d against its procedure p (nil when the procedure is no
-// longer in the catalogue: every record is then unassigned) with the
-// reuses recorded for the dossier.
-func Build(d *store.Dossier, p *content.Procedure, reuses []store.Reuse) View {
-	v := View{Dossier: *d, Components: []Component{}, Results: []Result{}, Unassigned: []int64{}, Reuses: reuses}
+// longer in the catalogue: every record is then unassigned).
+func Build(d *store.Dossier, p *content.Procedure) View {
+	v := View{Dossier: *d, Components: []Component{}, Results: []Result{}, Unassigned: []int64{}}
 	v.Dossier.Records = nil
 	if p != nil {
 		v.ProcedureName, v.Field = p.Name, p.Field
@@ -81,7 +79,7 @@ func Build(d *store.Dossier, p *content.Procedure, reuses []store.Reuse) View {
 			v.Unassigned = append(v.Unassigned, a.RecordID)
 		}
 	}
-	for _, u := range reuses {
+	for _, u := range d.Reuses {
 		for i := range v.Components {
 			c := &v.Components[i]
 			if u.Document != c.Requirement {
@@ -175,6 +173,6 @@ func (v View) Facts(resultIsPaper bool) Facts {
 			f.ComponentsDigitized++
 		}
 	}
-	f.Reused = len(v.Reuses) > 0
+	f.Reused = len(v.Dossier.Reuses) > 0
 	return f
 }

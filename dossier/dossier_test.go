@@ -19,17 +19,18 @@ func catalogue(t *testing.T) *content.Catalogue {
 	return cat
 }
 
-// TestAssign assigns test documents to the real requirement names of the
-// shipped catalogue: alternatives, conditions, negations and families.
-func TestAssign(t *testing.T) {
-	cat := catalogue(t)
-	f, err := os.Open("testdata/match.tsv")
+// assignFile assigns the test documents of a TSV file to the real
+// requirement names of the shipped catalogue and returns how many went to
+// the expected requirement; wrong ones are logged through report.
+func assignFile(t *testing.T, cat *content.Catalogue, name string, report func(format string, args ...any)) (right, cases int) {
+	t.Helper()
+	f, err := os.Open(name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
-	line, cases, right := 0, 0, 0
+	line := 0
 	for sc.Scan() {
 		line++
 		if strings.HasPrefix(sc.Text(), "#") || strings.TrimSpace(sc.Text()) == "" {
@@ -37,15 +38,15 @@ func TestAssign(t *testing.T) {
 		}
 		col := strings.Split(sc.Text(), "\t")
 		if len(col) != 5 {
-			t.Fatalf("match.tsv:%d: %d columns, want 5", line, len(col))
+			t.Fatalf("%s:%d: %d columns, want 5", name, line, len(col))
 		}
 		p, ok := cat.Get(col[0])
 		if !ok {
-			t.Fatalf("match.tsv:%d: procedure %s not in the catalogue", line, col[0])
+			t.Fatalf("%s:%d: procedure %s not in the catalogue", name, line, col[0])
 		}
 		ch, err := store.ParseChannel(col[1])
 		if err != nil {
-			t.Fatalf("match.tsv:%d: %v", line, err)
+			t.Fatalf("%s:%d: %v", name, line, err)
 		}
 		cases++
 		got, gotName := Assign(p, ch, col[2], col[3]), "-"
@@ -56,12 +57,27 @@ func TestAssign(t *testing.T) {
 			right++
 			continue
 		}
-		t.Errorf("match.tsv:%d: %s %q → %.60q, want %.60q", line, col[0], col[3], gotName, col[4])
+		report("%s:%d: %s %q → %.60q, want %.60q", name, line, col[0], col[3], gotName, col[4])
 	}
+	return right, cases
+}
+
+// TestAssign: alternatives, conditions, negations and families on real
+// requirement names. The tuning set must be right throughout; the
+// held-out set (never tuned on) must stay above a floor set before it was
+// first run, and its figure is reported.
+func TestAssign(t *testing.T) {
+	cat := catalogue(t)
+	right, cases := assignFile(t, cat, "testdata/match_tuning.tsv", t.Errorf)
 	if cases < 25 {
-		t.Errorf("%d cases, want at least 25", cases)
+		t.Errorf("%d tuning cases, want at least 25", cases)
 	}
-	t.Logf("assigned %d of %d documents right", right, cases)
+	t.Logf("tuning: assigned %d of %d documents right", right, cases)
+	right, cases = assignFile(t, cat, "testdata/match_heldout.tsv", t.Logf)
+	t.Logf("held out: assigned %d of %d documents right (%.2f)", right, cases, float64(right)/float64(cases))
+	if cases < 20 || float64(right) < 0.6*float64(cases) {
+		t.Errorf("held out: %d of %d right, want at least 60 %% of at least 20", right, cases)
+	}
 }
 
 func TestRequired(t *testing.T) {

@@ -14,12 +14,8 @@ func Load(ctx context.Context, st store.Dossiers, cat *content.Catalogue, code s
 	if err != nil {
 		return View{}, err
 	}
-	reuses, err := st.DossierReuses(ctx, code)
-	if err != nil {
-		return View{}, err
-	}
 	p, _ := cat.Get(d.Procedure)
-	return Build(d, p, reuses), nil
+	return Build(d, p), nil
 }
 
 // List reads the dossiers f selects, each against its procedure.
@@ -30,12 +26,8 @@ func List(ctx context.Context, st store.Dossiers, cat *content.Catalogue, f stor
 	}
 	out := make([]View, 0, len(ds))
 	for i := range ds {
-		reuses, err := st.DossierReuses(ctx, ds[i].Code)
-		if err != nil {
-			return nil, err
-		}
 		p, _ := cat.Get(ds[i].Procedure)
-		out = append(out, Build(&ds[i], p, reuses))
+		out = append(out, Build(&ds[i], p))
 	}
 	return out, nil
 }

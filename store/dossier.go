@@ -106,8 +106,10 @@ type Dossier struct {
 	Status      DossierStatus `json:"status"`
 	Supplements int           `json:"supplements,omitempty"` // requests to supplement
 	// Records are the records that belong to the dossier: submitted
-	// documents and results. Reuses are kept with the reuses (Reuse.Dossier).
+	// documents and results. Reuses are the stored records reused for it
+	// (kept with the reuses, Reuse.Dossier), oldest first.
 	Records   []Attachment `json:"records,omitempty"`
+	Reuses    []Reuse      `json:"reuses,omitempty"`
 	CreatedAt time.Time    `json:"created_at"`
 	UpdatedAt time.Time    `json:"updated_at"`
 }
@@ -143,9 +145,10 @@ var ErrTaken = errors.New("store: already in a dossier")
 type Dossiers interface {
 	// PutDossier creates a dossier or updates its header (not its records).
 	PutDossier(ctx context.Context, d *Dossier) error
-	// Dossier returns a dossier with its records.
+	// Dossier returns a dossier with its records and reuses.
 	Dossier(ctx context.Context, code string) (*Dossier, error)
-	// ListDossiers lists dossiers, newest received first, with their records.
+	// ListDossiers lists dossiers, newest received first, with their
+	// records and reuses.
 	ListDossiers(ctx context.Context, f DossierFilter) ([]Dossier, error)
 	// Attach attaches a stored record; ErrTaken if it belongs to
 	// another dossier. A Result < 0 is numbered as the next result.
@@ -155,8 +158,6 @@ type Dossiers interface {
 	MoveRecord(ctx context.Context, code string, recordID int64, component int, user, remote string) error
 	// DossierOf returns the code of the dossier a record belongs to, "" if none.
 	DossierOf(ctx context.Context, recordID int64) (string, error)
-	// DossierReuses lists the reuses recorded for a dossier, oldest first.
-	DossierReuses(ctx context.Context, code string) ([]Reuse, error)
 }
 
 // Audit actions on dossiers.

@@ -69,24 +69,22 @@ func runDigitize(args []string) error {
 		}
 		opt.Visibility = v
 	}
+	var d *store.Dossier
+	var p *content.Procedure
+	if *dossierCode != "" {
+		if d, p, err = h.read(*dir, *dossierCode); err != nil {
+			return err
+		}
+	}
 	db, blobs, err := openStore(*data)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if *dossierCode != "" {
-		cat, err := loadCatalogue(*dir)
-		if err != nil {
-			return err
-		}
-		d, err := h.dossier(*dossierCode, cat)
-		if err != nil {
-			return err
-		}
+	if d != nil {
 		if err := openDossier(db, d); err != nil {
 			return err
 		}
-		p, _ := cat.Get(d.Procedure)
 		opt.Place = placeIn(d, p, false)
 	}
 	return digitizeFiles(db, blobs, *data, paths, opt)

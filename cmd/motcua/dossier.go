@@ -71,32 +71,38 @@ func dossierFlags(fs *flag.FlagSet) dossierHeader {
 	}
 }
 
-// dossier builds the dossier code's header, checked.
-func (h dossierHeader) dossier(code string, cat *content.Catalogue) (*store.Dossier, error) {
+// read checks the dossier code and the header flags, against the rules
+// and the catalogue in dir, and returns the dossier with its procedure.
+func (h dossierHeader) read(dir, code string) (*store.Dossier, *content.Procedure, error) {
 	if !vi.IsDossierCode(code) {
-		return nil, usageError{fmt.Sprintf("mã hồ sơ %q không đúng dạng quốc gia, ví dụ 000.42.27.H09-240515-0087", code)}
+		return nil, nil, usageError{fmt.Sprintf("mã hồ sơ %q không đúng dạng quốc gia, ví dụ 000.42.27.H09-240515-0087", code)}
 	}
-	if _, ok := cat.Get(*h.procedure); !ok {
-		return nil, usageError{fmt.Sprintf("--procedure %q: danh mục không có thủ tục này (mã có dạng 1.001193)", *h.procedure)}
+	cat, err := loadCatalogue(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, ok := cat.Get(*h.procedure)
+	if !ok {
+		return nil, nil, usageError{fmt.Sprintf("--procedure %q: danh mục không có thủ tục này (mã có dạng 1.001193)", *h.procedure)}
 	}
 	if !vi.IsPersonID(*h.owner) {
-		return nil, usageError{fmt.Sprintf("--owner %q: số định danh cá nhân gồm đúng 12 chữ số", *h.owner)}
+		return nil, nil, usageError{fmt.Sprintf("--owner %q: số định danh cá nhân gồm đúng 12 chữ số", *h.owner)}
 	}
 	ch, err := store.ParseChannel(*h.channel)
 	if err != nil {
-		return nil, usageError{"--channel: " + err.Error()}
+		return nil, nil, usageError{"--channel: " + err.Error()}
 	}
-	d := &store.Dossier{Code: code, Procedure: *h.procedure, OwnerID: *h.owner, OwnerName: norm.NFC.String(strings.TrimSpace(*h.name)),
+	d := &store.Dossier{Code: code, Procedure: p.Code, OwnerID: *h.owner, OwnerName: norm.NFC.String(strings.TrimSpace(*h.name)),
 		Channel: ch, Received: *h.received, Due: *h.due}
 	if d.Received == "" {
 		d.Received = vi.DossierDate(code)
 	}
-	for flagName, v := range map[string]string{"--received": d.Received, "--due": d.Due} {
-		if _, err := time.Parse(time.DateOnly, v); v != "" && err != nil {
-			return nil, usageError{fmt.Sprintf("%s %q: ngày có dạng YYYY-MM-DD", flagName, v)}
+	for _, f := range []struct{ name, v string }{{"--received", d.Received}, {"--due", d.Due}} {
+		if _, err := time.Parse(time.DateOnly, f.v); f.v != "" && err != nil {
+			return nil, nil, usageError{fmt.Sprintf("%s %q: ngày có dạng YYYY-MM-DD", f.name, f.v)}
 		}
 	}
-	return d, nil
+	return d, p, nil
 }
 
 // openWithCatalogue loads the catalogue, then opens the store.
@@ -121,11 +127,7 @@ func dossierNew(args []string) error {
 	if len(pos) != 1 {
 		return usageError{"cách dùng: motcua dossier new MÃ_HỒ_SƠ --procedure P --owner SỐ_ĐỊNH_DANH [--name …]"}
 	}
-	cat, err := loadCatalogue(*dir)
-	if err != nil {
-		return err
-	}
-	d, err := h.dossier(pos[0], cat)
+	d, _, err := h.read(*dir, pos[0])
 	if err != nil {
 		return err
 	}
@@ -382,11 +384,7 @@ func dossierCover(args []string) error {
 	if len(pos) != 1 || !strings.HasSuffix(strings.ToLower(*out), ".pdf") {
 		return usageError{"cách dùng: motcua dossier cover MÃ_HỒ_SƠ --procedure P --owner SỐ_ĐỊNH_DANH [--name …] --out PHIẾU.pdf"}
 	}
-	cat, err := loadCatalogue(*dir)
-	if err != nil {
-		return err
-	}
-	d, err := h.dossier(pos[0], cat)
+	d, _, err := h.read(*dir, pos[0])
 	if err != nil {
 		return err
 	}

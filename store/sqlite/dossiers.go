@@ -122,33 +122,22 @@ func (s *DB) ListDossiers(ctx context.Context, f store.DossierFilter) ([]store.D
 }
 
 func (s *DB) dossiers(ctx context.Context, where string, args ...any) ([]store.Dossier, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+dossierColumns+` FROM dossiers `+where, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to list dossiers: %w", err)
-	}
-	var ds []store.Dossier
-	at := map[string]int{}
-	for rows.Next() {
-		d, err := scanDossier(rows)
+	ds, err := collect(ctx, s.db, scanDossier, `SELECT `+dossierColumns+` FROM dossiers `+where, args...)
+	if err != nil || len(ds) == 0 {
 		if err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("store: unable to read a dossier: %w", err)
+			err = fmt.Errorf("store: unable to list dossiers: %w", err)
 		}
-		at[d.Code] = len(ds)
-		ds = append(ds, d)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(ds) == 0 {
 		return ds, err
 	}
-	// The records of the listed dossiers, in one query.
-	codes := make([]any, 0, len(ds))
-	for _, d := range ds {
-		codes = append(codes, d.Code)
+	at := make(map[string]int, len(ds))
+	for i, d := range ds {
+		at[d.Code] = i
 	}
-	rows, err = s.db.QueryContext(ctx, `SELECT dr.dossier, dr.record_id, dr.component, dr.result, r.doc_type
+	// The records and reuses of the listed dossiers, a query each.
+	in := `(SELECT code FROM dossiers ` + where + `)`
+	rows, err := s.db.QueryContext(ctx, `SELECT dr.dossier, dr.record_id, dr.component, dr.result, r.doc_type
 		FROM dossier_records dr JOIN records r ON r.id = dr.record_id
-		WHERE dr.dossier IN (?`+strings.Repeat(", ?", len(codes)-1)+`) ORDER BY dr.record_id`, codes...)
+		WHERE dr.dossier IN `+in+` ORDER BY dr.record_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list dossiers' records: %w", err)
 	}
@@ -162,7 +151,18 @@ func (s *DB) dossiers(ctx context.Context, where string, args ...any) ([]store.D
 		d := &ds[at[code]]
 		d.Records = append(d.Records, a)
 	}
-	return ds, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	reuses, err := collect(ctx, s.db, scanReuse, `SELECT `+reuseCols+` FROM reuses WHERE dossier IN `+in+` ORDER BY id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list dossiers' reuses: %w", err)
+	}
+	for _, u := range reuses {
+		d := &ds[at[u.Dossier]]
+		d.Reuses = append(d.Reuses, u)
+	}
+	return ds, nil
 }
 
 // attachTx attaches a record to a dossier inside tx. A record already in
@@ -267,27 +267,6 @@ func (s *DB) DossierOf(ctx context.Context, recordID int64) (string, error) {
 	return code, err
 }
 
-// DossierReuses lists the reuses recorded for a dossier.
-func (s *DB) DossierReuses(ctx context.Context, code string) ([]store.Reuse, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, at, user, record_id, procedure, document, dossier FROM reuses
-		WHERE dossier = ? ORDER BY id`, code)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []store.Reuse
-	for rows.Next() {
-		var u store.Reuse
-		var at string
-		if err := rows.Scan(&u.ID, &at, &u.User, &u.RecordID, &u.Procedure, &u.Document, &u.Dossier); err != nil {
-			return nil, err
-		}
-		u.At = parseTS(at)
-		out = append(out, u)
-	}
-	return out, rows.Err()
-}
-
 // placeTx attaches a record being put to the dossier it names, in the
 // record's transaction; a record already in a dossier stays where it is.
 func placeTx(ctx context.Context, tx *sql.Tx, r *store.Record) error {
@@ -301,4 +280,22 @@ func placeTx(ctx context.Context, tx *sql.Tx, r *store.Record) error {
 	}
 	r.Place = &a
 	return nil
+}
+
+// dossiersOf maps the records from ID first to last that belong to a
+// dossier to its code.
+func (s *DB) dossiersOf(ctx context.Context, first, last int64) (map[int64]string, error) {
+	type pair struct {
+		id   int64
+		code string
+	}
+	ps, err := collect(ctx, s.db, func(rows *sql.Rows) (p pair, err error) {
+		err = rows.Scan(&p.id, &p.code)
+		return p, err
+	}, `SELECT record_id, dossier FROM dossier_records WHERE record_id BETWEEN ? AND ?`, first, last)
+	m := make(map[int64]string, len(ps))
+	for _, p := range ps {
+		m[p.id] = p.code
+	}
+	return m, err
 }

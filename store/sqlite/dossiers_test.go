@@ -126,7 +126,7 @@ func TestDossiers(t *testing.T) {
 	if err := db.AddReuse(ctx, &store.Reuse{User: "lan", RecordID: r.ID, Procedure: "1.001193", Document: "Tờ khai", Dossier: other.Code}, "cli"); err != nil {
 		t.Fatal(err)
 	}
-	if us, err := db.DossierReuses(ctx, other.Code); err != nil || len(us) != 1 || us[0].Document != "Tờ khai" {
-		t.Errorf("dossier reuses: %+v, %v", us, err)
+	if d, err := db.Dossier(ctx, other.Code); err != nil || len(d.Reuses) != 1 || d.Reuses[0].Document != "Tờ khai" {
+		t.Errorf("dossier reuses: %+v, %v", d, err)
 	}
 }

@@ -220,13 +220,15 @@ func (s *DB) All(ctx context.Context, withWords bool, fn func(*store.Record) err
 		if len(batch) == 0 {
 			return nil
 		}
+		in, err := s.dossiersOf(ctx, batch[0].ID, batch[len(batch)-1].ID)
+		if err != nil {
+			return err
+		}
 		for _, r := range batch {
 			if err := loadPages(ctx, s.db, r, withWords); err != nil {
 				return err
 			}
-			if r.Dossier, err = s.DossierOf(ctx, r.ID); err != nil {
-				return err
-			}
+			r.Dossier = in[r.ID]
 			if err := fn(r); err != nil {
 				return err
 			}

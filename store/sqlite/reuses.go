@@ -55,11 +55,15 @@ func (s *DB) AddReuse(ctx context.Context, u *store.Reuse, remote string) (err e
 
 // Reuses lists a record's reuses, oldest first.
 func (s *DB) Reuses(ctx context.Context, recordID int64) ([]store.Reuse, error) {
-	return collect(ctx, s.db, func(rows *sql.Rows) (store.Reuse, error) {
-		var u store.Reuse
-		var at string
-		err := rows.Scan(&u.ID, &at, &u.User, &u.RecordID, &u.Procedure, &u.Document, &u.Dossier)
-		u.At = parseTS(at)
-		return u, err
-	}, `SELECT id, at, user, record_id, procedure, document, dossier FROM reuses WHERE record_id = ? ORDER BY id`, recordID)
+	return collect(ctx, s.db, scanReuse, `SELECT `+reuseCols+` FROM reuses WHERE record_id = ? ORDER BY id`, recordID)
+}
+
+const reuseCols = `id, at, user, record_id, procedure, document, dossier`
+
+func scanReuse(rows *sql.Rows) (store.Reuse, error) {
+	var u store.Reuse
+	var at string
+	err := rows.Scan(&u.ID, &at, &u.User, &u.RecordID, &u.Procedure, &u.Document, &u.Dossier)
+	u.At = parseTS(at)
+	return u, err
 }
