@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"motcua/content"
+	"motcua/internal/vi"
 	"motcua/reuse"
 	"motcua/store"
 )
@@ -104,8 +105,17 @@ func Build(d *store.Dossier, p *content.Procedure) View {
 // IsComponent reports whether a catalogue document is a paper to hand in
 // or show (a count of originals or copies), not a note about the others.
 func IsComponent(d content.Document) bool {
-	return d.Originals+d.Copies > 0 && !strings.HasSuffix(strings.TrimSpace(d.Name), ":")
+	name := strings.TrimSpace(d.Name)
+	return d.Originals+d.Copies > 0 && !strings.HasSuffix(name, ":") && !countNote.MatchString(vi.Fold(name))
 }
+
+// countNote: a line that says how many sets to hand in ("Số lượng hồ sơ:
+// 01 (một) bộ"), not a paper.
+var countNote = regexp.MustCompile(`^so luong( ho so)?\b`)
+
+// optionalGroup: a group of papers asked only in some cases ("Các trường
+// hợp … phải bổ sung …") or of which one is enough ("một trong các …").
+var optionalGroup = regexp.MustCompile(`\b(truong hop|mot trong)\b`)
 
 // opensCondition: a requirement whose first sentence states a case
 // ("Trường hợp …", "Nếu …", "… trong trường hợp …") applies only then.
@@ -121,7 +131,8 @@ var (
 // another channel only ("… nếu … nộp hồ sơ theo hình thức trực tiếp" is
 // not asked of an online dossier, an electronic form not of a paper one).
 func IsRequired(d content.Document, channel store.Channel) bool {
-	if !IsComponent(d) || strings.Contains(strings.ToLower(d.Group), "xuất trình") {
+	if !IsComponent(d) || strings.Contains(strings.ToLower(d.Group), "xuất trình") ||
+		optionalGroup.MatchString(vi.Fold(d.Group)) {
 		return false
 	}
 	name := strings.ToLower(d.Name)

@@ -96,6 +96,12 @@ func TestRequired(t *testing.T) {
 		{content.Document{Group: "Giấy tờ phải xuất trình", Name: "Hộ chiếu", Originals: 1}, store.Direct, false},
 		{content.Document{Name: "Người tiếp nhận có trách nhiệm tiếp nhận đúng, đủ hồ sơ"}, store.Direct, false},
 		{content.Document{Name: "Đối với giấy tờ nộp, xuất trình nếu người yêu cầu nộp hồ sơ theo hình thức trực tiếp:", Originals: 1}, store.Direct, false},
+		{content.Document{Name: "Số lượng hồ sơ: 01 (một) bộ.", Originals: 1}, store.Direct, false},
+		{content.Document{Name: "Số lượng: 02 bộ", Copies: 1}, store.Direct, false},
+		{content.Document{Name: "Sổ hộ khẩu", Originals: 1}, store.Direct, true},
+		{content.Document{Group: "Các trường hợp quy định tại khoản 4 Điều 15 Luật Xuất cảnh, nhập cảnh phải bổ sung một trong các loại hồ sơ, giấy tờ sau", Name: "Giấy tờ xác định thân nhân ở nước ngoài bị tai nạn, bệnh tật, bị chết;", Originals: 1}, store.Direct, false},
+		{content.Document{Group: "Nộp một trong các giấy tờ sau", Name: "Giấy xác nhận tình trạng hôn nhân", Originals: 1}, store.Direct, false},
+		{content.Document{Group: "Giấy tờ phải nộp", Name: "Tờ khai đăng ký nhận cha, mẹ, con theo mẫu;", Originals: 1}, store.Direct, true},
 	} {
 		if got := IsRequired(c.d, c.ch); got != c.want {
 			t.Errorf("IsRequired(%.50q, %s) = %v, want %v", c.d.Name, c.ch, got, c.want)
