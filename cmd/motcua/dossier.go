@@ -25,7 +25,7 @@ func init() {
 	register(&command{
 		name: "dossier",
 		summary: "hồ sơ: dossier new MÃ --procedure P --owner SỐ | list [--json] | show MÃ [--json] | " +
-			"cover MÃ --procedure P --owner SỐ --out F.pdf | result MÃ TỆP... | move MÃ --record N --component K | finish MÃ",
+			"cover MÃ --procedure P --owner SỐ --out F.pdf | result MÃ TỆP... | move MÃ --record N --component K | finish MÃ | reuse MÃ",
 		run: runDossier,
 		ocr: true,
 	})
@@ -33,7 +33,7 @@ func init() {
 
 func runDossier(args []string) error {
 	if len(args) == 0 {
-		return usageError{"thiếu lệnh con: new, list, show, cover, result, move hoặc finish"}
+		return usageError{"thiếu lệnh con: new, list, show, cover, result, move, finish hoặc reuse"}
 	}
 	switch args[0] {
 	case "new":
@@ -50,8 +50,10 @@ func runDossier(args []string) error {
 		return dossierMove(args[1:])
 	case "finish":
 		return dossierFinish(args[1:])
+	case "reuse":
+		return dossierReuse(args[1:])
 	}
-	return usageError{fmt.Sprintf("không có lệnh con %q: dùng new, list, show, cover, result, move hoặc finish", args[0])}
+	return usageError{fmt.Sprintf("không có lệnh con %q: dùng new, list, show, cover, result, move, finish hoặc reuse", args[0])}
 }
 
 // dossierHeader reads the flags that describe a dossier (new, digitize
