@@ -138,12 +138,16 @@ func dossierNew(args []string) error {
 		return err
 	}
 	defer db.Close()
-	ctx := context.Background()
-	if err := db.PutDossier(ctx, d); err != nil {
-		return err
+	// A dossier already stored is left as it is (its dates and status may
+	// have moved on since): new on it only checks that it is the same.
+	if _, err := db.Dossier(context.Background(), d.Code); err == nil {
+		if err := openDossier(db, d); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Hồ sơ %s đã có (thủ tục %s); không thay đổi.\n", d.Code, d.Procedure)
+		return nil
 	}
-	if err := db.Log(ctx, store.Event{User: cliUser(), Action: store.ActDossierEdit, Remote: "cli", OK: true,
-		Detail: "hồ sơ " + d.Code + ", thủ tục " + d.Procedure}); err != nil {
+	if err := openDossier(db, d); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Đã lưu hồ sơ %s (thủ tục %s).\n", d.Code, d.Procedure)

@@ -62,3 +62,32 @@ func TestDossierReuse(t *testing.T) {
 		t.Errorf("%d components reused, want 1:\n%s", reused, out)
 	}
 }
+
+// TestDossierNewAgain: `dossier new` on a stored dossier (a rerun of the
+// reception script) keeps its dates and status, and refuses another
+// procedure or owner under the same code.
+func TestDossierNewAgain(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	cat := "../../site/content/thu-tuc"
+	const code = "000.42.27.H09-240520-0011"
+	newArgs := []string{"dossier", "new", "--data", data, "--catalogue", cat, code, "--procedure", "1.001193",
+		"--owner", "026190004567", "--due", "2024-05-23"}
+	if c, out := runCLI(t, newArgs...); c != 0 {
+		t.Fatalf("dossier new: exit %d\n%s", c, out)
+	}
+	if c, out := runCLI(t, "dossier", "finish", "--data", data, code, "--date", "2024-05-22"); c != 0 {
+		t.Fatalf("dossier finish: exit %d\n%s", c, out)
+	}
+	if c, out := runCLI(t, newArgs...); c != 0 || !strings.Contains(out, "đã có") {
+		t.Errorf("dossier new again: exit %d, want it to say the dossier exists:\n%s", c, out)
+	}
+	other := append([]string{}, newArgs...)
+	other[8] = "1.000656"
+	if c, out := runCLI(t, other...); c == 0 || !strings.Contains(out, "1.001193") {
+		t.Errorf("dossier new with another procedure: exit %d, want a refusal naming the stored one:\n%s", c, out)
+	}
+	_, out := runCLI(t, "dossier", "show", "--data", data, "--catalogue", cat, "--json", code)
+	if !strings.Contains(out, `"finished": "2024-05-22"`) || !strings.Contains(out, `"due": "2024-05-23"`) {
+		t.Errorf("after new again, the dossier lost its dates:\n%.600s", out)
+	}
+}
