@@ -69,6 +69,7 @@ fuzz:
 	for f in FuzzParseDateLine FuzzParseNumber FuzzPersonIDs FuzzMoney; do \
 		$(GO) test ./pipeline/extract -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) || exit 1; \
 	done
+	$(GO) test ./pipeline/cover -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 
 clean:
 	rm -rf bin public
