@@ -25,17 +25,29 @@ deps:
 		|| { echo "Thiếu Tesseract (mô hình tiếng Việt) hoặc thư viện đi kèm. Cài bằng:"; \
 		     echo "  sudo apt-get install -y $(DEPS)"; exit 1; }
 
-# The demo: check the shipped catalogue, digitize the sample scans into
-# data/ (files already there are skipped), file two of them in a demo
-# dossier (a birth extract and a result; `motcua dossier show`, `motcua stats`), build the site, index the
-# catalogue for search, make an admin account for the staff area the
-# first time (its random password is printed once), serve it all.
+# The demo: check the shipped catalogue; digitize the sample scans into
+# data/ (files already there are skipped); receive three dossiers at the
+# one-stop desk (their appointment dates) and digitize their scanning
+# session, one PDF where cover sheets separate the dossiers; reuse a stored
+# birth extract for the third and file its result; build the site, index
+# the catalogue for search, make an admin account for the staff area the
+# first time (its random password is printed once), serve it all. Every
+# step may run again: nothing is done twice.
+DEMO_A := 000.42.27.H09-240520-0011
+DEMO_B := 000.42.27.H09-240521-0004
+DEMO_C := 000.42.27.H09-240522-0017
 demo: build
 	./$(BIN) check -q
 	./$(BIN) digitize --data data testdata/scans
-	./$(BIN) digitize --data data --dossier 000.42.27.H09-240515-0087 --procedure 1.001471 \
-		--owner 026223001234 --name "Nguyễn Thị Bình" --due 2024-05-29 testdata/scans/06-trich-luc-khai-sinh.png
-	./$(BIN) dossier result --data data 000.42.27.H09-240515-0087 testdata/scans/03-giay-tiep-nhan.png
+	./$(BIN) dossier new --data data $(DEMO_A) --procedure 1.001193 --owner 026190004567 --name "Nguyễn Thị Hoa" --due 2024-05-23
+	./$(BIN) dossier new --data data $(DEMO_B) --procedure 1.000656 --owner 026089002345 --name "Kiều Văn Dũng" --due 2024-05-24
+	./$(BIN) dossier new --data data $(DEMO_C) --procedure 1.004884 --owner 026223001234 --name "Kiều Minh An" --due 2024-06-05
+	./$(BIN) digitize --data data --stack testdata/phien-quet/phien-quet.pdf
+	./$(BIN) dossier reuse --data data $(DEMO_C)
+	./$(BIN) dossier result --data data $(DEMO_C) testdata/phien-quet/ket-qua/ket-qua-trich-luc-khai-sinh.png
+	./$(BIN) dossier finish --data data $(DEMO_A) --date 2024-05-22
+	./$(BIN) dossier finish --data data $(DEMO_C) --date 2024-05-27 --status returned
+	./$(BIN) dossier list --data data
 	./$(BIN) build
 	./$(BIN) index --data data
 	@./$(BIN) users list --data data | grep -q '^quantri ' \
