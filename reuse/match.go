@@ -86,7 +86,13 @@ func phraseScore(fr, phrase string) float64 {
 			break
 		}
 	}
-	core := len(words) - head
+	// "về việc" opens what a title is about ("Giấy xác nhận về việc …",
+	// "Quyết định về việc …"): it says nothing of the paper.
+	start := head
+	if len(words) > head+2 && words[head] == "ve" && words[head+1] == "viec" {
+		start += 2
+	}
+	core := len(words) - start
 	if core < 2 {
 		return 0
 	}
@@ -98,9 +104,9 @@ func phraseScore(fr, phrase string) float64 {
 	}
 	best := 0.0
 	for n := core; n >= least; n-- {
-		corePart := strings.Join(words[head:head+n], " ")
+		corePart := strings.Join(words[start:start+n], " ")
 		for _, at := range occurrences(fr, corePart) {
-			withHead := head > 0 && strings.HasSuffix(fr[:at+1], " "+headText+" ")
+			withHead := head > 0 && start == head && strings.HasSuffix(fr[:at+1], " "+headText+" ")
 			if withHead {
 				at -= len(headText) + 1
 			}
