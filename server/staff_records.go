@@ -77,6 +77,12 @@ func (s *srv) staffSearch(w http.ResponseWriter, r *http.Request, u *staffUser) 
 		internalError(w, r, err)
 		return
 	}
+	dossiers, err := s.searchDossiers(r, u, v) // a dossier code or an owner's ID names dossiers too
+	if err != nil {
+		internalError(w, r, err)
+		return
+	}
+	d.Dossiers = dossiers
 	res, err := s.search(r.Context(), req)
 	if err != nil {
 		status, msg := searchStatus(err)
