@@ -94,6 +94,7 @@ type recordView struct {
 type moveForm struct {
 	Action, CSRF string
 	ID           int64
+	Current      int // the component it is in, 0: none
 	Targets      []moveTarget
 }
 
@@ -338,9 +339,9 @@ func (s *srv) dossierPage(ctx context.Context, d *store.Dossier, u *staffUser) (
 	// The forms and links shown are those the routes allow.
 	dd.CanChange = u != nil && slices.Contains(archivists, u.Role)
 	dd.CanReuse = u != nil && slices.Contains(reusers, u.Role)
-	movable := func(r recordView) recordView {
+	movable := func(r recordView, at int) recordView {
 		if dd.CanChange {
-			r.Move = &moveForm{Action: addr.StaffDossier(d.Code) + "chuyen", CSRF: u.csrf, ID: r.ID, Targets: dd.Targets}
+			r.Move = &moveForm{Action: addr.StaffDossier(d.Code) + "chuyen", CSRF: u.csrf, ID: r.ID, Current: at, Targets: dd.Targets}
 		}
 		return r
 	}
@@ -351,7 +352,7 @@ func (s *srv) dossierPage(ctx context.Context, d *store.Dossier, u *staffUser) (
 			if err != nil {
 				return nil, err
 			}
-			cv.Docs = append(cv.Docs, movable(r))
+			cv.Docs = append(cv.Docs, movable(r, c.Index))
 		}
 		for _, id := range c.ReusedFrom {
 			r, err := rv(id)
@@ -379,7 +380,7 @@ func (s *srv) dossierPage(ctx context.Context, d *store.Dossier, u *staffUser) (
 		if err != nil {
 			return nil, err
 		}
-		dd.Unassigned = append(dd.Unassigned, movable(r))
+		dd.Unassigned = append(dd.Unassigned, movable(r, 0))
 	}
 	for _, ru := range d.Reuses {
 		r, err := rv(ru.RecordID)
@@ -534,6 +535,10 @@ func uploadName(name string) string {
 func (s *srv) staffDossierResult(w http.ResponseWriter, r *http.Request, u *staffUser) {
 	d := s.dossierFor(w, r, u)
 	if d == nil {
+		return
+	}
+	if s.blobs == nil {
+		internalError(w, r, errors.New("no blob store for the originals"))
 		return
 	}
 	ctx := r.Context()

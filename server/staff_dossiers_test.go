@@ -186,7 +186,7 @@ func TestDossierPage(t *testing.T) {
 		"<strong>" + testDossier + "-KQ1</strong>: <a href=\"/staff/ho-so/" + fmt.Sprint(e.result.ID) + "\">",
 		fmt.Sprintf(`<img class="thumb" src="/staff/ho-so/%d/anh-nho"`, e.rec.ID), "độ tin cậy 93 %",
 		"Văn bản chưa xếp vào thành phần nào", `action="` + page + `chuyen"`, `action="` + page + `ket-qua"`,
-		"<td>xem hồ sơ</td>",
+		"<td>xem hồ sơ</td>", `<option value="1" selected>1. Tờ khai đăng ký khai sinh</option>`,
 	} {
 		if !strings.Contains(b, want) {
 			t.Errorf("dossier page lacks %q", want)
