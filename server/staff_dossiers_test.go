@@ -123,6 +123,7 @@ func TestDossierAccess(t *testing.T) {
 		{"GET", "/staff/ho-so/", nil, all},
 		{"GET", "/staff/ho-so/?thanh_phan=thieu&so_dinh_danh=026223001234", nil, all},
 		{"GET", page, nil, all},
+		{"GET", strings.TrimSuffix(page, "/"), nil, map[string]int{"anon": 401, "motcua": http.StatusMovedPermanently}},
 		{"GET", missing, nil, map[string]int{"anon": 401, "motcua": 404}},
 		{"GET", "/staff/ho-so/khong-phai-ma/", nil, map[string]int{"anon": 401, "motcua": 404}},
 		{"GET", "/staff/api/ho-so/", nil, all},

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 
+	"motcua/internal/addr"
 	"motcua/internal/vi"
 	"motcua/pipeline"
 	"motcua/search"
@@ -193,6 +194,10 @@ func fieldViews(rec *store.Record) []fieldView {
 }
 
 func (s *srv) staffRecord(w http.ResponseWriter, r *http.Request, u *staffUser) {
+	if code := r.PathValue("id"); vi.IsDossierCode(code) { // a dossier's address typed without its slash
+		http.Redirect(w, r, addr.StaffDossier(code), http.StatusMovedPermanently)
+		return
+	}
 	rec := s.recordFor(w, r, u, store.ActView, "")
 	if rec == nil {
 		return
