@@ -132,6 +132,7 @@ func (s *srv) staffRoutes(route func(pattern, name string, h http.HandlerFunc)) 
 	route("GET /staff/dung-lai/{$}", "staff_reuse", s.staff(reusers, s.staffReuse))
 	route("POST /staff/dung-lai/{$}", "staff_reuse", s.staff(reusers, s.staffReusePost))
 	route("GET /staff/nhat-ky/{$}", "staff_audit", s.staff(admins, s.staffAudit))
+	s.dossierRoutes(route)
 	// Anything else under /staff/ is refused the same way: no guessing
 	// which paths exist.
 	other := s.staff(allStaff, func(w http.ResponseWriter, r *http.Request, u *staffUser) {

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -30,6 +31,7 @@ const (
 	sessionIdle   = 30 * time.Minute
 	sessionMax    = 10 * time.Hour
 	maxFormBytes  = 64 << 10
+	maxFormMemory = 8 << 20 // of a multipart form; the rest waits in temporary files
 )
 
 // staffUser is the signed-in account of a request.
@@ -106,6 +108,12 @@ type staffHandler func(w http.ResponseWriter, r *http.Request, u *staffUser)
 // staff guards h: anonymous requests get 401, other roles 403, and forms
 // without the session's CSRF token 403. Nothing staff sees is cached.
 func (s *srv) staff(roles []store.Role, h staffHandler) http.HandlerFunc {
+	return s.staffLimit(roles, maxFormBytes, h)
+}
+
+// staffLimit is staff with a form body of up to limit bytes (an upload);
+// a larger one gets 413.
+func (s *srv) staffLimit(roles []store.Role, limit int64, h staffHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 		u := s.currentUser(r)
@@ -128,7 +136,17 @@ func (s *srv) staff(roles []store.Role, h staffHandler) http.HandlerFunc {
 			return
 		}
 		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+			var tooBig *http.MaxBytesError
+			if err := r.ParseMultipartForm(maxFormMemory); errors.As(err, &tooBig) {
+				size := fmt.Sprintf("%d KB", limit>>10)
+				if limit >= 1<<20 {
+					size = fmt.Sprintf("%d MB", limit>>20)
+				}
+				s.page(w, r, http.StatusRequestEntityTooLarge, "error", u, pageData{Title: "Dữ liệu gửi lên quá lớn",
+					Message: "Biểu mẫu hoặc tệp gửi lên vượt quá " + size + ". Hãy gửi tệp nhỏ hơn."})
+				return
+			}
 			if !sameToken(r.PostFormValue("csrf"), u.csrf) {
 				s.page(w, r, http.StatusForbidden, "error", u, pageData{Title: "Biểu mẫu không hợp lệ",
 					Message: "Biểu mẫu thiếu mã bảo vệ hoặc đã cũ. Hãy tải lại trang rồi gửi lại."})

@@ -46,13 +46,16 @@ type pageData struct {
 
 	Review []store.Record
 
-	Procedure string
-	ProcName  string
-	PersonID  string
-	Dossier   string
-	Needs     []reuse.Need
+	Procedure  string
+	ProcName   string
+	PersonID   string
+	Dossier    string
+	DossierURL string // the dossier's page, when it is kept here
+	Needs      []reuse.Need
 
 	Events []store.Event
+
+	Dossiers *dossierData // the dossier list and page, and dossiers found by a search
 }
 
 type staffHit struct {

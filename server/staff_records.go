@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 
+	"motcua/internal/addr"
 	"motcua/internal/vi"
 	"motcua/pipeline"
 	"motcua/search"
@@ -77,6 +78,12 @@ func (s *srv) staffSearch(w http.ResponseWriter, r *http.Request, u *staffUser) 
 		internalError(w, r, err)
 		return
 	}
+	dossiers, err := s.searchDossiers(r, u, v) // a dossier code or an owner's ID names dossiers too
+	if err != nil {
+		internalError(w, r, err)
+		return
+	}
+	d.Dossiers = dossiers
 	res, err := s.search(r.Context(), req)
 	if err != nil {
 		status, msg := searchStatus(err)
@@ -187,6 +194,10 @@ func fieldViews(rec *store.Record) []fieldView {
 }
 
 func (s *srv) staffRecord(w http.ResponseWriter, r *http.Request, u *staffUser) {
+	if code := r.PathValue("id"); vi.IsDossierCode(code) { // a dossier's address typed without its slash
+		http.Redirect(w, r, addr.StaffDossier(code), http.StatusMovedPermanently)
+		return
+	}
 	rec := s.recordFor(w, r, u, store.ActView, "")
 	if rec == nil {
 		return

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -8,6 +10,7 @@ import (
 	"strings"
 
 	"motcua/content"
+	"motcua/internal/addr"
 	"motcua/internal/vi"
 	"motcua/reuse"
 	"motcua/store"
@@ -30,6 +33,26 @@ func (s *srv) reuseForm(v url.Values) (p *content.Procedure, id, dossier, msg st
 	return s.procs[code], id, dossier, ""
 }
 
+// reuseDossier checks the dossier a reuse names against the procedure and
+// the citizen: a dossier kept here must be theirs (its page's address is
+// returned); one this office does not keep is taken as given.
+func (s *srv) reuseDossier(ctx context.Context, p *content.Procedure, id, code string) (page, msg string, err error) {
+	if code == "" {
+		return "", "", nil
+	}
+	d, err := s.store.Dossier(ctx, code)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return "", "", nil
+	case err != nil:
+		return "", "", err
+	case d.Procedure != p.Code || d.OwnerID != id:
+		return "", fmt.Sprintf("Hồ sơ %s là hồ sơ thủ tục %s của số định danh %s: kiểm tra lại mã thủ tục, số định danh hoặc mã hồ sơ.",
+			d.Code, d.Procedure, d.OwnerID), nil
+	}
+	return addr.StaffDossier(d.Code), "", nil
+}
+
 func (s *srv) staffReuse(w http.ResponseWriter, r *http.Request, u *staffUser) {
 	v := r.URL.Query()
 	d := pageData{Title: "Dùng lại giấy tờ đã số hóa", Nav: "reuse", Query: v}
@@ -43,6 +66,13 @@ func (s *srv) staffReuse(w http.ResponseWriter, r *http.Request, u *staffUser) {
 		return
 	}
 	p, id, dossier, msg := s.reuseForm(v)
+	if msg == "" {
+		var err error
+		if d.DossierURL, msg, err = s.reuseDossier(r.Context(), p, id, dossier); err != nil {
+			internalError(w, r, err)
+			return
+		}
+	}
 	if msg != "" {
 		d.Error = msg
 		s.page(w, r, http.StatusBadRequest, "reuse", u, d)
@@ -63,6 +93,14 @@ func (s *srv) staffReuse(w http.ResponseWriter, r *http.Request, u *staffUser) {
 
 func (s *srv) staffReusePost(w http.ResponseWriter, r *http.Request, u *staffUser) {
 	p, id, dossier, msg := s.reuseForm(r.PostForm)
+	var page string
+	if msg == "" {
+		var err error
+		if page, msg, err = s.reuseDossier(r.Context(), p, id, dossier); err != nil {
+			internalError(w, r, err)
+			return
+		}
+	}
 	if msg != "" {
 		s.page(w, r, http.StatusBadRequest, "reuse", u, pageData{Title: "Dùng lại giấy tờ đã số hóa", Nav: "reuse", Query: r.PostForm, Error: msg})
 		return
@@ -83,6 +121,10 @@ func (s *srv) staffReusePost(w http.ResponseWriter, r *http.Request, u *staffUse
 	ru := &store.Reuse{User: u.Name, RecordID: recID, Procedure: p.Code, Document: needs[doc].Document.Name, Dossier: dossier}
 	if err := s.store.AddReuse(r.Context(), ru, remote(r)); err != nil {
 		internalError(w, r, err)
+		return
+	}
+	if page != "" { // back to the dossier, which now shows the reuse
+		http.Redirect(w, r, page+"?da_dung_lai="+strconv.FormatInt(ru.ID, 10), http.StatusSeeOther)
 		return
 	}
 	q := url.Values{"thu_tuc": {p.Code}, "so_dinh_danh": {id}, "ma_ho_so": {dossier}, "da_ghi": {strconv.FormatInt(ru.ID, 10)}}

@@ -39,7 +39,12 @@ type AuditFilter struct {
 	Since  time.Time
 	User   string
 	Action string
-	Limit  int // newest Limit events; 0: all
+	// Records and Mentions select the events about one of the records or
+	// whose detail mentions the text, such as a dossier's code (either
+	// matches); both empty: no such condition.
+	Records  []int64
+	Mentions string
+	Limit    int // newest Limit events; 0: all
 }
 
 // Audit is the append-only log of what people did.

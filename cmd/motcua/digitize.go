@@ -85,7 +85,7 @@ func runDigitize(args []string) error {
 		if err := openDossier(db, d); err != nil {
 			return err
 		}
-		opt.Place = placeIn(d, p, false)
+		opt.Place = dossier.Place(d, p, false)
 	}
 	return digitizeFiles(db, blobs, *data, paths, opt)
 }
@@ -154,25 +154,6 @@ func openDossier(db *sqlite.DB, d *store.Dossier) error {
 	}
 	return db.Log(ctx, store.Event{User: cliUser(), Action: store.ActDossierEdit, Remote: "cli", OK: true,
 		Detail: "hồ sơ " + d.Code + ", thủ tục " + d.Procedure})
-}
-
-// placeIn puts each record in dossier d: as the next result, or at the
-// required document of p it matches (unassigned when none). A record
-// without an owner takes the dossier's, so that it can be reused later.
-func placeIn(d *store.Dossier, p *content.Procedure, result bool) func(*store.Record) (string, *store.Attachment) {
-	return func(r *store.Record) (string, *store.Attachment) {
-		if r.Fields.OwnerID == "" {
-			r.Fields.OwnerID = d.OwnerID
-		}
-		if result {
-			return d.Code, &store.Attachment{Result: -1}
-		}
-		a := &store.Attachment{}
-		if p != nil {
-			a.Component = dossier.Assign(p, d.Channel, r.Fields.DocType, r.Fields.Summary)
-		}
-		return d.Code, a
-	}
 }
 
 func printSummary(s pipeline.Summary) {

@@ -423,6 +423,6 @@ func dossierResult(args []string) error {
 		return fmt.Errorf("hồ sơ %s chưa có: tạo bằng motcua dossier new hoặc digitize --dossier (%w)", pos[0], err)
 	}
 	p, _ := cat.Get(d.Procedure)
-	opt := pipeline.Options{Workers: *workers, Limits: pipeline.DefaultLimits, Place: placeIn(d, p, true)}
+	opt := pipeline.Options{Workers: *workers, Limits: pipeline.DefaultLimits, Place: dossier.Place(d, p, true)}
 	return digitizeFiles(db, blobs, *data, pos[1:], opt)
 }

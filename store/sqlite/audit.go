@@ -93,6 +93,19 @@ func (s *DB) Events(ctx context.Context, f store.AuditFilter, fn func(store.Even
 	if f.Action != "" {
 		where, args = append(where, `action = ?`), append(args, f.Action)
 	}
+	var about []string
+	if len(f.Records) > 0 {
+		about = append(about, `record_id IN (`+strings.TrimSuffix(strings.Repeat(`?, `, len(f.Records)), `, `)+`)`)
+		for _, id := range f.Records {
+			args = append(args, id)
+		}
+	}
+	if f.Mentions != "" {
+		about, args = append(about, `instr(detail, ?) > 0`), append(args, f.Mentions)
+	}
+	if len(about) > 0 {
+		where = append(where, `(`+strings.Join(about, ` OR `)+`)`)
+	}
 	q := `SELECT id, at, user, action, record_id, detail, remote, ok FROM audit`
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, ` AND `)

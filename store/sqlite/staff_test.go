@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -100,6 +101,42 @@ func TestAuditIsAppendOnly(t *testing.T) {
 	db.Events(ctx, store.AuditFilter{Since: time.Now().Add(time.Hour)}, func(e store.Event) error { got = append(got, e); return nil })
 	if len(got) != 0 {
 		t.Errorf("events since an hour from now: %v", got)
+	}
+}
+
+// Events about a dossier: those of its records and those naming its code.
+func TestEventsAbout(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	const code = "000.42.27.H09-240515-0087"
+	for _, e := range []store.Event{
+		{User: "lan", Action: store.ActView, RecordID: 3},
+		{User: "lan", Action: store.ActView, RecordID: 4},
+		{User: "lan", Action: store.ActDossierView, Detail: "hồ sơ " + code},
+		{User: "lan", Action: store.ActDossierView, Detail: "hồ sơ 000.42.27.H09-240515-0088"},
+		{User: "minh", Action: store.ActDossierMove, RecordID: 5, Detail: "hồ sơ " + code + ": thành phần 1 → 2"},
+	} {
+		if err := db.Log(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		f    store.AuditFilter
+		want []int64 // event IDs
+	}{
+		{store.AuditFilter{Records: []int64{3}}, []int64{1}},
+		{store.AuditFilter{Mentions: code}, []int64{3, 5}},
+		{store.AuditFilter{Records: []int64{3, 4}, Mentions: code}, []int64{1, 2, 3, 5}},
+		{store.AuditFilter{Records: []int64{3, 4}, Mentions: code, User: "minh"}, []int64{5}},
+		{store.AuditFilter{Records: []int64{3, 4}, Mentions: code, Limit: 2}, []int64{3, 5}},
+	} {
+		var got []int64
+		if err := db.Events(ctx, c.f, func(e store.Event) error { got = append(got, e.ID); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("%+v: events %v, want %v", c.f, got, c.want)
+		}
 	}
 }
 
