@@ -8,8 +8,11 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"motcua/content"
+	"motcua/internal/vi"
 	"motcua/reuse"
 	"motcua/store"
 )
@@ -102,10 +105,29 @@ func Build(d *store.Dossier, p *content.Procedure) View {
 }
 
 // IsComponent reports whether a catalogue document is a paper to hand in
-// or show (a count of originals or copies), not a note about the others.
+// or show (a count of originals or copies), not a note about the others:
+// a heading ("… gồm:"), the number of sets ("Số lượng hồ sơ: 01 bộ") or a
+// remark ("Lưu ý: …"), which the portal's tables sometimes give a count.
 func IsComponent(d content.Document) bool {
-	return d.Originals+d.Copies > 0 && !strings.HasSuffix(strings.TrimSpace(d.Name), ":")
+	name := strings.TrimSpace(d.Name)
+	lead := vi.Fold(strings.TrimLeft(name, "-*•+ \t"))
+	for _, note := range notePrefixes {
+		if rest, ok := strings.CutPrefix(lead, note); ok && !startsWord(rest) {
+			return false
+		}
+	}
+	return d.Originals+d.Copies > 0 && !strings.HasSuffix(name, ":")
 }
+
+// startsWord reports whether s opens with a letter or digit: "chu y"
+// must not match "chu yeu".
+func startsWord(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// notePrefixes open, folded, the catalogue's lines that are not papers.
+var notePrefixes = []string{"so luong ho so", "luu y", "ghi chu", "chu y"}
 
 // opensCondition: a requirement whose first sentence states a case
 // ("Trường hợp …", "Nếu …", "… trong trường hợp …") applies only then.
