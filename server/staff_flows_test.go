@@ -42,7 +42,7 @@ func TestEditFormScanAndFlash(t *testing.T) {
 	id := fmt.Sprint(e.rec.ID)
 	_, b := e.do(t, c, "GET", "/staff/ho-so/"+id+"/sua", nil)
 	for _, want := range []string{
-		`<div class="editor">`, `<image href="/staff/ho-so/` + id + `/trang/1.png"`,
+		`<div class="editor with-scan">`, `<image href="/staff/ho-so/` + id + `/trang/1.png"`,
 		// "215/TLKS-BS" (confidence 0.5) is the word at 370,350–610,390.
 		`<rect class="fieldword" data-field="number_symbol" x="370" y="350" width="240" height="40"><title>Số, ký hiệu</title></rect>`,
 		"cần kiểm tra, tin cậy 50 %; khoanh trên ảnh",

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -16,40 +17,80 @@ import (
 // place a value is found wins. A date (YYYY-MM-DD) is looked for as
 // documents write it: "ngày 15 tháng 3 năm 2023", "15/03/2023".
 func Locate(p store.Page, values ...string) []int {
+	reading := make([]int, len(p.Words))
+	for i := range reading {
+		reading[i] = i
+	}
+	orders := [][]int{reading, columnOrder(p)}
+	var out []int
+	seen := map[int]bool{}
+	for _, v := range values {
+		for _, words := range orders {
+			found := find(p, words, forms(v))
+			for _, i := range found {
+				if !seen[i] {
+					seen[i] = true
+					out = append(out, i)
+				}
+			}
+			if found != nil {
+				break
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	slices.Sort(out) // in page order, whatever the order of values
+	return out
+}
+
+// find looks for the first of forms in the words of p taken in the order
+// given, and returns the indexes of the words it spans.
+func find(p store.Page, order []int, forms []string) []int {
 	var text strings.Builder
 	var owner []int // the word each byte of text comes from
-	for i, w := range p.Words {
-		k := key(w.Text)
+	for _, i := range order {
+		k := key(p.Words[i].Text)
 		text.WriteString(k)
 		for range len(k) {
 			owner = append(owner, i)
 		}
 	}
 	s := text.String()
-	var out []int
-	seen := map[int]bool{}
-	for _, v := range values {
-		for _, form := range forms(v) {
-			at := strings.Index(s, form)
-			if len(form) < 2 || at < 0 {
-				continue
-			}
-			for _, i := range owner[at : at+len(form)] {
-				if !seen[i] {
-					seen[i] = true
-					out = append(out, i)
-				}
-			}
-			break
+	for _, form := range forms {
+		if at := strings.Index(s, form); len(form) >= 2 && at >= 0 {
+			return slices.Compact(slices.Clone(owner[at : at+len(form)]))
 		}
 	}
-	if len(out) == 0 {
-		return nil
+	return nil
+}
+
+// columnOrder is the page's words column by column: a header's left
+// block ("ỦY BAN NHÂN DÂN" / "XÃ ĐẠI TỰ") is one run of text here, while
+// OCR's reading order interleaves it with the right block.
+func columnOrder(p store.Page) []int {
+	at := map[[4]int]int{}
+	for i, w := range p.Words {
+		if _, ok := at[w.Box]; !ok {
+			at[w.Box] = i
+		}
 	}
-	// In page order, whatever the order of values.
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j] < out[j-1]; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
+	l := NewLayout(p)
+	segs := slices.Clone(l.Segs)
+	quarter := func(s Segment) int { return int(4 * s.cx() / float64(max(l.W, 1))) }
+	slices.SortStableFunc(segs, func(a, b Segment) int {
+		if qa, qb := quarter(a), quarter(b); qa != qb {
+			return qa - qb
+		}
+		return a.Row - b.Row
+	})
+	var out []int
+	for _, s := range segs {
+		for _, w := range s.Words {
+			if i, ok := at[w.Box]; ok {
+				out = append(out, i)
+			}
 		}
 	}
 	return out

@@ -16,6 +16,35 @@ func page(words string) store.Page {
 	return p
 }
 
+// twoColumns is a two-column header as OCR reads it, line by line across
+// both columns.
+func twoColumns() store.Page {
+	p := store.Page{Width: 1000, Height: 200}
+	x := map[int]int{}
+	for _, w := range []struct {
+		text       string
+		line, left int
+	}{
+		{"ỦY", 0, 100}, {"BAN", 0, 100}, {"NHÂN", 0, 100}, {"DÂN", 0, 100}, {"CỘNG", 0, 600}, {"HÒA", 0, 600},
+		{"XÃ", 1, 150}, {"ĐẠI", 1, 150}, {"TỰ", 1, 150}, {"Độc", 1, 650}, {"lập", 1, 650},
+	} {
+		k := w.line*1000 + w.left
+		x0 := w.left + x[k]
+		x[k] += 60
+		p.Words = append(p.Words, store.Word{Text: w.text, Box: [4]int{x0, 20 + 30*w.line, x0 + 50, 40 + 30*w.line}, Line: w.line, Conf: 0.9})
+	}
+	return p
+}
+
+func TestLocateColumns(t *testing.T) {
+	if got, want := Locate(twoColumns(), "Ủy ban nhân dân xã Đại Tự"), []int{0, 1, 2, 3, 6, 7, 8}; !slices.Equal(got, want) {
+		t.Errorf("the left block of a header: %v, want %v", got, want)
+	}
+	if got := Locate(twoColumns(), "Dân Cộng"); !slices.Equal(got, []int{3, 4}) {
+		t.Errorf("reading order first: %v", got)
+	}
+}
+
 func TestLocate(t *testing.T) {
 	const letter = "UỶ BAN NHÂN DÂN XÃ ĐẠI TỰ Số: 215/TLKS-BS Đại Tự, ngày 15 tháng 3 năm 2023 QUYẾT ĐỊNH Về việc cấp 150.000 đồng cho 026223001234 và 001190000001"
 	for _, c := range []struct {
