@@ -90,3 +90,31 @@ func (s *srv) staffAudit(w http.ResponseWriter, r *http.Request, u *staffUser) {
 	}
 	s.page(w, r, http.StatusOK, "audit", u, d)
 }
+
+// searchParams name a staff search's parameters on the audit page.
+var searchParams = []struct{ key, name string }{
+	{"q", "từ khóa"}, {"loai_van_ban", "loại văn bản"}, {"co_quan_ban_hanh", "cơ quan ban hành"}, {"trang_thai", "trạng thái"},
+	{"so_dinh_danh", "số định danh"}, {"tu_ngay", "từ ngày"}, {"den_ngay", "đến ngày"}, {"page", "trang"},
+}
+
+// eventDetail is an event's detail for people: a search's parameters by
+// their names, anything else as the store names it.
+func eventDetail(e store.Event) string {
+	if e.Action != store.ActSearch {
+		return e.DetailName()
+	}
+	v, err := url.ParseQuery(e.Detail)
+	if err != nil {
+		return e.Detail
+	}
+	var parts []string
+	for _, p := range searchParams {
+		if x := v.Get(p.key); x != "" {
+			if p.key == "trang_thai" {
+				x = store.Status(x).Name()
+			}
+			parts = append(parts, p.name+": "+x)
+		}
+	}
+	return strings.Join(parts, "; ")
+}

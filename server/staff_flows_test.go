@@ -138,8 +138,13 @@ func TestAuditPage(t *testing.T) {
 	day := time.Date(2026, 3, 1, 9, 0, 0, 0, time.Local)
 	for i := range 120 { // u000 … u119, a day apart from 2026-03-01
 		ev := store.Event{At: day.AddDate(0, 0, i), User: fmt.Sprintf("u%03d", i), Action: store.ActReuseLookup, Remote: "127.0.0.1", OK: true}
-		if i%10 == 0 {
+		switch {
+		case i%10 == 0:
 			ev.Action, ev.RecordID, ev.Detail = store.ActEdit, e.rec.ID, "number_symbol,issue_date"
+		case i == 119:
+			ev.Action, ev.Detail = store.ActSearch, "q=khai+sinh&trang_thai=review"
+		case i == 118:
+			ev.Action, ev.Detail, ev.OK = store.ActLogin, "bad credentials", false
 		}
 		if err := e.db.Log(ctx, ev); err != nil {
 			t.Fatal(err)
@@ -167,8 +172,11 @@ func TestAuditPage(t *testing.T) {
 			t.Errorf("an internal code on the audit page: %q", a)
 		}
 	}
-	if !strings.Contains(b, "<td>tra cứu giấy tờ dùng lại</td>") || !strings.Contains(b, "<td>Số, ký hiệu, Ngày ban hành</td>") {
-		t.Error("actions or edited fields not in Vietnamese")
+	for _, want := range []string{"<td>tra cứu giấy tờ dùng lại</td>", "<td>Số, ký hiệu, Ngày ban hành</td>",
+		"<td>từ khóa: khai sinh; trạng thái: cần duyệt</td>", "<td>sai tên hoặc mật khẩu</td>"} {
+		if !strings.Contains(b, want) {
+			t.Errorf("the audit page lacks %s", want)
+		}
 	}
 	next := regexp.MustCompile(`<a href="([^"]+)" rel="next">Cũ hơn</a>`).FindStringSubmatch(b)
 	if next == nil {

@@ -114,6 +114,7 @@ var funcs = template.FuncMap{
 	"when":    func(t time.Time) string { return t.Local().Format("02/01/2006 15:04") },
 	"status":  func(s store.Status) string { return s.Name() },
 	"action":  store.ActionName,
+	"detail":  eventDetail,
 	"has":     func(u *staffUser, roles ...string) bool { return u != nil && slices.Contains(roles, string(u.Role)) },
 	"sub":     func(a, b int) int { return a - b },
 	"add":     func(a, b int) int { return a + b },

@@ -25,13 +25,15 @@ const (
 
 // Actions lists the audit actions in the order people pick them from.
 var Actions = []string{ActLogin, ActLogout, ActSearch, ActView, ActImage, ActOriginal, ActPDF, ActEdit, ActApprove,
-	ActReuse, ActReuseLookup, ActUser, ActExport}
+	ActReuse, ActReuseLookup, ActDossierView, ActDossierEdit, ActDossierMove, ActUser, ActExport}
 
 var actionNames = map[string]string{
 	ActLogin: "đăng nhập", ActLogout: "đăng xuất", ActSearch: "tìm hồ sơ", ActView: "xem hồ sơ",
 	ActImage: "xem ảnh trang", ActOriginal: "tải bản gốc", ActPDF: "tải PDF tìm kiếm được",
 	ActEdit: "sửa thông tin", ActApprove: "duyệt hồ sơ", ActReuse: "dùng lại hồ sơ",
-	ActReuseLookup: "tra cứu giấy tờ dùng lại", ActUser: "quản lý tài khoản", ActExport: "xuất hồ sơ",
+	ActReuseLookup: "tra cứu giấy tờ dùng lại", ActDossierView: "xem hồ sơ thủ tục",
+	ActDossierEdit: "tạo, sửa hồ sơ thủ tục", ActDossierMove: "chuyển giấy tờ trong hồ sơ thủ tục",
+	ActUser: "quản lý tài khoản", ActExport: "xuất hồ sơ",
 }
 
 // ActionName is an audit action in Vietnamese, for people; an action
@@ -43,17 +45,42 @@ func ActionName(a string) string {
 	return a
 }
 
+// detailNames are the fixed details motcua writes, in Vietnamese.
+var detailNames = map[string]string{
+	ActLogin + "/bad credentials": "sai tên hoặc mật khẩu", ActLogin + "/locked": "tài khoản đang tạm khóa",
+	ActLogin + "/rate limited": "quá nhiều lần thử từ máy này", ActView + "/edit form": "mở để sửa",
+	ActOriginal + "/original": "bản gốc", ActExport + "/all records": "mọi bản ghi",
+}
+
+// accountVerbs name what a user command did (the detail's first word).
+var accountVerbs = map[string]string{"add": "thêm", "disable": "khóa", "enable": "mở lại", "passwd": "đổi mật khẩu"}
+
 // DetailName is an event's detail as people read it: the fields an edit
-// changed by their names; other details as they are.
+// changed by their names, the page of an image, fixed details and account
+// changes in Vietnamese; other details (already Vietnamese, or what a
+// person typed) as they are.
 func (e Event) DetailName() string {
-	if e.Action != ActEdit || e.Detail == "" {
-		return e.Detail
+	if n, ok := detailNames[e.Action+"/"+e.Detail]; ok {
+		return n
 	}
-	var names []string
-	for _, f := range strings.Split(e.Detail, ",") {
-		names = append(names, Field(f).Name())
+	switch w := strings.Fields(e.Detail); {
+	case e.Detail == "":
+	case e.Action == ActEdit:
+		var names []string
+		for _, f := range strings.Split(e.Detail, ",") {
+			names = append(names, Field(f).Name())
+		}
+		return strings.Join(names, ", ")
+	case e.Action == ActImage:
+		return "trang " + e.Detail
+	case e.Action == ActUser && len(w) > 1 && accountVerbs[w[0]] != "":
+		out := accountVerbs[w[0]] + " " + w[1]
+		if len(w) > 2 {
+			out += " (" + Role(w[2]).Name() + ")"
+		}
+		return out
 	}
-	return strings.Join(names, ", ")
+	return e.Detail
 }
 
 // Event is one line of the audit log, which is append-only.
