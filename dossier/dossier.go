@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"motcua/content"
 	"motcua/internal/vi"
@@ -103,15 +105,29 @@ func Build(d *store.Dossier, p *content.Procedure) View {
 }
 
 // IsComponent reports whether a catalogue document is a paper to hand in
-// or show (a count of originals or copies), not a note about the others.
+// or show (a count of originals or copies), not a note about the others:
+// a heading ("… gồm:"), the number of sets ("Số lượng hồ sơ: 01 bộ") or a
+// remark ("Lưu ý: …"), which the portal's tables sometimes give a count.
 func IsComponent(d content.Document) bool {
 	name := strings.TrimSpace(d.Name)
-	return d.Originals+d.Copies > 0 && !strings.HasSuffix(name, ":") && !countNote.MatchString(vi.Fold(name))
+	lead := vi.Fold(strings.TrimLeft(name, "-*•+ \t"))
+	for _, note := range notePrefixes {
+		if rest, ok := strings.CutPrefix(lead, note); ok && !startsWord(rest) {
+			return false
+		}
+	}
+	return d.Originals+d.Copies > 0 && !strings.HasSuffix(name, ":")
 }
 
-// countNote: a line that says how many sets to hand in ("Số lượng hồ sơ:
-// 01 (một) bộ"), not a paper.
-var countNote = regexp.MustCompile(`^so luong( ho so)?\b`)
+// startsWord reports whether s opens with a letter or digit: "chu y"
+// must not match "chu yeu".
+func startsWord(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// notePrefixes open, folded, the catalogue's lines that are not papers.
+var notePrefixes = []string{"so luong", "luu y", "ghi chu", "chu y"}
 
 // optionalGroup: a group of papers asked only in some cases ("Các trường
 // hợp … phải bổ sung …") or of which one is enough ("một trong các …").

@@ -80,6 +80,34 @@ func TestAssign(t *testing.T) {
 	}
 }
 
+// TestIsComponent: papers to hand in or show, and the lines of the
+// portal's table that are not papers even when they carry a count.
+func TestIsComponent(t *testing.T) {
+	for _, c := range []struct {
+		d    content.Document
+		want bool
+	}{
+		{content.Document{Name: "Tờ khai đề nghị cấp hộ chiếu", Originals: 1}, true},
+		{content.Document{Name: "Bản sao giấy khai sinh", Copies: 1}, true},
+		{content.Document{Name: "Chủ yếu là bản sao hộ khẩu", Copies: 1}, true},
+		{content.Document{Name: "Lưu ytế xác nhận", Originals: 1}, true}, // a word, not the remark
+		{content.Document{Name: "Tờ khai đề nghị cấp hộ chiếu"}, false},  // no count
+		{content.Document{Name: "Số lượng hồ sơ: 01 (một) bộ.", Originals: 1, Copies: 1}, false},
+		{content.Document{Name: "SỐ LƯỢNG HỒ SƠ: 02 bộ", Originals: 1}, false},
+		{content.Document{Name: "- Số lượng hồ sơ: 01 bộ", Originals: 1}, false},
+		{content.Document{Name: "So luong ho so 01 bo", Originals: 1}, false},
+		{content.Document{Name: "Lưu ý: Trường hợp không khai thác được thông tin thì nộp bản sao", Originals: 1}, false},
+		{content.Document{Name: "Lưu ý:- Trường hợp nộp hồ sơ trực tiếp", Originals: 1, Copies: 1}, false},
+		{content.Document{Name: "Ghi chú: bản sao không cần chứng thực", Copies: 1}, false},
+		{content.Document{Name: "Chú ý: mang theo bản chính", Originals: 1}, false},
+		{content.Document{Name: "Giấy tờ phải nộp gồm:", Originals: 1}, false},
+	} {
+		if got := IsComponent(c.d); got != c.want {
+			t.Errorf("IsComponent(%q) = %v, want %v", c.d.Name, got, c.want)
+		}
+	}
+}
+
 func TestRequired(t *testing.T) {
 	for _, c := range []struct {
 		d    content.Document

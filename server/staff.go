@@ -177,7 +177,13 @@ func (s *srv) audit(ctx context.Context, r *http.Request, u string, action strin
 func (s *srv) loginPage(w http.ResponseWriter, r *http.Request, status int, msg, next string) {
 	tok := newToken()
 	s.setCookie(w, r, loginCookie, tok, 3600)
-	s.page(w, r, status, "login", nil, pageData{Title: "Đăng nhập", Message: msg, CSRF: tok, Next: next})
+	d := pageData{Title: "Đăng nhập", Message: msg, CSRF: tok, Next: next}
+	if r.Method == http.MethodPost { // a refused login keeps the name typed
+		if n := strings.TrimSpace(r.PostFormValue("ten")); len(n) <= 100 {
+			d.Username = n
+		}
+	}
+	s.page(w, r, status, "login", nil, d)
 }
 
 func (s *srv) getLogin(w http.ResponseWriter, r *http.Request) {
@@ -186,7 +192,11 @@ func (s *srv) getLogin(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/staff/", http.StatusSeeOther)
 		return
 	}
-	s.loginPage(w, r, http.StatusOK, "", r.URL.Query().Get("next"))
+	msg := ""
+	if r.URL.Query().Get("da_dang_xuat") != "" { // a flag only: a link cannot put words on the page
+		msg = "Đã đăng xuất."
+	}
+	s.loginPage(w, r, http.StatusOK, msg, r.URL.Query().Get("next"))
 }
 
 // localNext keeps a redirect after login inside the staff area.
@@ -255,6 +265,7 @@ func (s *srv) postLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	s.setCookie(w, r, loginCookie, "", -1)
 	s.setCookie(w, r, sessionCookie, tok, int(sessionMax.Seconds()))
+	s.flash(w, r, se.CSRF, "Đã đăng nhập: "+u.Name+" ("+u.Role.Name()+").")
 	http.Redirect(w, r, localNext(next), http.StatusSeeOther)
 }
 
@@ -262,7 +273,7 @@ func (s *srv) postLogout(w http.ResponseWriter, r *http.Request, u *staffUser) {
 	s.store.DeleteSession(r.Context(), u.tokenHash)
 	s.audit(r.Context(), r, u.Name, store.ActLogout, 0, "", true)
 	s.setCookie(w, r, sessionCookie, "", -1)
-	http.Redirect(w, r, "/staff/dang-nhap", http.StatusSeeOther)
+	http.Redirect(w, r, "/staff/dang-nhap?da_dang_xuat=1", http.StatusSeeOther)
 }
 
 func internalError(w http.ResponseWriter, r *http.Request, err error) {

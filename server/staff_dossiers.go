@@ -418,9 +418,6 @@ func (s *srv) staffDossier(w http.ResponseWriter, r *http.Request, u *staffUser)
 	if n, err := strconv.ParseInt(q.Get("da_chuyen"), 10, 64); err == nil && n > 0 {
 		pd.Message = fmt.Sprintf("Đã chuyển văn bản %d.", n)
 	}
-	if n, err := strconv.ParseInt(q.Get("da_dung_lai"), 10, 64); err == nil && n > 0 {
-		pd.Message = fmt.Sprintf("Đã ghi nhận lần dùng lại số %d.", n)
-	}
 	if n, err := strconv.Atoi(q.Get("ket_qua")); err == nil && n > 0 {
 		pd.Message = "Đã số hóa kết quả " + store.ResultCode(d.Code, n) + "."
 	}

@@ -23,12 +23,14 @@ var templateFS embed.FS
 
 // pageData is what every staff page template gets; each uses its part.
 type pageData struct {
-	Title   string
-	Message string
-	CSRF    string // the form token: the session's, or the login form's
-	Next    string
-	User    *staffUser
-	Nav     string // the current section, for aria-current
+	Title    string
+	Message  string
+	Flash    string // the confirmation of the action that led here
+	CSRF     string // the form token: the session's, or the login form's
+	Next     string
+	Username string // the login form's name, kept when a login is refused
+	User     *staffUser
+	Nav      string // the current section, for aria-current
 
 	Query    url.Values
 	Result   *search.Result
@@ -51,11 +53,21 @@ type pageData struct {
 	PersonID   string
 	Dossier    string
 	DossierURL string // the dossier's page, when it is kept here
-	Needs      []reuse.Need
+	Needs      []needView
+	Usable     int // required documents that a stored record can stand for
+	Wanted     int // required documents
 
-	Events []store.Event
+	Events  []store.Event
+	Actions []string
 
 	Dossiers *dossierData // the dossier list and page, and dossiers found by a search
+}
+
+// needView is a required document on the reuse page; I numbers it among
+// the procedure's documents, as the reuse form does.
+type needView struct {
+	reuse.Need
+	I int
 }
 
 type staffHit struct {
@@ -82,6 +94,7 @@ type fieldView struct {
 	Conf    float64
 	HasConf bool
 	Low     bool
+	Marked  bool // its words are outlined on the page image
 }
 
 type pageView struct {
@@ -90,27 +103,25 @@ type pageView struct {
 	Height int
 	Src    string
 	Low    []store.Word
+	Marks  []fieldMark
+}
+
+// fieldMark outlines one word of a doubtful field on a page image.
+type fieldMark struct {
+	Field store.Field
+	Box   [4]int
 }
 
 var funcs = template.FuncMap{
 	"pct":     func(f float64) string { return fmt.Sprintf("%.0f %%", 100*f) },
 	"when":    func(t time.Time) string { return t.Local().Format("02/01/2006 15:04") },
 	"status":  func(s store.Status) string { return s.Name() },
-	"field":   func(f store.Field) string { return fieldLabel(f) },
+	"action":  store.ActionName,
+	"detail":  eventDetail,
 	"has":     func(u *staffUser, roles ...string) bool { return u != nil && slices.Contains(roles, string(u.Role)) },
 	"sub":     func(a, b int) int { return a - b },
 	"add":     func(a, b int) int { return a + b },
 	"snippet": func(s string) template.HTML { return template.HTML(s) }, // escaped by the highlighter
-}
-
-func fieldLabel(f store.Field) string {
-	if f == "status" {
-		return "Trạng thái"
-	}
-	if n, ok := store.FieldNames[f]; ok {
-		return n
-	}
-	return string(f)
 }
 
 var pages = func() map[string]*template.Template {
@@ -136,6 +147,10 @@ func (s *srv) page(w http.ResponseWriter, r *http.Request, status int, name stri
 	d.User = u
 	if u != nil {
 		d.CSRF = u.csrf
+		d.Flash = s.takeFlash(w, r, u)
+	}
+	if name == "edit" && d.Record != nil && d.Pages == nil { // the form always shows the scan beside it
+		d.Pages = editPages(d.Record, d.Fields)
 	}
 	var buf bytes.Buffer
 	if err := pages[name].ExecuteTemplate(&buf, "layout.html", d); err != nil {

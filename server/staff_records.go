@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"image/png"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -18,6 +17,7 @@ import (
 	"motcua/internal/addr"
 	"motcua/internal/vi"
 	"motcua/pipeline"
+	"motcua/pipeline/extract"
 	"motcua/search"
 	"motcua/store"
 )
@@ -187,10 +187,46 @@ func fieldViews(rec *store.Record) []fieldView {
 	for _, k := range store.AllFields {
 		c, ok := rec.Confidence[k]
 		v := rec.Fields.Value(k)
-		out = append(out, fieldView{Field: k, Name: store.FieldNames[k], Value: v, Conf: c, HasConf: ok && v != "",
-			Low: ok && c < store.Confident && (v != "" || slices.Contains(store.KeyFields, k))})
+		out = append(out, fieldView{Field: k, Name: k.Name(), Value: v, Conf: c, HasConf: ok && v != "", Low: rec.Doubtful(k)})
 	}
 	return out
+}
+
+// recordPages are a record's page images: none for a PDF read from its
+// own text layer.
+func recordPages(rec *store.Record) []pageView {
+	if rec.TextLayer {
+		return nil
+	}
+	var out []pageView
+	for _, p := range rec.Pages {
+		out = append(out, pageView{N: p.N, Width: p.Width, Height: p.Height, Src: fmt.Sprintf("/staff/ho-so/%d/trang/%d.png", rec.ID, p.N)})
+	}
+	return out
+}
+
+// editPages are the pages shown beside the edit form, with the words of
+// each doubtful field outlined; a field found on a page is marked so.
+func editPages(rec *store.Record, fields []fieldView) []pageView {
+	pages := recordPages(rec)
+	for i := range pages {
+		p := rec.Pages[i]
+		for j := range fields {
+			f := &fields[j]
+			if !f.Low {
+				continue
+			}
+			values := []string{rec.Fields.Value(f.Field)}
+			if slices.Contains([]store.Field{store.PersonIDs, store.DossierCodes, store.ProcedureCodes, store.MoneyVND}, f.Field) {
+				values = strings.Split(values[0], ", ")
+			}
+			for _, w := range extract.Locate(p, values...) {
+				pages[i].Marks = append(pages[i].Marks, fieldMark{Field: f.Field, Box: p.Words[w].Box})
+				f.Marked = true
+			}
+		}
+	}
+	return pages
 }
 
 func (s *srv) staffRecord(w http.ResponseWriter, r *http.Request, u *staffUser) {
@@ -202,16 +238,12 @@ func (s *srv) staffRecord(w http.ResponseWriter, r *http.Request, u *staffUser) 
 	if rec == nil {
 		return
 	}
-	d := pageData{Title: fmt.Sprintf("Hồ sơ %d", rec.ID), Nav: "search", Record: rec, Fields: fieldViews(rec)}
-	for _, p := range rec.Pages {
-		pv := pageView{N: p.N, Width: p.Width, Height: p.Height, Src: fmt.Sprintf("/staff/ho-so/%d/trang/%d.png", rec.ID, p.N)}
-		for _, wd := range p.Words {
+	d := pageData{Title: fmt.Sprintf("Hồ sơ %d", rec.ID), Nav: "search", Record: rec, Fields: fieldViews(rec), Pages: recordPages(rec)}
+	for i := range d.Pages {
+		for _, wd := range rec.Pages[i].Words {
 			if wd.Conf < LowConfidence && strings.TrimSpace(wd.Text) != "" {
-				pv.Low = append(pv.Low, wd)
+				d.Pages[i].Low = append(d.Pages[i].Low, wd)
 			}
-		}
-		if !rec.TextLayer {
-			d.Pages = append(d.Pages, pv)
 		}
 	}
 	var err error
@@ -230,12 +262,7 @@ func (s *srv) original(ctx context.Context, rec *store.Record) ([]byte, error) {
 	if s.blobs == nil {
 		return nil, errors.New("no blob store")
 	}
-	rc, err := s.blobs.Open(rec.SHA256)
-	if err != nil {
-		return nil, err
-	}
-	defer rc.Close()
-	return io.ReadAll(io.LimitReader(rc, store.MaxOriginalSize+1))
+	return store.Original(s.blobs, rec)
 }
 
 // staffPageImage serves a page as the OCR saw it, so that the stored word

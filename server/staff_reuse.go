@@ -6,15 +6,22 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
 	"motcua/content"
+	"motcua/dossier"
 	"motcua/internal/addr"
 	"motcua/internal/vi"
 	"motcua/reuse"
 	"motcua/store"
 )
+
+// isDocument reports whether a procedure's document is a paper, not a
+// note ("Số lượng hồ sơ: 01 bộ"): dossier.IsComponent, under a name the
+// handlers' dossier codes do not shadow.
+var isDocument = dossier.IsComponent
 
 func (s *srv) reuseForm(v url.Values) (p *content.Procedure, id, dossier, msg string) {
 	code := strings.TrimSpace(v.Get("thu_tuc"))
@@ -56,11 +63,6 @@ func (s *srv) reuseDossier(ctx context.Context, p *content.Procedure, id, code s
 func (s *srv) staffReuse(w http.ResponseWriter, r *http.Request, u *staffUser) {
 	v := r.URL.Query()
 	d := pageData{Title: "Dùng lại giấy tờ đã số hóa", Nav: "reuse", Query: v}
-	// Only a number comes from the URL: a link cannot put words in the
-	// page's mouth.
-	if n, err := strconv.ParseInt(v.Get("da_ghi"), 10, 64); err == nil && n > 0 {
-		d.Message = fmt.Sprintf("Đã ghi nhận lần dùng lại số %d.", n)
-	}
 	if v.Get("thu_tuc") == "" && v.Get("so_dinh_danh") == "" {
 		s.page(w, r, http.StatusOK, "reuse", u, d)
 		return
@@ -87,7 +89,16 @@ func (s *srv) staffReuse(w http.ResponseWriter, r *http.Request, u *staffUser) {
 		internalError(w, r, err)
 		return
 	}
-	d.Procedure, d.ProcName, d.PersonID, d.Dossier, d.Needs = p.Code, p.Name, id, dossier, needs
+	d.Procedure, d.ProcName, d.PersonID, d.Dossier = p.Code, p.Name, id, dossier
+	for i, n := range needs {
+		if !isDocument(n.Document) { // a note, not a paper
+			continue
+		}
+		d.Needs, d.Wanted = append(d.Needs, needView{Need: n, I: i}), d.Wanted+1
+		if slices.ContainsFunc(n.Candidates, func(c reuse.Candidate) bool { return c.Usable }) {
+			d.Usable++
+		}
+	}
 	s.page(w, r, http.StatusOK, "reuse", u, d)
 }
 
@@ -113,7 +124,7 @@ func (s *srv) staffReusePost(w http.ResponseWriter, r *http.Request, u *staffUse
 		return
 	}
 	// The form numbers documents from 0, as reuse does.
-	if !reuse.MayReuse(needs, doc, recID) {
+	if !reuse.MayReuse(needs, doc, recID) || !isDocument(needs[doc].Document) {
 		s.page(w, r, http.StatusBadRequest, "error", u, pageData{Title: "Không dùng lại được",
 			Message: "Hồ sơ này không thay được giấy tờ đã chọn cho công dân này (không đúng chủ, loại, hoặc đã hết giá trị)."})
 		return
@@ -123,10 +134,15 @@ func (s *srv) staffReusePost(w http.ResponseWriter, r *http.Request, u *staffUse
 		internalError(w, r, err)
 		return
 	}
+	msg = fmt.Sprintf("Đã dùng lại hồ sơ %d cho giấy tờ “%s” của thủ tục %s.", recID, clip(ru.Document, 90), p.Code)
+	if dossier != "" {
+		msg = fmt.Sprintf("Đã dùng lại hồ sơ %d cho giấy tờ “%s” của hồ sơ %s.", recID, clip(ru.Document, 90), dossier)
+	}
+	s.flash(w, r, u.csrf, msg)
 	if page != "" { // back to the dossier, which now shows the reuse
-		http.Redirect(w, r, page+"?da_dung_lai="+strconv.FormatInt(ru.ID, 10), http.StatusSeeOther)
+		http.Redirect(w, r, page, http.StatusSeeOther)
 		return
 	}
-	q := url.Values{"thu_tuc": {p.Code}, "so_dinh_danh": {id}, "ma_ho_so": {dossier}, "da_ghi": {strconv.FormatInt(ru.ID, 10)}}
+	q := url.Values{"thu_tuc": {p.Code}, "so_dinh_danh": {id}, "ma_ho_so": {dossier}}
 	http.Redirect(w, r, "/staff/dung-lai/?"+q.Encode(), http.StatusSeeOther)
 }

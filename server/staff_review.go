@@ -70,5 +70,13 @@ func (s *srv) staffSave(w http.ResponseWriter, r *http.Request, u *staffUser) {
 			slog.Error("index after edit", "record", saved.ID, "error", err)
 		}
 	}
+	switch {
+	case saved.Version == rec.Version:
+		s.flash(w, r, u.csrf, fmt.Sprintf("Hồ sơ %d không có gì thay đổi nên chưa lưu.", rec.ID))
+	case saved.Status == store.StatusVerified && rec.Status != store.StatusVerified:
+		s.flash(w, r, u.csrf, fmt.Sprintf("Đã lưu và duyệt hồ sơ %d.", rec.ID))
+	default:
+		s.flash(w, r, u.csrf, fmt.Sprintf("Đã lưu hồ sơ %d.", rec.ID))
+	}
 	http.Redirect(w, r, fmt.Sprintf("/staff/ho-so/%d", rec.ID), http.StatusSeeOther)
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,6 +20,40 @@ var FieldNames = map[Field]string{
 	SignerName: "Người ký", SignerTitle: "Chức vụ người ký", PersonIDs: "Số định danh cá nhân",
 	DossierCodes: "Mã hồ sơ", ProcedureCodes: "Mã thủ tục", MoneyVND: "Số tiền (đồng)",
 	OwnerID: "Số định danh của chủ giấy tờ", ValidUntil: "Có giá trị đến ngày",
+}
+
+// FieldStatus names a record's status in its changes (Change.Field).
+const FieldStatus Field = "status"
+
+// Name is the field's Vietnamese name, for people.
+func (f Field) Name() string {
+	if f == FieldStatus {
+		return "Trạng thái"
+	}
+	if n, ok := FieldNames[f]; ok {
+		return n
+	}
+	return string(f)
+}
+
+// ValueName is a value of field f as people read it: a status by its
+// Vietnamese name, any other value as it is.
+func (f Field) ValueName(v string) string {
+	if f == FieldStatus {
+		return Status(v).Name()
+	}
+	return v
+}
+
+// Doubtful reports whether a person should check field k: OCR read it
+// with a confidence under Confident (a key field even when it found
+// nothing), and no archivist has approved the record since.
+func (r *Record) Doubtful(k Field) bool {
+	c, ok := r.Confidence[k]
+	if !ok || c >= Confident || r.Status == StatusVerified {
+		return false
+	}
+	return r.Fields.Value(k) != "" || slices.Contains(KeyFields, k)
 }
 
 // Value returns field k as text; lists are joined with ", ".

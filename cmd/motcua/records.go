@@ -167,7 +167,7 @@ func showRecord(ctx context.Context, db store.Store, r *store.Record) error {
 			continue
 		}
 		mark := ""
-		if c < store.Confident {
+		if r.Doubtful(k) {
 			mark = "  ← cần kiểm tra"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%.0f %%%s\n", store.FieldNames[k], dash(r.Fields.Value(k)), 100*c, mark)
@@ -181,11 +181,8 @@ func showRecord(ctx context.Context, db store.Store, r *store.Record) error {
 	if len(changes) > 0 {
 		fmt.Fprintln(w, "\nLịch sử chỉnh sửa:")
 		for _, c := range changes {
-			name := store.FieldNames[c.Field]
-			if c.Field == "status" {
-				name = "Trạng thái"
-			}
-			fmt.Fprintf(w, "  %s  %s  %s: %q → %q\n", c.At.Local().Format("2006-01-02 15:04"), c.User, name, c.Old, c.New)
+			fmt.Fprintf(w, "  %s  %s  %s: %q → %q\n", c.At.Local().Format("2006-01-02 15:04"), c.User, c.Field.Name(),
+				c.Field.ValueName(c.Old), c.Field.ValueName(c.New))
 		}
 	}
 	reuses, err := db.Reuses(ctx, r.ID)

@@ -80,12 +80,16 @@ func (s *DB) VerifyAudit(ctx context.Context) (bad int64, n int, err error) {
 	return 0, n, rows.Err()
 }
 
-// Events calls fn for the selected events, oldest first.
+// Events calls fn for the selected events, oldest first unless
+// f.NewestFirst.
 func (s *DB) Events(ctx context.Context, f store.AuditFilter, fn func(store.Event) error) error {
 	var where []string
 	var args []any
 	if !f.Since.IsZero() {
 		where, args = append(where, `at >= ?`), append(args, ts(f.Since))
+	}
+	if !f.Until.IsZero() {
+		where, args = append(where, `at < ?`), append(args, ts(f.Until))
 	}
 	if f.User != "" {
 		where, args = append(where, `user = ?`), append(args, f.User)
@@ -106,14 +110,23 @@ func (s *DB) Events(ctx context.Context, f store.AuditFilter, fn func(store.Even
 	if len(about) > 0 {
 		where = append(where, `(`+strings.Join(about, ` OR `)+`)`)
 	}
+	if f.Before > 0 {
+		where, args = append(where, `id < ?`), append(args, f.Before)
+	}
 	q := `SELECT id, at, user, action, record_id, detail, remote, ok FROM audit`
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, ` AND `)
 	}
-	if f.Limit > 0 {
+	switch {
+	case f.NewestFirst && f.Limit > 0:
+		q += ` ORDER BY id DESC LIMIT ?`
+		args = append(args, f.Limit)
+	case f.NewestFirst:
+		q += ` ORDER BY id DESC`
+	case f.Limit > 0:
 		q = `SELECT * FROM (` + q + ` ORDER BY id DESC LIMIT ?) ORDER BY id`
 		args = append(args, f.Limit)
-	} else {
+	default:
 		q += ` ORDER BY id`
 	}
 	rows, err := s.db.QueryContext(ctx, q, args...)
