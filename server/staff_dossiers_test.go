@@ -196,6 +196,10 @@ func TestDossierPage(t *testing.T) {
 	if strings.Contains(b, "<script>alert") {
 		t.Error("dossier page shows OCR text unescaped")
 	}
+	// The record's page leads back to its dossier.
+	if _, b := e.do(t, clients["luutru"], "GET", fmt.Sprintf("/staff/ho-so/%d", e.rec.ID), nil); !strings.Contains(b, `thuộc hồ sơ <a href="`+page+`">`) {
+		t.Errorf("the record's page does not link to its dossier %s", page)
+	}
 	// An officer sees the page without the archivists' forms, with the way
 	// to reuse a stored paper for the missing component.
 	_, b = e.do(t, clients["motcua"], "GET", page, nil)
