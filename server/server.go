@@ -55,6 +55,7 @@ type srv struct {
 	store   store.Store
 	blobs   store.Blobs
 	procs   map[string]*content.Procedure
+	cat     *content.Catalogue // the same procedures, for the dossier package
 	auth    auth.Authenticator
 	logins  *auth.Limiter
 	now     func() time.Time
@@ -76,6 +77,7 @@ func newSrv(cfg Config) *srv {
 	for _, p := range cfg.Procedures {
 		s.procs[p.Code] = p
 	}
+	s.cat = content.NewCatalogue(cfg.Procedures)
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -103,6 +105,7 @@ func (s *srv) routes() http.Handler {
 	})
 	if s.store != nil {
 		route("GET "+addr.Stats+"{$}", "thong_ke", s.statsPage)
+		route("GET "+addr.StatsCSV, "thong_ke_csv", s.statsCSV)
 		route("GET "+addr.Documents+"{id}/{$}", "van_ban", s.documentPage)
 		s.staffRoutes(route)
 	}
