@@ -214,17 +214,15 @@ func sumCounts(ps []segment) int {
 	return n
 }
 
-func splitText(ss []segment) string {
-	var parts []string
-	for _, s := range ss {
-		if s.Count > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", lowerFirst(s.Name), s.Count))
-		}
+// SplitText says the on-time split in words, in two lines: the finished
+// dossiers, then the pending ones.
+func (g rateGroup) SplitText() []string {
+	c := g.Counts
+	pending := fmt.Sprintf("Đang giải quyết: trong hạn %d; quá hạn %d", c.InTime, c.Overdue)
+	if c.NoDue > 0 {
+		pending += fmt.Sprintf("; chưa rõ hạn %d", c.NoDue)
 	}
-	if len(parts) == 0 {
-		return "Tiến độ: chưa có hồ sơ biết hạn trả"
-	}
-	return "Tiến độ: " + strings.Join(parts, "; ")
+	return []string{fmt.Sprintf("Đã giải quyết: trước hạn %d; đúng hạn %d; quá hạn %d", c.Early, c.OnDay, c.Late), pending}
 }
 
 // rateGroup is one group of the report as the page shows it.
@@ -239,17 +237,17 @@ type rateGroup struct {
 	SplitY   int // the on-time split's row top, within the group
 }
 
-func (g rateGroup) SplitText() string { return splitText(g.Split) }
 
 // The charts' geometry, in SVG units: a 400-wide chart fits a phone's
 // width at about its own size.
 const (
 	barTrack  = 380 // 100 %
 	chartW    = 400
-	rowH      = 34 // a label line and its bar
-	headH     = 26 // a group's heading line
-	groupGap  = 14
-	groupH    = headH + 5*rowH + groupGap
+	rowH      = 38 // a label line and its bar
+	splitH    = 54 // two label lines and the stacked bar
+	headH     = 28 // a group's heading line
+	groupGap  = 16
+	groupH    = headH + 4*rowH + splitH + groupGap
 	chartTop  = 22 // room for the 80 % mark's label
 	threshold = barTrack * 4 / 5
 )
@@ -376,29 +374,33 @@ var indicatorsTmpl = template.Must(template.New("indicators").Funcs(template.Fun
 <title id="{{.ID}}-t">{{.Title}}</title>
 <desc id="{{.ID}}-d">{{.Desc}}</desc>
 <defs>
+<pattern id="{{.ID}}-p-early" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" class="seg-early"></rect></pattern>
 <pattern id="{{.ID}}-p-onday" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" class="seg-onday"></rect><line x1="0" y1="0" x2="0" y2="6" class="hatch"></line></pattern>
-<pattern id="{{.ID}}-p-late" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" class="seg-late"></rect><circle cx="3" cy="3" r="1.3" class="dot"></circle></pattern>
+<pattern id="{{.ID}}-p-late" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" class="seg-late"></rect><circle cx="3" cy="3" r="1.4" class="dot"></circle></pattern>
+<pattern id="{{.ID}}-p-intime" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" class="seg-intime"></rect><line x1="0" y1="3" x2="6" y2="3" class="hatch"></line></pattern>
 <pattern id="{{.ID}}-p-overdue" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)"><rect width="6" height="6" class="seg-overdue"></rect><line x1="0" y1="0" x2="0" y2="6" class="hatch"></line></pattern>
 </defs>
-<line x1="{{.Threshold}}" x2="{{.Threshold}}" y1="14" y2="{{.Height}}" class="threshold"></line>
 <text x="{{.Threshold}}" y="11" text-anchor="middle" class="threshold-label">80 %</text>
-{{$id := .ID}}
+{{$id := .ID}}{{$t := .Threshold}}
 {{range .Groups}}<g transform="translate(0 {{.Y}})">
-<text x="0" y="17" class="group-label">{{short .Label 48}} — {{.Received}} hồ sơ</text>
-{{range $i, $c := .Cells}}<g transform="translate(0 {{$c.Y}})"><title>{{$c.Text}}</title>
-<text x="0" y="12">{{$c.Text}}</text>
-<rect x="0" y="17" width="380" height="10" class="track"></rect>
-{{if $c.Applies}}<rect x="0" y="17" width="{{$c.W}}" height="10" class="bar rate"></rect>{{end}}
+<text x="0" y="18" class="group-label">{{short .Label 48}} — {{.Received}} hồ sơ</text>
+{{range .Cells}}<g transform="translate(0 {{.Y}})"><title>{{.Text}}</title>
+<text x="0" y="14">{{.Text}}</text>
+<rect x="0" y="19" width="380" height="11" class="track"></rect>
+{{if .Applies}}<rect x="0" y="19" width="{{.W}}" height="11" class="bar rate"></rect>{{end}}
+<line x1="{{$t}}" x2="{{$t}}" y1="16" y2="33" class="threshold"></line>
 </g>{{end}}
-<g transform="translate(0 {{.SplitY}})"><title>{{.SplitText}}</title>
-<text x="0" y="12">{{.SplitText}}</text>
-<rect x="0" y="17" width="380" height="10" class="track"></rect>
-{{range .Split}}{{if .W}}<rect x="{{.X}}" y="17" width="{{.W}}" height="10" class="seg seg-{{.Class}}"{{if ne .Class "early"}}{{if ne .Class "intime"}} fill="url(#{{$id}}-p-{{.Class}})"{{end}}{{end}}><title>{{.Name}}: {{.Count}}</title></rect>{{end}}{{end}}
+<g transform="translate(0 {{.SplitY}})">{{$lines := .SplitText}}<title>{{index $lines 0}}. {{index $lines 1}}</title>
+<text x="0" y="14">{{index $lines 0}}</text>
+<text x="0" y="32">{{index $lines 1}}</text>
+<rect x="0" y="38" width="380" height="11" class="track"></rect>
+{{range .Split}}{{if .W}}<rect x="{{.X}}" y="38" width="{{.W}}" height="11" fill="url(#{{$id}}-p-{{.Class}})"><title>{{.Name}}: {{.Count}}</title></rect>{{end}}{{end}}
 </g>
 </g>
 {{end}}
 </svg>
-<figcaption>{{.Title}}. Bảng dưới đây có đủ các số liệu.</figcaption>
+<ul class="legend" aria-hidden="true">{{range (index .Groups 0).Split}}<li><svg width="14" height="14" viewBox="0 0 14 14"><rect width="14" height="14" fill="url(#{{$.ID}}-p-{{.Class}})"></rect></svg> {{.Name}}</li>{{end}}</ul>
+<figcaption>{{.Title}}; số liệu đầy đủ ở bảng dưới đây.</figcaption>
 </figure>
 {{end}}
 
@@ -406,7 +408,7 @@ var indicatorsTmpl = template.Must(template.New("indicators").Funcs(template.Fun
 
 <section aria-labelledby="tk-chi-so" class="indicators">
 <h2 id="tk-chi-so">Chỉ số số hóa hồ sơ và giải quyết đúng hạn</h2>
-<p>Theo Bộ chỉ số chỉ đạo, điều hành và đánh giá chất lượng phục vụ người dân, doanh nghiệp (Quyết định 766/QĐ-TTg), tính trên hồ sơ tiếp nhận trong kỳ, tình trạng đến ngày {{.Now}}. Tỷ lệ từ 80 % trở lên được đủ điểm của chỉ số; dưới 80 %, điểm bằng tỷ lệ nhân điểm tối đa chia 80 %.</p>
+<p>Theo Bộ chỉ số chỉ đạo, điều hành và đánh giá chất lượng phục vụ người dân, doanh nghiệp (Quyết định 766/QĐ-TTg), tính trên hồ sơ tiếp nhận trong kỳ, tình trạng đến ngày {{.Now}}. Tỷ lệ từ 80 % trở lên được đủ điểm của chỉ số; dưới 80 %, điểm bằng tỷ lệ nhân điểm tối đa chia 80 %.</p>
 <form class="period" method="get" action="{{.Action}}" novalidate>
 <fieldset>
 <legend>Kỳ báo cáo (tháng tiếp nhận hồ sơ)</legend>

@@ -30,6 +30,7 @@ import (
 //	F 1.001193 rec. 20/04 due 25/04 fin. 24/04: early; 2/2, result KQ1 (outside May–June)
 type statsFixture struct {
 	h      http.Handler
+	cfg    Config
 	owners []string // owners' IDs and names: never on the public page
 	codes  []string // dossier codes: never on the public page either
 }
@@ -104,9 +105,9 @@ func newStatsFixture(t *testing.T) statsFixture {
 	os.WriteFile(filepath.Join(public, "thong-ke", "index.html"),
 		[]byte(`<!doctype html><html lang="vi"><main><h1>Thống kê</h1><!--motcua:stats--><p>tĩnh</p><!--/motcua:stats--></main>`), 0o644)
 	now := time.Date(2024, 6, 10, 12, 0, 0, 0, time.UTC)
-	s := newSrv(Config{Public: public, Store: db, Blobs: store.DirBlobs{Dir: filepath.Join(dir, "blobs")},
-		Procedures: procs, Now: func() time.Time { return now }})
-	f.h = s.routes()
+	f.cfg = Config{Public: public, Store: db, Blobs: store.DirBlobs{Dir: filepath.Join(dir, "blobs")},
+		Procedures: procs, Now: func() time.Time { return now }}
+	f.h = New(f.cfg)
 	return f
 }
 
@@ -158,7 +159,7 @@ func TestStatsIndicators(t *testing.T) {
 	// Charts are SVG with a title and description, and say their values
 	// in words, not only by colour.
 	for _, want := range []string{`<svg viewBox="0 0 400`, `<title id="tk-cs-thang-bd-t">`, `<desc id="tk-cs-thang-bd-d">`,
-		`Số hóa hồ sơ (4.2): 66,7 % — 3,33/4 điểm`, "Tiến độ: trước hạn 1; đúng hạn 1; quá hạn 1",
+		`Số hóa hồ sơ (4.2): 66,7 % — 3,33/4 điểm`, "Đã giải quyết: trước hạn 1; đúng hạn 1; quá hạn 1",
 		`<caption>Tỷ lệ và điểm theo tháng tiếp nhận</caption>`,
 		`value="05/2024"`, `value="06/2024"`, `href="/thong-ke/chi-so.csv?den=2024-06&amp;tu=2024-05"`} {
 		if !strings.Contains(page, want) {
