@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"time"
@@ -110,7 +111,7 @@ func (s *srv) routes() http.Handler {
 		s.staffRoutes(route)
 	}
 	route("GET /", "static", staticSite(s.public).ServeHTTP)
-	return logRequests(secureHeaders(mux))
+	return logRequests(secureHeaders(compress(mux)))
 }
 
 // staffRoutes are the staff area's: every one but the login page behind
@@ -153,7 +154,13 @@ func (s *srv) count(route string, h http.HandlerFunc) http.Handler {
 	})
 }
 
-// staticSite serves the built site, with its own 404 page.
+// fingerprinted matches the built site's assets whose name holds a hash
+// of their content (Hugo's fingerprint: main.<sha256>.css): a new content
+// gets a new name, so they may be cached for good.
+var fingerprinted = regexp.MustCompile(`\.[0-9a-f]{32,}\.[a-z0-9]+$`)
+
+// staticSite serves the built site, with its own 404 page: fingerprinted
+// assets cached for a year, everything else revalidated.
 func staticSite(dir string) http.Handler {
 	files := http.FileServer(http.Dir(dir))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -167,8 +174,10 @@ func staticSite(dir string) http.Handler {
 			notFound(w, dir)
 			return
 		}
-		if strings.HasSuffix(p, ".css") {
-			w.Header().Set("Cache-Control", "public, max-age=86400")
+		if fingerprinted.MatchString(p) {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			w.Header().Set("Cache-Control", "no-cache")
 		}
 		files.ServeHTTP(w, r)
 	})
