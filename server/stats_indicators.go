@@ -237,7 +237,6 @@ type rateGroup struct {
 	SplitY   int // the on-time split's row top, within the group
 }
 
-
 // The charts' geometry, in SVG units: a 400-wide chart fits a phone's
 // width at about its own size.
 const (
