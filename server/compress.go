@@ -107,12 +107,16 @@ type gzipWriter struct {
 }
 
 func (g *gzipWriter) WriteHeader(code int) {
+	if code < 200 { // informational: the real answer follows
+		g.ResponseWriter.WriteHeader(code)
+		return
+	}
 	if g.status != 0 {
 		return
 	}
 	g.status = code
-	// Informational, no-body and not-modified answers pass straight on.
-	if code < 200 || code == http.StatusNoContent || code == http.StatusNotModified || code == http.StatusPartialContent {
+	// Answers without a body, and partial ones, pass straight on.
+	if code == http.StatusNoContent || code == http.StatusNotModified || code == http.StatusPartialContent {
 		g.decide(false)
 	}
 }

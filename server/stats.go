@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"motcua/dossier"
 	"motcua/internal/addr"
 	"motcua/store"
 )
@@ -106,6 +107,27 @@ type statsCache struct {
 	html []byte
 	at   time.Time
 	ind  map[string]cachedHTML // by period.query()
+
+	// The dossiers' facts, read once for every period: a period is then
+	// computed in memory, so asking for many periods costs no queries.
+	facts   []dossier.Facts
+	factsAt time.Time
+}
+
+// report computes the indicators of a period from the dossiers' facts,
+// read from the store at most once per statsTTL.
+func (s *srv) report(r *http.Request, p period) (dossier.Report, error) {
+	s.stats.mu.Lock()
+	defer s.stats.mu.Unlock()
+	now := s.now()
+	if s.stats.facts == nil || now.Sub(s.stats.factsAt) >= statsTTL {
+		facts, err := dossier.AllFacts(r.Context(), s.store, s.cat)
+		if err != nil {
+			return dossier.Report{}, err
+		}
+		s.stats.facts, s.stats.factsAt = facts, now
+	}
+	return dossier.Compute(s.stats.facts, p.from, p.to, now), nil
 }
 
 type cachedHTML struct {

@@ -306,7 +306,7 @@ func (s *srv) indicatorsData(r *http.Request, p period) (indicatorsPage, error) 
 	if p.Err != "" {
 		return d, nil
 	}
-	rep, err := dossier.Indicators(r.Context(), s.store, s.cat, p.from, p.to, now)
+	rep, err := s.report(r, p)
 	if err != nil {
 		return d, err
 	}
@@ -483,7 +483,7 @@ func (s *srv) statsCSV(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, p.Err)
 		return
 	}
-	rep, err := dossier.Indicators(r.Context(), s.store, s.cat, p.from, p.to, s.now())
+	rep, err := s.report(r, p)
 	if err != nil {
 		internalError(w, r, err)
 		return

@@ -31,6 +31,7 @@ import (
 type statsFixture struct {
 	h      http.Handler
 	cfg    Config
+	clock  *testClock
 	owners []string // owners' IDs and names: never on the public page
 	codes  []string // dossier codes: never on the public page either
 }
@@ -104,9 +105,9 @@ func newStatsFixture(t *testing.T) statsFixture {
 	os.MkdirAll(filepath.Join(public, "thong-ke"), 0o755)
 	os.WriteFile(filepath.Join(public, "thong-ke", "index.html"),
 		[]byte(`<!doctype html><html lang="vi"><main><h1>Thống kê</h1><!--motcua:stats--><p>tĩnh</p><!--/motcua:stats--></main>`), 0o644)
-	now := time.Date(2024, 6, 10, 12, 0, 0, 0, time.UTC)
+	f.clock = &testClock{t: time.Date(2024, 6, 10, 12, 0, 0, 0, time.UTC)}
 	f.cfg = Config{Public: public, Store: db, Blobs: store.DirBlobs{Dir: filepath.Join(dir, "blobs")},
-		Procedures: procs, Now: func() time.Time { return now }}
+		Procedures: procs, Now: f.clock.now}
 	f.h = New(f.cfg)
 	return f
 }
@@ -266,5 +267,41 @@ func TestStatsBadPeriod(t *testing.T) {
 		if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "Tháng") {
 			t.Errorf("GET CSV %s: %d %s", tt.query, rec.Code, rec.Body)
 		}
+	}
+}
+
+// countingStore counts the reads of the dossiers' list.
+type countingStore struct {
+	store.Store
+	lists int
+}
+
+func (c *countingStore) ListDossiers(ctx context.Context, f store.DossierFilter) ([]store.Dossier, error) {
+	c.lists++
+	return c.Store.ListDossiers(ctx, f)
+}
+
+// TestStatsReadsOnce: any number of periods asked for within a minute
+// cost one read of the dossiers, not one per period.
+func TestStatsReadsOnce(t *testing.T) {
+	f := newStatsFixture(t)
+	cs := &countingStore{Store: f.cfg.Store}
+	cfg := f.cfg
+	cfg.Store = cs
+	h := New(cfg)
+	for m := 1; m <= 12; m++ {
+		for _, path := range []string{addr.Stats, addr.StatsCSV} {
+			if rec := get(t, h, fmt.Sprintf("%s?tu=%02d/2024", path, m)); rec.Code != 200 {
+				t.Fatalf("GET %s: %d", path, rec.Code)
+			}
+		}
+	}
+	if cs.lists != 1 {
+		t.Errorf("%d reads of the dossiers for 24 requests within a minute, want 1", cs.lists)
+	}
+	f.clock.add(statsTTL)
+	get(t, h, addr.Stats+"?tu=05/2024")
+	if cs.lists != 2 {
+		t.Errorf("%d reads after a minute, want 2", cs.lists)
 	}
 }
