@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -318,29 +319,47 @@ func (s *srv) indicatorsData(r *http.Request, p period) (indicatorsPage, error) 
 	for _, dim := range []struct {
 		id, heading, key string
 		groups           []dossier.Group
+		months           bool
 	}{
-		{"tk-cs-thang", "Theo tháng tiếp nhận", "Tháng", rep.Months},
-		{"tk-cs-linh-vuc", "Theo lĩnh vực", "Lĩnh vực", rep.Fields},
-		{"tk-cs-thu-tuc", "Theo thủ tục", "Thủ tục", rep.Procedures},
+		{"tk-cs-thang", "Theo tháng tiếp nhận", "Tháng", rep.Months, true},
+		{"tk-cs-linh-vuc", "Theo lĩnh vực", "Lĩnh vực", rep.Fields, false},
+		{"tk-cs-thu-tuc", "Theo thủ tục", "Thủ tục", rep.Procedures, false},
 	} {
 		var rows []rateGroup
 		for _, g := range dim.groups {
 			rows = append(rows, s.rateGroup(g, ""))
 		}
-		shown := rows
-		cut := 0
-		if len(shown) > chartGroups {
-			cut = len(shown) - chartGroups
-			shown = append([]rateGroup(nil), rows[:chartGroups]...)
-		} else {
-			shown = append([]rateGroup(nil), rows...)
-		}
+		shown, cut := chartSubset(rows, dim.months)
 		title := "Chỉ số " + lowerFirst(dim.heading)
 		d.Dims = append(d.Dims, dimension{ID: dim.id, Heading: dim.heading, KeyName: dim.key, Rows: rows, Cut: cut,
 			Chart: newRateChart(dim.id+"-bd", title,
 				"Với mỗi nhóm: tỷ lệ và điểm của bốn chỉ số, và số hồ sơ trước hạn, đúng hạn, quá hạn; vạch đứt là ngưỡng 80 %.", shown)})
 	}
 	return d, nil
+}
+
+// chartSubset is the groups a chart draws: all of them up to chartGroups;
+// beyond, the latest months, or the groups with the most dossiers (in
+// their table order). cut is how many are left out.
+func chartSubset(rows []rateGroup, months bool) (shown []rateGroup, cut int) {
+	if len(rows) <= chartGroups {
+		return slices.Clone(rows), 0
+	}
+	cut = len(rows) - chartGroups
+	if months {
+		return slices.Clone(rows[cut:]), cut
+	}
+	idx := make([]int, len(rows))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return rows[idx[a]].Received > rows[idx[b]].Received })
+	idx = idx[:chartGroups]
+	sort.Ints(idx)
+	for _, i := range idx {
+		shown = append(shown, rows[i])
+	}
+	return shown, cut
 }
 
 // rateGroup labels a group of the report for people: a month as 05/2024,
@@ -443,7 +462,7 @@ var indicatorsTmpl = template.Must(template.New("indicators").Funcs(template.Fun
 {{range .Dims}}
 <h3 id="{{.ID}}">{{.Heading}}</h3>
 {{template "ratechart" .Chart}}
-{{if .Cut}}<p class="hint">Biểu đồ có {{len .Chart.Groups}} nhóm đầu; bảng dưới đây có đủ {{len .Rows}} nhóm.</p>{{end}}
+{{if .Cut}}<p class="hint">Biểu đồ vẽ {{len .Chart.Groups}} trong {{len .Rows}} nhóm ({{if eq .ID "tk-cs-thang"}}các tháng gần nhất{{else}}các nhóm nhiều hồ sơ nhất{{end}}); bảng dưới đây có đủ {{len .Rows}} nhóm.</p>{{end}}
 <div class="table-wrap"><table class="rates">
 <caption>Tỷ lệ và điểm {{lowerFirst .Heading}}</caption>
 <thead><tr><th scope="col">{{.KeyName}}</th><th scope="col">Hồ sơ tiếp nhận</th><th scope="col">4.2 Số hóa hồ sơ</th><th scope="col">4.1 Số hóa kết quả</th><th scope="col">4.3 Tái sử dụng</th><th scope="col">2.1 Đúng hạn</th></tr></thead>

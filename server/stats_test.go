@@ -305,3 +305,27 @@ func TestStatsReadsOnce(t *testing.T) {
 		t.Errorf("%d reads after a minute, want 2", cs.lists)
 	}
 }
+
+func TestChartSubset(t *testing.T) {
+	var rows []rateGroup
+	for i := range 15 {
+		rows = append(rows, rateGroup{Label: fmt.Sprint(i), Received: 1 + i%4})
+	}
+	labels := func(gs []rateGroup) string {
+		var out []string
+		for _, g := range gs {
+			out = append(out, g.Label)
+		}
+		return strings.Join(out, " ")
+	}
+	if got, cut := chartSubset(rows, true); cut != 3 || labels(got) != "3 4 5 6 7 8 9 10 11 12 13 14" {
+		t.Errorf("months: %q, cut %d", labels(got), cut)
+	}
+	// Received 1 2 3 4 1 2 3 4 …: four have 1 dossier; of them the first stays.
+	if got, cut := chartSubset(rows, false); cut != 3 || labels(got) != "0 1 2 3 5 6 7 9 10 11 13 14" {
+		t.Errorf("largest: %q, cut %d", labels(got), cut)
+	}
+	if got, cut := chartSubset(rows[:4], false); cut != 0 || labels(got) != "0 1 2 3" {
+		t.Errorf("few: %q, cut %d", labels(got), cut)
+	}
+}
