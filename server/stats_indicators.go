@@ -448,13 +448,13 @@ var indicatorsTmpl = template.Must(template.New("indicators").Funcs(template.Fun
 <h3 id="tk-cs-tong">Toàn kỳ: {{.Period.Name}}</h3>
 <p>Hồ sơ tiếp nhận: <strong>{{.Report.Total.Received}}</strong>; đã giải quyết: <strong>{{.Report.Total.Finished}}</strong>; đang giải quyết: <strong>{{.Report.Total.Pending}}</strong>.</p>
 {{template "ratechart" .TotalChart}}
-<div class="table-wrap"><table class="rates-total">
-<caption>Tỷ lệ và điểm toàn kỳ</caption>
+<div class="table-wrap" role="region" tabindex="0" aria-labelledby="tk-bang-tong"><table class="rates-total">
+<caption id="tk-bang-tong">Tỷ lệ và điểm toàn kỳ</caption>
 <thead><tr><th scope="col">Chỉ số</th><th scope="col">Tỷ lệ</th><th scope="col">Số hồ sơ đạt / tính</th><th scope="col">Điểm</th></tr></thead>
 <tbody>{{range .Total.Cells}}<tr><th scope="row">{{.Short}} {{.Name}}</th>{{if .Applies}}<td>{{.Percent}}</td><td>{{.Num}}/{{.Den}}</td><td>{{.Points}}/{{.Max}}</td>{{else}}<td colspan="3"><span class="none">không áp dụng (chưa có hồ sơ để tính)</span></td>{{end}}</tr>
 {{end}}</tbody></table></div>
-<div class="table-wrap"><table>
-<caption>Tiến độ giải quyết toàn kỳ</caption>
+<div class="table-wrap" role="region" tabindex="0" aria-labelledby="tk-bang-tien-do"><table class="ontime-total">
+<caption id="tk-bang-tien-do">Tiến độ giải quyết toàn kỳ</caption>
 <thead><tr><th scope="col">Tình trạng</th><th scope="col">Số hồ sơ</th></tr></thead>
 <tbody>{{range .Total.Split}}<tr><th scope="row">{{.Name}}</th><td>{{.Count}}</td></tr>{{end}}
 <tr><th scope="row">Chưa rõ hạn trả (không tính)</th><td>{{.Report.Total.NoDue}}</td></tr></tbody></table></div>
@@ -463,13 +463,13 @@ var indicatorsTmpl = template.Must(template.New("indicators").Funcs(template.Fun
 <h3 id="{{.ID}}">{{.Heading}}</h3>
 {{template "ratechart" .Chart}}
 {{if .Cut}}<p class="hint">Biểu đồ vẽ {{len .Chart.Groups}} trong {{len .Rows}} nhóm ({{if eq .ID "tk-cs-thang"}}các tháng gần nhất{{else}}các nhóm nhiều hồ sơ nhất{{end}}); bảng dưới đây có đủ {{len .Rows}} nhóm.</p>{{end}}
-<div class="table-wrap"><table class="rates">
-<caption>Tỷ lệ và điểm {{lowerFirst .Heading}}</caption>
+<div class="table-wrap" role="region" tabindex="0" aria-labelledby="{{.ID}}-ty-le"><table class="rates">
+<caption id="{{.ID}}-ty-le">Tỷ lệ và điểm {{lowerFirst .Heading}}</caption>
 <thead><tr><th scope="col">{{.KeyName}}</th><th scope="col">Hồ sơ tiếp nhận</th><th scope="col">4.2 Số hóa hồ sơ</th><th scope="col">4.1 Số hóa kết quả</th><th scope="col">4.3 Tái sử dụng</th><th scope="col">2.1 Đúng hạn</th></tr></thead>
 <tbody>{{range .Rows}}<tr><th scope="row">{{if .Code}}<span class="code">{{.Code}}</span> {{end}}{{.Label}}</th><td>{{.Received}}</td>{{range .Cells}}<td>{{template "ratecell" .}}</td>{{end}}</tr>
 {{end}}</tbody></table></div>
-<div class="table-wrap"><table class="ontime">
-<caption>Tiến độ giải quyết {{lowerFirst .Heading}}</caption>
+<div class="table-wrap" role="region" tabindex="0" aria-labelledby="{{.ID}}-tien-do"><table class="ontime">
+<caption id="{{.ID}}-tien-do">Tiến độ giải quyết {{lowerFirst .Heading}}</caption>
 <thead><tr><th scope="col">{{.KeyName}}</th><th scope="col">Trước hạn</th><th scope="col">Đúng hạn</th><th scope="col">Quá hạn</th><th scope="col">Đang giải quyết trong hạn</th><th scope="col">Đang giải quyết quá hạn</th><th scope="col">Chưa rõ hạn</th></tr></thead>
 <tbody>{{range .Rows}}<tr><th scope="row">{{if .Code}}<span class="code">{{.Code}}</span> {{end}}{{.Label}}</th><td>{{.Counts.Early}}</td><td>{{.Counts.OnDay}}</td><td>{{.Counts.Late}}</td><td>{{.Counts.InTime}}</td><td>{{.Counts.Overdue}}</td><td>{{.Counts.NoDue}}</td></tr>
 {{end}}</tbody></table></div>

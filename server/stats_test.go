@@ -161,7 +161,7 @@ func TestStatsIndicators(t *testing.T) {
 	// in words, not only by colour.
 	for _, want := range []string{`<svg viewBox="0 0 400`, `<title id="tk-cs-thang-bd-t">`, `<desc id="tk-cs-thang-bd-d">`,
 		`Số hóa hồ sơ (4.2): 66,7 % — 3,33/4 điểm`, "Đã giải quyết: trước hạn 1; đúng hạn 1; quá hạn 1",
-		`<caption>Tỷ lệ và điểm theo tháng tiếp nhận</caption>`,
+		`<caption id="tk-cs-thang-ty-le">Tỷ lệ và điểm theo tháng tiếp nhận</caption>`,
 		`value="05/2024"`, `value="06/2024"`, `href="/thong-ke/chi-so.csv?den=2024-06&amp;tu=2024-05"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %q", want)
