@@ -168,6 +168,22 @@ func TestStatsIndicators(t *testing.T) {
 		}
 	}
 
+	// Every table has its caption; headings do not skip a level.
+	if n := strings.Count(page, "<table"); n == 0 || n != strings.Count(page, "<caption") {
+		t.Errorf("%d tables, %d captions", n, strings.Count(page, "<caption"))
+	}
+	prev := 0
+	for _, m := range regexp.MustCompile(`<h([1-6])[ >]`).FindAllStringSubmatch(page, -1) {
+		if l := int(m[1][0] - '0'); l > prev+1 {
+			t.Errorf("heading level skips from h%d to h%d", prev, l)
+		} else {
+			prev = l
+		}
+	}
+	if n := strings.Count(page, `<svg viewBox="0 0 400`); n != 4 || n != strings.Count(page, "<desc") {
+		t.Errorf("%d charts, %d descriptions, want 4 of each", n, strings.Count(page, "<desc"))
+	}
+
 	// Without a period F counts too; from June, only D and E.
 	for _, tt := range []struct{ query, want string }{
 		{"", "Hồ sơ tiếp nhận: 6 ;"},
