@@ -46,6 +46,17 @@ func (c *Catalogue) Get(code string) (*Procedure, bool) {
 	return p, ok
 }
 
+// NewCatalogue is a catalogue of procedures already loaded (a server's,
+// a test's): Get finds them by code.
+func NewCatalogue(ps []*Procedure) *Catalogue {
+	c := &Catalogue{Procedures: slices.Clone(ps), byCode: map[string]*Procedure{}}
+	for _, p := range ps {
+		c.byCode[p.Code] = p
+	}
+	sort.Slice(c.Procedures, func(i, j int) bool { return c.Procedures[i].Code < c.Procedures[j].Code })
+	return c
+}
+
 // Err returns the catalogue's errors (not warnings) joined, or nil.
 func (c *Catalogue) Err() error {
 	var errs []error

@@ -32,17 +32,26 @@ func List(ctx context.Context, st store.Dossiers, cat *content.Catalogue, f stor
 	return out, nil
 }
 
-// Indicators computes the reform's indicators over every stored dossier
-// received in [from, to] (zero: open), as of now.
-func Indicators(ctx context.Context, st store.Dossiers, cat *content.Catalogue, from, to, now time.Time) (Report, error) {
+// AllFacts reads the indicators' facts of every stored dossier.
+func AllFacts(ctx context.Context, st store.Dossiers, cat *content.Catalogue) ([]Facts, error) {
 	vs, err := List(ctx, st, cat, store.DossierFilter{})
 	if err != nil {
-		return Report{}, err
+		return nil, err
 	}
 	facts := make([]Facts, 0, len(vs))
 	for _, v := range vs {
 		p, _ := cat.Get(v.Procedure)
 		facts = append(facts, v.Facts(p != nil && len(p.Results) > 0))
+	}
+	return facts, nil
+}
+
+// Indicators computes the reform's indicators over every stored dossier
+// received in [from, to] (zero: open), as of now.
+func Indicators(ctx context.Context, st store.Dossiers, cat *content.Catalogue, from, to, now time.Time) (Report, error) {
+	facts, err := AllFacts(ctx, st, cat)
+	if err != nil {
+		return Report{}, err
 	}
 	return Compute(facts, from, to, now), nil
 }

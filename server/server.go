@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"time"
@@ -55,6 +56,7 @@ type srv struct {
 	store   store.Store
 	blobs   store.Blobs
 	procs   map[string]*content.Procedure
+	cat     *content.Catalogue // the same procedures, for the dossier package
 	auth    auth.Authenticator
 	logins  *auth.Limiter
 	now     func() time.Time
@@ -76,6 +78,7 @@ func newSrv(cfg Config) *srv {
 	for _, p := range cfg.Procedures {
 		s.procs[p.Code] = p
 	}
+	s.cat = content.NewCatalogue(cfg.Procedures)
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -103,11 +106,12 @@ func (s *srv) routes() http.Handler {
 	})
 	if s.store != nil {
 		route("GET "+addr.Stats+"{$}", "thong_ke", s.statsPage)
+		route("GET "+addr.StatsCSV, "thong_ke_csv", s.statsCSV)
 		route("GET "+addr.Documents+"{id}/{$}", "van_ban", s.documentPage)
 		s.staffRoutes(route)
 	}
 	route("GET /", "static", staticSite(s.public).ServeHTTP)
-	return logRequests(secureHeaders(mux))
+	return logRequests(secureHeaders(compress(mux)))
 }
 
 // staffRoutes are the staff area's: every one but the login page behind
@@ -151,7 +155,13 @@ func (s *srv) count(route string, h http.HandlerFunc) http.Handler {
 	})
 }
 
-// staticSite serves the built site, with its own 404 page.
+// fingerprinted matches the built site's assets whose name holds a hash
+// of their content (Hugo's fingerprint: main.<sha256>.css): a new content
+// gets a new name, so they may be cached for good.
+var fingerprinted = regexp.MustCompile(`\.[0-9a-f]{32,}\.[a-z0-9]+$`)
+
+// staticSite serves the built site, with its own 404 page: fingerprinted
+// assets cached for a year, everything else revalidated.
 func staticSite(dir string) http.Handler {
 	files := http.FileServer(http.Dir(dir))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -165,8 +175,10 @@ func staticSite(dir string) http.Handler {
 			notFound(w, dir)
 			return
 		}
-		if strings.HasSuffix(p, ".css") {
-			w.Header().Set("Cache-Control", "public, max-age=86400")
+		if fingerprinted.MatchString(p) {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			w.Header().Set("Cache-Control", "no-cache")
 		}
 		files.ServeHTTP(w, r)
 	})

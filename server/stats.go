@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"motcua/dossier"
 	"motcua/internal/addr"
 	"motcua/store"
 )
@@ -69,26 +70,29 @@ var statsTmpl = template.Must(template.New("stats").Funcs(template.FuncMap{"mont
 </svg>
 </figure>
 {{end}}
+<section aria-labelledby="tk-giay-to" class="records-stats">
+<h2 id="tk-giay-to">Giấy tờ đã số hóa</h2>
 <p class="stats-total">Tổng số hồ sơ, giấy tờ đã số hóa: <strong>{{.Total}}</strong>. Số lần dùng lại kết quả số hóa thay cho bản giấy: <strong>{{.Reuses}}</strong>.</p>
 {{if .Total}}
-<section aria-labelledby="tk-trang-thai"><h2 id="tk-trang-thai">Tự động, chờ duyệt và đã duyệt</h2>
+<section aria-labelledby="tk-trang-thai"><h3 id="tk-trang-thai">Tự động, chờ duyệt và đã duyệt</h3>
 {{template "chart" .Status}}
 <table><caption>Tỉ lệ theo trạng thái</caption><thead><tr><th scope="col">Trạng thái</th><th scope="col">Số hồ sơ</th><th scope="col">Tỉ lệ</th></tr></thead>
 <tbody>{{range .StatusRows}}<tr><th scope="row">{{.Label}}</th><td>{{.Count}}</td><td>{{.Share}}</td></tr>{{end}}</tbody></table>
 </section>
-<section aria-labelledby="tk-loai"><h2 id="tk-loai">Theo loại giấy tờ</h2>
+<section aria-labelledby="tk-loai"><h3 id="tk-loai">Theo loại giấy tờ</h3>
 {{template "chart" .Types}}
 </section>
-<section aria-labelledby="tk-thang"><h2 id="tk-thang">Theo tháng số hóa</h2>
+<section aria-labelledby="tk-thang"><h3 id="tk-thang">Theo tháng số hóa</h3>
 {{template "chart" .Months}}
 <table><caption>Số hồ sơ theo loại giấy tờ và tháng</caption>
 <thead><tr><th scope="col">Tháng</th><th scope="col">Loại giấy tờ</th><th scope="col">Số hồ sơ</th></tr></thead>
 <tbody>{{range .Cells}}<tr><td>{{month .Month}}</td><td>{{.DocType}}</td><td>{{.Count}}</td></tr>{{end}}</tbody></table>
 </section>
-{{if .Reuses}}<section aria-labelledby="tk-dung-lai"><h2 id="tk-dung-lai">Dùng lại theo tháng</h2>
+{{if .Reuses}}<section aria-labelledby="tk-dung-lai"><h3 id="tk-dung-lai">Dùng lại theo tháng</h3>
 {{template "chart" .ReuseMonths}}
 </section>{{end}}
 {{end}}
+</section>
 `))
 
 type statusRow struct {
@@ -96,10 +100,65 @@ type statusRow struct {
 	Count        int
 }
 
+// statsCache keeps the record statistics and the indicators of the
+// periods last asked for, each for statsTTL.
 type statsCache struct {
 	mu   sync.Mutex
 	html []byte
 	at   time.Time
+	ind  map[string]cachedHTML // by period.query()
+
+	// The dossiers' facts, read once for every period: a period is then
+	// computed in memory, so asking for many periods costs no queries.
+	facts   []dossier.Facts
+	factsAt time.Time
+}
+
+// report computes the indicators of a period from the dossiers' facts,
+// read from the store at most once per statsTTL.
+func (s *srv) report(r *http.Request, p period) (dossier.Report, error) {
+	s.stats.mu.Lock()
+	defer s.stats.mu.Unlock()
+	now := s.now()
+	if s.stats.facts == nil || now.Sub(s.stats.factsAt) >= statsTTL {
+		facts, err := dossier.AllFacts(r.Context(), s.store, s.cat)
+		if err != nil {
+			return dossier.Report{}, err
+		}
+		s.stats.facts, s.stats.factsAt = facts, now
+	}
+	return dossier.Compute(s.stats.facts, p.from, p.to, now), nil
+}
+
+type cachedHTML struct {
+	html []byte
+	at   time.Time
+}
+
+// statsCacheMax bounds the periods cached: anyone can ask for any period.
+const statsCacheMax = 64
+
+// cachedIndicators renders the indicators of a valid period, or takes them
+// from the cache.
+func (s *srv) cachedIndicators(r *http.Request, p period) ([]byte, error) {
+	key := p.query()
+	s.stats.mu.Lock()
+	c, ok := s.stats.ind[key]
+	s.stats.mu.Unlock()
+	if ok && s.now().Sub(c.at) < statsTTL {
+		return c.html, nil
+	}
+	html, err := s.indicatorsHTML(r, p)
+	if err != nil {
+		return nil, err
+	}
+	s.stats.mu.Lock()
+	defer s.stats.mu.Unlock()
+	if s.stats.ind == nil || len(s.stats.ind) >= statsCacheMax {
+		s.stats.ind = map[string]cachedHTML{}
+	}
+	s.stats.ind[key] = cachedHTML{html: html, at: s.now()}
+	return html, nil
 }
 
 func (s *srv) statsHTML(r *http.Request) ([]byte, error) {
@@ -185,14 +244,35 @@ func keysBy(m map[string]int, less func(a, b string) bool) []string {
 	return out
 }
 
+// statsPage shows the reform's indicators for the period the form asks
+// for, then the record statistics. A bad period is answered 400 with the
+// form and what is wrong.
 func (s *srv) statsPage(w http.ResponseWriter, r *http.Request) {
-	body, err := s.statsHTML(r)
+	p := parsePeriod(r.URL.Query())
+	var ind []byte
+	var err error
+	if p.Err != "" {
+		ind, err = s.indicatorsHTML(r, p)
+	} else {
+		ind, err = s.cachedIndicators(r, p)
+	}
 	if err != nil {
 		internalError(w, r, err)
 		return
 	}
-	w.Header().Set("Cache-Control", "public, max-age=60")
-	s.fill(w, http.StatusOK, addr.File(addr.Stats), statsStart, statsEnd, body)
+	records, err := s.statsHTML(r)
+	if err != nil {
+		internalError(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if p.Err != "" {
+		status = http.StatusBadRequest
+		w.Header().Set("Cache-Control", "no-store")
+	} else {
+		w.Header().Set("Cache-Control", "public, max-age=60")
+	}
+	s.fill(w, status, addr.File(addr.Stats), statsStart, statsEnd, append(ind[:len(ind):len(ind)], records...))
 }
 
 func shorten(s string, n int) string {

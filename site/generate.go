@@ -163,7 +163,7 @@ func contentFiles(cat *content.Catalogue) (map[string][]byte, error) {
 	// The digitization statistics page: the server fills it in too.
 	statsPage := map[string]any{
 		"title":       "Thống kê số hóa và tái sử dụng",
-		"description": "Số hồ sơ, giấy tờ đã số hóa theo loại và theo tháng, tỉ lệ tự động và đã duyệt, số lần dùng lại kết quả số hóa.",
+		"description": "Chỉ số số hóa hồ sơ, số hóa kết quả, tái sử dụng và giải quyết đúng hạn theo Quyết định 766/QĐ-TTg, theo tháng, lĩnh vực và thủ tục; số giấy tờ đã số hóa và số lần dùng lại kết quả số hóa.",
 		"type":        "thong-ke",
 		"url":         addr.Stats,
 	}

@@ -90,7 +90,7 @@ func TestBuildPages(t *testing.T) {
 			page: "thu-tuc/1.001193/index.html",
 			want: []string{
 				`<title>Đăng ký khai sinh – Thủ tục hành chính công</title>`,
-				`<h1>Đăng ký khai sinh</h1>`,
+				`<h1 id="dau-trang">Đăng ký khai sinh</h1>`,
 				`<dt>Mã thủ tục</dt><dd>1.001193</dd>`,
 				`<dt>Số quyết định</dt><dd>1872/QĐ-BTP</dd>`,
 				`<dt>Cấp thực hiện</dt><dd><a href="/cap-thuc-hien/cap-xa/">Cấp xã</a></dd>`,

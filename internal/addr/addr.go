@@ -18,6 +18,9 @@ const (
 	Stats      = "/thong-ke/"
 )
 
+// StatsCSV is the indicators of the statistics page as a CSV file.
+const StatsCSV = Stats + "chi-so.csv"
+
 // Procedure is the address of a procedure's page.
 func Procedure(code string) string { return Procedures + code + "/" }
 

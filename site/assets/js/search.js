@@ -1,6 +1,7 @@
-// Results while typing, as progressive enhancement of the plain search
+// Suggestions while typing, as progressive enhancement of the plain search
 // forms: without JavaScript (or without the server) the forms still submit
-// to /tim-kiem/. The box follows the ARIA combobox pattern: arrow keys move
+// to /tim-kiem/. Suggestions come from /api/suggest, which completes the
+// word being typed against procedure names: light, unlike the full search. The box follows the ARIA combobox pattern: arrow keys move
 // through the results, Enter opens one, Escape closes the list.
 (function () {
   "use strict";
@@ -45,16 +46,16 @@
       var q = input.value.trim();
       if (q.length < 2) { close(); return; }
       var mine = ++seq;
-      fetch("/api/search?q=" + encodeURIComponent(q), { headers: { "Accept": "application/json" } })
+      fetch("/api/suggest?q=" + encodeURIComponent(q), { headers: { "Accept": "application/json" } })
         .then(function (r) { return r.ok ? r.json() : null; })
-        .then(function (data) { if (mine === seq && data) show(data.hits || [], data.total || 0); })
+        .then(function (data) { if (mine === seq && data) show(data.suggestions || []); })
         .catch(function () { close(); });
     }
 
-    function show(hits, total) {
+    function show(suggestions) {
       items = [];
-      for (var h = 0; h < hits.length && items.length < 6; h++) {
-        if (hits[h].url) items.push(hits[h]); // records have no page to open
+      for (var h = 0; h < suggestions.length && items.length < 6; h++) {
+        if (suggestions[h].url) items.push(suggestions[h]);
       }
       list.textContent = "";
       active = -1;
@@ -79,7 +80,7 @@
       }
       list.hidden = items.length === 0;
       input.setAttribute("aria-expanded", items.length ? "true" : "false");
-      status.textContent = items.length ? "Có " + total + " kết quả, dùng phím mũi tên để chọn" : "Không có kết quả gợi ý";
+      status.textContent = items.length ? "Có " + items.length + " gợi ý, dùng phím mũi tên để chọn" : "Không có gợi ý";
     }
 
     function move(k) {
