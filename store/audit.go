@@ -20,6 +20,9 @@ const (
 	ActReuseLookup = "reuse_lookup" // a citizen's records listed for a procedure
 	ActUser        = "user"         // an account added, disabled, re-enabled
 	ActExport      = "export"       // every record exported (command line)
+	ActBackup      = "backup"       // a backup snapshot written (Detail: where, counts) or failed
+	ActRestore     = "restore"      // the database restored from a snapshot (Detail: which)
+	ActFixity      = "fixity"       // the originals' SHA-256 checked (Detail: counts); OK: none missing or corrupt
 )
 
 // Event is one line of the audit log, which is append-only.
