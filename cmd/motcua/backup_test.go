@@ -1,0 +1,312 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"motcua/backup"
+	"motcua/internal/benchmark/synthetic"
+	"motcua/server"
+	"motcua/store"
+	"motcua/store/sqlite"
+)
+
+const testCatalogue = "../../site/testdata/catalogue"
+
+// syntheticData makes a data folder with n synthetic records of size-byte
+// originals.
+func syntheticData(t *testing.T, n, size int) string {
+	t.Helper()
+	data := filepath.Join(t.TempDir(), "dữ liệu")
+	db, blobs, err := openStore(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := synthetic.Put(context.Background(), db, blobs, 1, n, size); err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func auditEvents(t *testing.T, data, action string) []store.Event {
+	t.Helper()
+	db, _, err := openStore(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var out []store.Event
+	db.Events(context.Background(), store.AuditFilter{Action: action}, func(e store.Event) error { out = append(out, e); return nil })
+	return out
+}
+
+// TestBackupRestoreCommands runs backup, backup --list and restore as an
+// office would, and searches the restored archive.
+func TestBackupRestoreCommands(t *testing.T) {
+	data := syntheticData(t, 6, 1024)
+	target := filepath.Join(t.TempDir(), "usb", "motcua")
+
+	code, out := runCLI(t, "backup", "--data", data, "--to", target)
+	if code != 0 || !strings.Contains(out, "6 hồ sơ, 6 bản gốc (6 chép mới") {
+		t.Fatalf("backup: exit %d\n%s", code, out)
+	}
+	db, blobs, _ := openStore(data)
+	synthetic.Put(context.Background(), db, blobs, 7, 5, 1024)
+	db.Close()
+	code, out = runCLI(t, "backup", "--data", data, "--to", target, "--json")
+	var res backup.Result
+	if code != 0 || json.Unmarshal([]byte(out), &res) != nil || res.Copied != 5 || res.Records != 11 {
+		t.Fatalf("second backup: exit %d, %+v\n%s", code, res, out)
+	}
+	if ev := auditEvents(t, data, store.ActBackup); len(ev) != 2 || !ev[1].OK || !strings.Contains(ev[1].Detail, res.Snapshot) {
+		t.Errorf("backup audit events: %+v", ev)
+	}
+	code, out = runCLI(t, "backup", "--list", "--to", target)
+	if code != 0 || !strings.Contains(out, res.Snapshot) || !strings.Contains(out, "2 bản sao lưu") {
+		t.Errorf("list: exit %d\n%s", code, out)
+	}
+	if code, out := runCLI(t, "backup", "--data", data, "--to", filepath.Join(data, "sao-luu")); code != 1 || !strings.Contains(out, "nằm trong thư mục dữ liệu") {
+		t.Errorf("backup into the data folder: exit %d\n%s", code, out)
+	}
+
+	into := filepath.Join(t.TempDir(), "khôi phục")
+	code, out = runCLI(t, "restore", "--from", target, "--data", into, "--catalogue", testCatalogue)
+	if code != 0 || !strings.Contains(out, "Đã khôi phục bản "+res.Snapshot) || !strings.Contains(out, "11 hồ sơ") ||
+		!strings.Contains(out, "thiếu 0, hỏng 0, tệp lạ 0") {
+		t.Fatalf("restore: exit %d\n%s", code, out)
+	}
+	if code, out := runCLI(t, "search", "--data", into, "--catalogue", testCatalogue, "9/QĐ-UBND"); code != 0 || !strings.Contains(out, "Quyết định 9/QĐ-UBND") {
+		t.Errorf("search of the restored archive: exit %d\n%s", code, out)
+	}
+	if ev := auditEvents(t, into, store.ActFixity); len(ev) != 1 || !ev[0].OK {
+		t.Errorf("restore's fixity audit: %+v", ev)
+	}
+	if code, out := runCLI(t, "restore", "--from", target, "--data", into, "--catalogue", testCatalogue); code != 2 || !strings.Contains(out, "--force") {
+		t.Errorf("restore into a non-empty folder: exit %d\n%s", code, out)
+	}
+	if code, out := runCLI(t, "restore", "--from", target, "--data", into, "--catalogue", testCatalogue, "--force"); code != 0 {
+		t.Errorf("restore --force: exit %d\n%s", code, out)
+	}
+}
+
+// TestVerifyCommand: the fixity check finds a corrupted original, a
+// missing one and a stray file, names them, audits, and exits 1.
+func TestVerifyCommand(t *testing.T) {
+	data := syntheticData(t, 5, 512)
+	if code, out := runCLI(t, "verify", "--data", data); code != 0 || !strings.Contains(out, "Đã kiểm 5 bản gốc") {
+		t.Fatalf("verify of a whole store: exit %d\n%s", code, out)
+	}
+	blobs := store.DirBlobs{Dir: filepath.Join(data, "blobs")}
+	corrupt, _ := blobs.Path(synthetic.Record(2, 512).SHA256)
+	missing, _ := blobs.Path(synthetic.Record(4, 512).SHA256)
+	b, _ := os.ReadFile(corrupt)
+	b[100] ^= 1
+	os.Chmod(corrupt, 0o644)
+	os.WriteFile(corrupt, b, 0o644)
+	os.Remove(missing)
+	stray := filepath.Join(data, "blobs", "ghi chú.txt")
+	os.WriteFile(stray, []byte("x"), 0o644)
+
+	code, out := runCLI(t, "verify", "--data", data)
+	for _, want := range []string{"HỎNG   " + corrupt + " (hồ sơ 2, quyết định 2.png)", "THIẾU  " + missing + " (hồ sơ 4,", "TỆP LẠ " + stray,
+		"thiếu 1, hỏng 1, tệp lạ 1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("verify output lacks %q", want)
+		}
+	}
+	if code != 1 {
+		t.Errorf("verify with damage: exit %d, want 1\n%s", code, out)
+	}
+	code, out = runCLI(t, "verify", "--data", data, "--json")
+	var f struct {
+		store.Fixity
+		OK bool `json:"ok"`
+	}
+	if code != 1 || json.Unmarshal([]byte(out), &f) != nil || f.OK || f.Checked != 5 || len(f.Missing) != 1 || len(f.Corrupt) != 1 ||
+		len(f.Orphans) != 1 || f.Orphans[0] != "ghi chú.txt" {
+		t.Errorf("verify --json: exit %d, %+v\n%s", code, f, out)
+	}
+	ev := auditEvents(t, data, store.ActFixity)
+	if len(ev) != 3 || !ev[0].OK || ev[2].OK || !strings.Contains(ev[2].Detail, "thiếu 1, hỏng 1, tệp lạ 1") {
+		t.Errorf("fixity audit events: %+v", ev)
+	}
+}
+
+// TestServeArchiveJobs runs serve's scheduled backup and fixity check once
+// each and reads their results in /metrics; a failed backup is logged,
+// counted and audited.
+func TestServeArchiveJobs(t *testing.T) {
+	data := syntheticData(t, 3, 512)
+	db, blobs, err := openStore(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	status := &server.Archive{}
+	jobs := &archiveJobs{db: db, blobs: blobs, data: data, backupTo: filepath.Join(t.TempDir(), "b"), status: status}
+	ctx := context.Background()
+	jobs.backup(ctx)
+	jobs.fixity(ctx)
+	bad := filepath.Join(t.TempDir(), "a file")
+	os.WriteFile(bad, []byte("x"), 0o644)
+	jobs.backupTo = bad
+	jobs.backup(ctx)
+
+	h := server.New(server.Config{Public: t.TempDir(), Archive: status})
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	body, _ := io.ReadAll(rec.Body)
+	m := string(body)
+	for _, want := range []string{"motcua_fixity_ok 1", "motcua_fixity_checked 3", `motcua_fixity_problems{kind="missing"} 0`,
+		"motcua_backup_failures_total 1"} {
+		if !strings.Contains(m, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	if strings.Contains(m, "motcua_backup_last_success_timestamp_seconds 0\n") || strings.Contains(m, "motcua_backup_last_size_bytes 0\n") {
+		t.Errorf("/metrics shows no successful backup:\n%s", m)
+	}
+	ev := auditEvents(t, data, store.ActBackup)
+	if len(ev) != 2 || !ev[0].OK || ev[1].OK || ev[1].User != "motcua" || !strings.Contains(ev[1].Detail, "lỗi") {
+		t.Errorf("backup audit events: %+v", ev)
+	}
+}
+
+// TestBackupKilled kills motcua backup with SIGKILL at random moments:
+// every snapshot the backup folder then shows restores whole (every
+// original there, every record's original present), and what a kill left
+// half-written is refused by restore and cleared by the next backup.
+func TestBackupKilled(t *testing.T) {
+	const records = 60
+	data := syntheticData(t, records, 8<<10)
+	target := t.TempDir()
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("seed %d", seed)
+	rng := rand.New(rand.NewPCG(seed, 2))
+	ctx := context.Background()
+	backupCmd := func() (*exec.Cmd, chan error) {
+		cmd := exec.Command(os.Args[0], "backup", "--data", data, "--to", target)
+		cmd.Env = append(os.Environ(), "MOTCUA_TEST_MAIN=1")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		return cmd, done
+	}
+	// unfinished lists the snapshots being written in target.
+	unfinished := func() map[string]bool {
+		m := map[string]bool{}
+		ents, _ := os.ReadDir(target)
+		for _, e := range ents {
+			if strings.HasPrefix(e.Name(), ".tmp-") {
+				m[e.Name()] = true
+			}
+		}
+		return m
+	}
+	// writing waits until a new snapshot is being written in target.
+	writing := func(done chan error) bool {
+		before := unfinished()
+		for {
+			select {
+			case err := <-done:
+				done <- err
+				return false
+			case <-time.After(2 * time.Millisecond):
+			}
+			for n := range unfinished() {
+				if !before[n] {
+					return true
+				}
+			}
+		}
+	}
+	// How long a whole first backup takes here, and its start-up: half
+	// the kills fall anywhere in its life, half while it writes.
+	start := time.Now()
+	_, done := backupCmd()
+	writing(done)
+	startup := time.Since(start)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	full := time.Since(start)
+	kills, partial := 0, 0
+	for i := 0; kills < 5 && i < 30; i++ {
+		if i%2 == 0 { // mostly a fresh folder, so that kills land in a full copy
+			os.RemoveAll(target)
+		}
+		cmd, done := backupCmd()
+		delay := time.Duration(rng.Int64N(int64(full)))
+		if i%2 == 1 || kills%2 == 1 {
+			writing(done)
+			delay = time.Duration(rng.Int64N(int64(full - startup + 1)))
+		}
+		select {
+		case <-time.After(delay):
+			cmd.Process.Signal(syscall.SIGKILL)
+			<-done
+			kills++
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("backup: %v", err)
+			}
+		}
+		for n := range unfinished() {
+			partial++
+			_, err := backup.Restore(ctx, filepath.Join(target, n), filepath.Join(t.TempDir(), "r"), backup.RestoreOptions{})
+			var de *backup.DamagedError
+			if !errors.As(err, &de) {
+				t.Errorf("restore of the unfinished %s: %v, want refused", n, err)
+			}
+		}
+		snaps, err := backup.List(target)
+		if err != nil {
+			if _, serr := os.Stat(target); os.IsNotExist(serr) {
+				continue // the kill came before the folder was made
+			}
+			t.Fatal(err)
+		}
+		for _, s := range snaps {
+			into := filepath.Join(t.TempDir(), "r")
+			res, err := backup.Restore(ctx, s.Dir, into, backup.RestoreOptions{})
+			if err != nil {
+				t.Errorf("after kill %d: snapshot %s is visible but not whole: %v", kills, s.Name, err)
+				continue
+			}
+			rdb, err := sqlite.Open(filepath.Join(into, "motcua.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := store.CheckFixity(ctx, rdb, store.DirBlobs{Dir: filepath.Join(into, "blobs")}, nil)
+			rdb.Close()
+			if err != nil || !f.OK() || f.Checked != records || res.Records != records {
+				t.Errorf("snapshot %s restored incomplete: %+v, %v", s.Name, f, err)
+			}
+		}
+	}
+	t.Logf("a whole backup takes %v (start-up %v); %d kills, %d unfinished snapshots seen", full.Round(time.Millisecond), startup.Round(time.Millisecond), kills, partial)
+	if kills == 0 {
+		t.Error("no backup was killed")
+	}
+	// The next backup clears what the kills left.
+	if code, out := runCLI(t, "backup", "--data", data, "--to", target); code != 0 {
+		t.Fatalf("backup after the kills: exit %d\n%s", code, out)
+	}
+	if left := unfinished(); len(left) > 0 {
+		t.Errorf("%v left after a later backup", left)
+	}
+}
