@@ -25,15 +25,16 @@ type Options struct {
 
 // Result says what a backup wrote.
 type Result struct {
-	Snapshot    string        `json:"snapshot"`
-	Dir         string        `json:"dir"`
-	Records     int           `json:"records"`
-	Originals   int           `json:"originals"`
-	Bytes       int64         `json:"bytes"`        // the snapshot's database and originals
-	Copied      int           `json:"copied"`       // originals written this time; the rest were already there
-	CopiedBytes int64         `json:"copied_bytes"` // of those, and of the database
-	Pruned      Pruned        `json:"pruned"`
-	Took        time.Duration `json:"took_ns"`
+	Snapshot      string        `json:"snapshot"`
+	Dir           string        `json:"dir"`
+	Records       int           `json:"records"`
+	Originals     int           `json:"originals"`
+	Bytes         int64         `json:"bytes"`          // the snapshot's database and originals
+	DatabaseBytes int64         `json:"database_bytes"` // of which the database
+	Copied        int           `json:"copied"`         // originals written this time; the rest were already there
+	CopiedBytes   int64         `json:"copied_bytes"`   // of those, and of the database
+	Pruned        Pruned        `json:"pruned"`
+	Took          time.Duration `json:"took_ns"`
 }
 
 // Backup writes a snapshot of the store (db, with its originals in blobs)
@@ -129,6 +130,7 @@ func Backup(ctx context.Context, db *sqlite.DB, blobs store.DirBlobs, target str
 	}
 	m.Database = File{SHA256: sha, Size: size}
 	m.Bytes += size
+	res.DatabaseBytes = size
 	res.CopiedBytes += size
 	res.Bytes = m.Bytes
 	if err := writeManifest(tmp, m); err != nil {

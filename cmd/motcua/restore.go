@@ -44,13 +44,8 @@ func runRestore(args []string) error {
 	if *from == "" || *data == "" {
 		return usageError{"cần --from ĐÍCH (thư mục sao lưu hoặc một bản trong đó) và --data THƯ_MỤC_MỚI"}
 	}
-	start := time.Now()
-	// The catalogue is needed for the index: check it before writing anything.
-	if _, err := loadValidCatalogue(*dir); err != nil {
-		return fmt.Errorf("cần danh mục thủ tục để dựng lại chỉ mục (--catalogue): %w", err)
-	}
 	bar := progress.New(stderr, "khôi phục", "bản gốc")
-	res, err := backup.Restore(context.Background(), *from, *data, backup.RestoreOptions{Force: *force, Progress: bar.Update, User: cliUser()})
+	rep, err := restoreData(*from, *data, *dir, *force, bar.Update)
 	bar.Done()
 	if err != nil {
 		if errors.Is(err, backup.ErrNotEmpty) {
@@ -58,36 +53,54 @@ func runRestore(args []string) error {
 		}
 		return err
 	}
-	if !*asJSON {
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			return err
+		}
+	} else {
 		fmt.Fprintf(stdout, "Đã khôi phục bản %s vào %s: %d hồ sơ, %d bản gốc (%s), mọi tệp khớp SHA-256.\n",
-			res.Snapshot, *data, res.Records, len(res.Manifest.Originals), humanBytes(res.Bytes))
+			rep.Snapshot, *data, rep.Records, len(rep.Manifest.Originals), humanBytes(rep.Bytes))
+		fmt.Fprintf(stdout, "Chỉ mục dựng lại: %d thủ tục, %d hồ sơ.\n", rep.Index.Procedures, rep.Index.Records)
+		db, blobs, err := openStore(*data)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		printFixity(db, blobs, rep.Fixity)
+		fmt.Fprintf(stdout, "Xong trong %.1f s.\n", rep.Took.Seconds())
 	}
-	ix, err := buildIndex(*data, *dir, true)
-	if err != nil {
-		return fmt.Errorf("đã khôi phục dữ liệu nhưng chưa dựng được chỉ mục (chạy lại motcua index --rebuild --data %s): %w", *data, err)
+	if !rep.Fixity.OK() {
+		return exitError{1}
 	}
-	db, blobs, err := openStore(*data)
+	return nil
+}
+
+// restoreData restores a snapshot into data, rebuilds the search index
+// from it and the catalogue in dir, and checks every original (audited).
+func restoreData(from, data, dir string, force bool, prog func(done, total int)) (*restoreReport, error) {
+	start := time.Now()
+	// The catalogue is needed for the index: check it before writing anything.
+	if _, err := loadValidCatalogue(dir); err != nil {
+		return nil, fmt.Errorf("cần danh mục thủ tục để dựng lại chỉ mục (--catalogue): %w", err)
+	}
+	res, err := backup.Restore(context.Background(), from, data, backup.RestoreOptions{Force: force, Progress: prog, User: cliUser()})
 	if err != nil {
-		return err
+		return nil, err
+	}
+	ix, err := buildIndex(data, dir, true)
+	if err != nil {
+		return nil, fmt.Errorf("đã khôi phục dữ liệu nhưng chưa dựng được chỉ mục (chạy lại motcua index --rebuild --data %s): %w", data, err)
+	}
+	db, blobs, err := openStore(data)
+	if err != nil {
+		return nil, err
 	}
 	defer db.Close()
 	f, err := checkFixity(context.Background(), db, blobs, cliUser(), "cli", nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(restoreReport{Restored: res, Index: ix, Fixity: f, Took: time.Since(start)}); err != nil {
-			return err
-		}
-	} else {
-		fmt.Fprintf(stdout, "Chỉ mục dựng lại: %d thủ tục, %d hồ sơ.\n", ix.Procedures, ix.Records)
-		printFixity(db, blobs, f)
-		fmt.Fprintf(stdout, "Xong trong %.1f s.\n", time.Since(start).Seconds())
-	}
-	if !f.OK() {
-		return exitError{1}
-	}
-	return nil
+	return &restoreReport{Restored: res, Index: ix, Fixity: f, Took: time.Since(start)}, nil
 }
