@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
@@ -49,7 +50,7 @@ func runBackup(args []string) error {
 	if *list {
 		return listBackups(*to, *asJSON)
 	}
-	db, blobs, err := openStore(*data)
+	db, blobs, err := openExistingStore(*data)
 	if err != nil {
 		return err
 	}
@@ -97,6 +98,15 @@ func runBackupOnce(ctx context.Context, db *sqlite.DB, blobs store.DirBlobs, dat
 		slog.Error("audit log", "action", store.ActBackup, "error", lerr)
 	}
 	return res, err
+}
+
+// openExistingStore opens the store in data, which must hold one: a
+// mistyped --data is an error, not a new empty store.
+func openExistingStore(data string) (*sqlite.DB, store.DirBlobs, error) {
+	if _, err := os.Stat(filepath.Join(data, storeFile)); err != nil {
+		return nil, store.DirBlobs{}, fmt.Errorf("không có cơ sở dữ liệu motcua trong %s (%w): kiểm tra --data", data, err)
+	}
+	return openStore(data)
 }
 
 // inside says whether dir is parent or lies under it.

@@ -80,6 +80,13 @@ func TestBackupRestoreCommands(t *testing.T) {
 	if code, out := runCLI(t, "backup", "--data", data, "--to", filepath.Join(data, "sao-luu")); code != 1 || !strings.Contains(out, "nằm trong thư mục dữ liệu") {
 		t.Errorf("backup into the data folder: exit %d\n%s", code, out)
 	}
+	typo := filepath.Join(t.TempDir(), "du-lieu")
+	if code, out := runCLI(t, "backup", "--data", typo, "--to", target); code != 1 || !strings.Contains(out, "không có cơ sở dữ liệu") {
+		t.Errorf("backup of a folder without a store: exit %d\n%s", code, out)
+	}
+	if _, err := os.Stat(typo); !os.IsNotExist(err) {
+		t.Errorf("backup of a mistyped --data made %s", typo)
+	}
 
 	into := filepath.Join(t.TempDir(), "khôi phục")
 	code, out = runCLI(t, "restore", "--from", target, "--data", into, "--catalogue", testCatalogue)
@@ -98,6 +105,22 @@ func TestBackupRestoreCommands(t *testing.T) {
 	}
 	if code, out := runCLI(t, "restore", "--from", target, "--data", into, "--catalogue", testCatalogue, "--force"); code != 0 {
 		t.Errorf("restore --force: exit %d\n%s", code, out)
+	}
+
+	// A flipped byte in one original of the backup: refused, the file named.
+	sha := synthetic.Record(3, 1024).SHA256
+	bad := filepath.Join(target, "blobs", sha[:2], sha)
+	b, _ := os.ReadFile(bad)
+	b[500] ^= 4
+	os.Chmod(bad, 0o644)
+	os.WriteFile(bad, b, 0o644)
+	into2 := filepath.Join(t.TempDir(), "lần hai")
+	code, out = runCLI(t, "restore", "--from", target, "--data", into2, "--catalogue", testCatalogue)
+	if code != 1 || !strings.Contains(out, bad+": hỏng") || !strings.Contains(out, "backup --list") {
+		t.Errorf("restore of a damaged backup: exit %d\n%s", code, out)
+	}
+	if _, err := os.Stat(into2); !os.IsNotExist(err) {
+		t.Errorf("a refused restore left %s", into2)
 	}
 }
 

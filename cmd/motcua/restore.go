@@ -51,6 +51,10 @@ func runRestore(args []string) error {
 		if errors.Is(err, backup.ErrNotEmpty) {
 			return usageError{err.Error()}
 		}
+		var de *backup.DamagedError
+		if errors.As(err, &de) {
+			return fmt.Errorf("%w\nCác bản khác: motcua backup --list --to THƯ_MỤC_SAO_LƯU; khôi phục một bản: --from THƯ_MỤC_SAO_LƯU/BẢN", err)
+		}
 		return err
 	}
 	if *asJSON {

@@ -33,7 +33,7 @@ func runVerify(args []string) error {
 	} else if len(pos) > 0 {
 		return usageError{fmt.Sprintf("thừa tham số %q: motcua verify [--data DIR] [--json]", pos[0])}
 	}
-	db, blobs, err := openStore(*data)
+	db, blobs, err := openExistingStore(*data)
 	if err != nil {
 		return err
 	}
