@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"syscall"
 	"testing"
@@ -331,5 +332,127 @@ func TestBackupKilled(t *testing.T) {
 	}
 	if left := unfinished(); len(left) > 0 {
 		t.Errorf("%v left after a later backup", left)
+	}
+}
+
+// TestHelperWriter is not a test: TestBackupWhileServing runs this test
+// binary with MOTCUA_TEST_WRITER=DIR to write synthetic records into the
+// store in DIR from another process, as digitize does, until killed.
+func TestHelperWriter(t *testing.T) {
+	data := os.Getenv("MOTCUA_TEST_WRITER")
+	if data == "" {
+		return
+	}
+	db, blobs, err := openStore(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for i := 1001; i < 100_000; i++ {
+		if err := synthetic.Put(context.Background(), db, blobs, i, 1, 4096); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestBackupWhileServing backs up a store while another process saves
+// records into it and the server answers searches from its index: each
+// snapshot restores to a prefix of the records written, each with its
+// original, equal to the source's; restore and index give an archive
+// whose records are found by search.
+func TestBackupWhileServing(t *testing.T) {
+	data := syntheticData(t, 20, 4096)
+	ix, err := openSearchIndex(data, testCatalogue)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	db, blobs, err := openStore(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	srv := httptest.NewServer(server.New(server.Config{Public: t.TempDir(), Index: ix, Store: db, Blobs: blobs}))
+	defer srv.Close()
+
+	writer := exec.Command(os.Args[0], "-test.run=^TestHelperWriter$")
+	writer.Env = append(os.Environ(), "MOTCUA_TEST_WRITER="+data)
+	if err := writer.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { writer.Process.Kill(); writer.Wait() }()
+	searches, failed := 0, 0
+	stop := make(chan struct{})
+	searching := make(chan struct{})
+	go func() {
+		defer close(searching)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			resp, err := srv.Client().Get(srv.URL + "/api/search?q=15%2FQ%C4%90-UBND")
+			searches++
+			if err != nil || resp.StatusCode != 200 {
+				failed++
+			}
+			if resp != nil {
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+		}
+	}()
+	target := filepath.Join(t.TempDir(), "sao lưu")
+	var snaps []backup.Result
+	deadline := time.Now().Add(10 * time.Second)
+	for len(snaps) < 3 && time.Now().Before(deadline) {
+		time.Sleep(150 * time.Millisecond)
+		code, out := runCLI(t, "backup", "--data", data, "--to", target, "--json")
+		var res backup.Result
+		if code != 0 || json.Unmarshal([]byte(out), &res) != nil {
+			t.Fatalf("backup while writing: exit %d\n%s", code, out)
+		}
+		snaps = append(snaps, res)
+	}
+	close(stop)
+	<-searching
+	writer.Process.Kill()
+	writer.Wait()
+	if searches == 0 || failed > 0 {
+		t.Errorf("searches during the backups: %d, %d failed", searches, failed)
+	}
+	var source []store.Record
+	db.All(context.Background(), true, func(r *store.Record) error { source = append(source, *r); return nil })
+	t.Logf("%d records written in all; snapshots: %d, %d, %d records; %d searches", len(source),
+		snaps[0].Records, snaps[1].Records, snaps[2].Records, searches)
+	if snaps[2].Records <= snaps[0].Records {
+		t.Errorf("the writer wrote nothing during the backups")
+	}
+	for i, s := range snaps {
+		into := filepath.Join(t.TempDir(), "r")
+		rep, err := restoreData(s.Dir, into, testCatalogue, false, nil)
+		if err != nil {
+			t.Fatalf("restore %s: %v", s.Snapshot, err)
+		}
+		if !rep.Fixity.OK() || rep.Fixity.Checked != s.Records || len(rep.Fixity.Orphans) != 0 || rep.Index.Records != s.Records {
+			t.Errorf("%s: fixity %+v, index %+v", s.Snapshot, rep.Fixity, rep.Index)
+		}
+		rdb, _, err := openStore(into)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []store.Record
+		rdb.All(context.Background(), true, func(r *store.Record) error { got = append(got, *r); return nil })
+		rdb.Close()
+		if len(got) != s.Records || !reflect.DeepEqual(got, source[:len(got)]) {
+			t.Errorf("%s: %d records, not the source's first %d", s.Snapshot, len(got), s.Records)
+		}
+		if i == len(snaps)-1 {
+			last := got[len(got)-1].Fields.NumberSymbol
+			if code, out := runCLI(t, "search", "--data", into, "--catalogue", testCatalogue, last); code != 0 || !strings.Contains(out, "Quyết định "+last) {
+				t.Errorf("search of the restored archive for %s: exit %d\n%s", last, code, out)
+			}
+		}
 	}
 }
