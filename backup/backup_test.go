@@ -240,6 +240,15 @@ func TestRestoreRefuses(t *testing.T) {
 	if _, err := Restore(ctx, target, busy, RestoreOptions{Force: true}); err != nil {
 		t.Errorf("restore --force: %v", err)
 	}
+	// One backup at a time in a folder.
+	unlock, err := lock(target, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Backup(ctx, db, blobs, target, Options{}); !errors.Is(err, ErrBusy) {
+		t.Errorf("backup while another holds the folder: %v", err)
+	}
+	unlock()
 	// A backup folder is not any folder.
 	other := t.TempDir()
 	os.WriteFile(filepath.Join(other, "ảnh.jpg"), []byte("x"), 0o644)

@@ -37,7 +37,7 @@ type Restored struct {
 }
 
 // ErrNotEmpty refuses to restore into a folder that holds something.
-var ErrNotEmpty = errors.New("backup: the data folder is not empty")
+var ErrNotEmpty = errors.New("thư mục dữ liệu không trống")
 
 // Resolve finds the snapshot from names: a snapshot folder, or a backup
 // folder (its newest snapshot). It returns the snapshot's folder and the

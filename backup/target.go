@@ -22,7 +22,7 @@ Xem các bản: motcua backup --list --to <thư mục này>
 `
 
 // ErrBusy is returned when another backup holds the backup folder.
-var ErrBusy = errors.New("backup: the backup folder is in use by another motcua backup or restore")
+var ErrBusy = errors.New("thư mục sao lưu đang được một lệnh motcua backup hoặc restore khác dùng, thử lại sau")
 
 // prepareTarget creates the backup folder, or checks that an existing one
 // is a motcua backup folder (or empty).
@@ -52,12 +52,15 @@ func prepareTarget(target string) error {
 // system. Where the file system has no locks (some network shares), the
 // work goes on unlocked.
 func lock(target string, exclusive bool) (unlock func(), err error) {
-	f, err := os.OpenFile(filepath.Join(target, lockFile), os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		if !exclusive && os.IsPermission(err) {
-			return func() {}, nil // a read-only backup disk
+	path := filepath.Join(target, lockFile)
+	var f *os.File
+	if exclusive {
+		f, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+		if err != nil {
+			return nil, fmt.Errorf("không khóa được thư mục sao lưu %s: %w", target, err)
 		}
-		return nil, fmt.Errorf("không khóa được thư mục sao lưu %s: %w", target, err)
+	} else if f, err = os.Open(path); err != nil {
+		return func() {}, nil // a read-only backup disk, or a copy without the lock file
 	}
 	how := syscall.LOCK_SH
 	if exclusive {
@@ -66,7 +69,7 @@ func lock(target string, exclusive bool) (unlock func(), err error) {
 	if err := syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB); err != nil {
 		if errors.Is(err, syscall.EWOULDBLOCK) {
 			f.Close()
-			return nil, ErrBusy
+			return nil, fmt.Errorf("%w: %s", ErrBusy, target)
 		}
 		// ENOLCK, EOPNOTSUPP: no locks here.
 	}
