@@ -322,3 +322,51 @@ func TestBackupWhileWriting(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckMends: a flipped byte in an original two snapshots share is
+// found by Check, which names both snapshots and moves the file aside; the
+// next backup copies it again from the store and both restore again.
+func TestCheckMends(t *testing.T) {
+	ctx := context.Background()
+	_, db, blobs := newData(t, 3)
+	target := t.TempDir()
+	first, err := Backup(ctx, db, blobs, target, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	synthetic.Put(ctx, db, blobs, 4, 1, blobSize)
+	second, err := Backup(ctx, db, blobs, target, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Check(ctx, target, nil)
+	if err != nil || len(c.Problems) != 0 || c.Snapshots != 2 || c.Originals != 4 {
+		t.Fatalf("check of a whole folder: %+v %v", c, err)
+	}
+	sha := synthetic.Record(2, blobSize).SHA256
+	p := blobPath(target, sha)
+	data, _ := os.ReadFile(p)
+	data[7] ^= 1
+	os.Chmod(p, 0o644)
+	os.WriteFile(p, data, 0o644)
+	c, err = Check(ctx, target, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Problems) != 1 || c.Problems[0].Path != p || c.Moved != 1 ||
+		!reflect.DeepEqual(c.Damaged, []string{first.Snapshot, second.Snapshot}) {
+		t.Errorf("check after a flipped byte: %+v", c)
+	}
+	if _, err := Restore(ctx, first.Dir, t.TempDir(), RestoreOptions{}); err == nil {
+		t.Error("a snapshot missing an original restored")
+	}
+	third, err := Backup(ctx, db, blobs, target, Options{})
+	if err != nil || third.Copied != 1 {
+		t.Fatalf("the backup after the check copied %d originals, want 1: %v", third.Copied, err)
+	}
+	for _, s := range []*Result{first, second} {
+		if _, err := Restore(ctx, s.Dir, filepath.Join(t.TempDir(), "r"), RestoreOptions{}); err != nil {
+			t.Errorf("%s after the mend: %v", s.Snapshot, err)
+		}
+	}
+}

@@ -24,7 +24,7 @@ import (
 func init() {
 	register(&command{
 		name:    "backup",
-		summary: "sao lưu cơ sở dữ liệu và bản gốc khi đang chạy: backup --data DIR --to ĐÍCH [--keep N] [--json] | backup --list --to ĐÍCH",
+		summary: "sao lưu cơ sở dữ liệu và bản gốc khi đang chạy: backup --data DIR --to ĐÍCH [--keep N] [--json] | backup --list|--check --to ĐÍCH",
 		run:     runBackup,
 	})
 }
@@ -36,6 +36,7 @@ func runBackup(args []string) error {
 	keep := fs.Int("keep", 0, "giữ N bản mới nhất, xóa bản cũ hơn (0: giữ tất cả)")
 	asJSON := fs.Bool("json", false, "kết quả dạng JSON")
 	list := fs.Bool("list", false, "liệt kê các bản sao lưu trong --to")
+	check := fs.Bool("check", false, "đọc lại mọi tệp của mọi bản sao lưu trong --to và kiểm SHA-256 (không khôi phục)")
 	if pos, err := parseFlags(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
@@ -49,6 +50,9 @@ func runBackup(args []string) error {
 	}
 	if *list {
 		return listBackups(*to, *asJSON)
+	}
+	if *check {
+		return checkBackups(*to, *asJSON)
 	}
 	db, blobs, err := openExistingStore(*data)
 	if err != nil {
@@ -163,6 +167,40 @@ func listBackups(target string, asJSON bool) error {
 	}
 	tw.Flush()
 	fmt.Fprintf(stdout, "%d bản sao lưu trong %s\n", len(snaps), target)
+	return nil
+}
+
+// checkBackups reads back every snapshot in target; exit 1 on damage.
+func checkBackups(target string, asJSON bool) error {
+	bar := progress.New(stderr, "kiểm tra bản sao lưu", "tệp")
+	c, err := backup.Check(context.Background(), target, bar.Update)
+	bar.Done()
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(c); err != nil {
+			return err
+		}
+	} else {
+		for _, p := range c.Problems {
+			fmt.Fprintln(stdout, p.Error())
+		}
+		fmt.Fprintf(stdout, "Đã kiểm %d bản sao lưu, %d bản gốc (%s đọc lại): %d tệp có vấn đề.\n", c.Snapshots, c.Originals,
+			humanBytes(c.Bytes), len(c.Problems))
+		if len(c.Damaged) > 0 {
+			fmt.Fprintf(stdout, "Bản sao lưu không khôi phục được lúc này: %s.\n", strings.Join(c.Damaged, ", "))
+		}
+		if c.Moved > 0 {
+			fmt.Fprintf(stdout, "%d bản gốc hỏng đã chuyển vào %s/.damaged/: lần sao lưu sau sẽ chép lại chúng từ kho, và các bản sao lưu cần chúng sẽ lại đầy đủ.\n",
+				c.Moved, target)
+		}
+	}
+	if len(c.Problems) > 0 {
+		return exitError{1}
+	}
 	return nil
 }
 

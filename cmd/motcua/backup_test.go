@@ -74,6 +74,9 @@ func TestBackupRestoreCommands(t *testing.T) {
 	if ev := auditEvents(t, data, store.ActBackup); len(ev) != 2 || !ev[1].OK || !strings.Contains(ev[1].Detail, res.Snapshot) {
 		t.Errorf("backup audit events: %+v", ev)
 	}
+	if code, out := runCLI(t, "backup", "--check", "--to", target); code != 0 || !strings.Contains(out, "Đã kiểm 2 bản sao lưu, 11 bản gốc") {
+		t.Errorf("check: exit %d\n%s", code, out)
+	}
 	code, out = runCLI(t, "backup", "--list", "--to", target)
 	if code != 0 || !strings.Contains(out, res.Snapshot) || !strings.Contains(out, "2 bản sao lưu") {
 		t.Errorf("list: exit %d\n%s", code, out)
@@ -122,6 +125,15 @@ func TestBackupRestoreCommands(t *testing.T) {
 	}
 	if _, err := os.Stat(into2); !os.IsNotExist(err) {
 		t.Errorf("a refused restore left %s", into2)
+	}
+	if code, out := runCLI(t, "backup", "--check", "--to", target); code != 1 || !strings.Contains(out, bad+": hỏng") || !strings.Contains(out, "lần sao lưu sau sẽ chép lại") {
+		t.Errorf("check of a damaged backup: exit %d\n%s", code, out)
+	}
+	if code, out := runCLI(t, "backup", "--data", data, "--to", target, "--json"); code != 0 || !strings.Contains(out, `"copied": 1,`) {
+		t.Errorf("backup after check: exit %d\n%s", code, out)
+	}
+	if code, out := runCLI(t, "restore", "--from", target, "--data", into2, "--catalogue", testCatalogue); code != 0 {
+		t.Errorf("restore after the mend: exit %d\n%s", code, out)
 	}
 }
 
