@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"motcua/store"
@@ -83,38 +85,48 @@ func Backup(ctx context.Context, db *sqlite.DB, blobs store.DirBlobs, target str
 		Schema: sqlite.SchemaVersion(), Records: records, Originals: make([]File, 0, len(shas))}
 	res = &Result{Snapshot: name, Dir: filepath.Join(target, name), Records: records, Originals: len(shas)}
 
-	// The originals it refers to.
+	// The originals it refers to, those not yet there copied.
 	dirs := map[string]bool{}
-	for i, sha := range shas {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
+	sizes := make([]int64, len(shas))
+	var mu sync.Mutex
+	var done atomic.Int64
+	err = parallel(ctx, len(shas), copyWorkers, func(i int) error {
+		sha := shas[i]
 		src, err := blobs.Path(sha)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		fi, err := os.Stat(src)
 		if err != nil {
-			return nil, fmt.Errorf("bản gốc %s: %w (chạy motcua verify)", sha, err)
+			return fmt.Errorf("bản gốc %s: %w (chạy motcua verify)", sha, err)
 		}
+		sizes[i] = fi.Size()
 		dst := blobPath(target, sha)
 		if have, err := os.Stat(dst); err != nil || have.Size() != fi.Size() {
 			_, n, err := copyFile(src, dst, sha)
 			if errors.Is(err, errHash) {
-				return nil, fmt.Errorf("bản gốc %s trong kho đã hỏng (nội dung không còn khớp SHA-256), không sao lưu: chạy motcua verify", src)
+				return fmt.Errorf("bản gốc %s trong kho đã hỏng (nội dung không còn khớp SHA-256), không sao lưu: chạy motcua verify", src)
 			}
 			if err != nil {
-				return nil, fmt.Errorf("không chép được bản gốc %s vào %s: %w", sha, target, err)
+				return fmt.Errorf("không chép được bản gốc %s vào %s: %w", sha, target, err)
 			}
+			mu.Lock()
 			dirs[filepath.Dir(dst)] = true
 			res.Copied++
 			res.CopiedBytes += n
+			mu.Unlock()
 		}
-		m.Originals = append(m.Originals, File{SHA256: sha, Size: fi.Size()})
-		m.Bytes += fi.Size()
 		if opt.Progress != nil {
-			opt.Progress(i+1, len(shas))
+			opt.Progress(int(done.Add(1)), len(shas))
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, sha := range shas {
+		m.Originals = append(m.Originals, File{SHA256: sha, Size: sizes[i]})
+		m.Bytes += sizes[i]
 	}
 	if len(dirs) > 0 {
 		dirs[filepath.Join(target, blobsDir)] = true

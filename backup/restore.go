@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"motcua/store"
@@ -138,28 +140,34 @@ func Restore(ctx context.Context, from, data string, opt RestoreOptions) (res *R
 
 	// The originals, each checked as it is copied.
 	dirs := map[string]bool{}
-	for i, f := range m.Originals {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
+	var mu sync.Mutex
+	var done atomic.Int64
+	err = parallel(ctx, len(m.Originals), copyWorkers, func(i int) error {
+		f := m.Originals[i]
 		src, dst := blobPath(target, f.SHA256), blobPath(data, f.SHA256)
-		if opt.Force && hashIs(dst, f.SHA256) {
-			continue
-		}
-		_, _, err := copyFile(src, dst, f.SHA256)
-		switch {
-		case errors.Is(err, errHash):
-			bad = append(bad, Problem{Path: src, What: "hỏng: nội dung không khớp SHA-256 của nó"})
-		case err != nil:
-			return nil, fmt.Errorf("không chép được bản gốc %s vào %s: %w", src, data, err)
-		default:
-			written = append(written, dst)
-			dirs[filepath.Dir(dst)] = true
-			res.Copied++
+		if !opt.Force || !hashIs(dst, f.SHA256) {
+			_, _, err := copyFile(src, dst, f.SHA256)
+			mu.Lock()
+			switch {
+			case errors.Is(err, errHash):
+				bad = append(bad, Problem{Path: src, What: "hỏng: nội dung không khớp SHA-256 của nó"})
+			case err != nil:
+				mu.Unlock()
+				return fmt.Errorf("không chép được bản gốc %s vào %s: %w", src, data, err)
+			default:
+				written = append(written, dst)
+				dirs[filepath.Dir(dst)] = true
+				res.Copied++
+			}
+			mu.Unlock()
 		}
 		if opt.Progress != nil {
-			opt.Progress(i+1, len(m.Originals))
+			opt.Progress(int(done.Add(1)), len(m.Originals))
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	// The database, under a temp name until everything is checked.
 	dbTmp := filepath.Join(data, "."+dbFile+".restore")
