@@ -93,6 +93,7 @@ func restoreData(from, data, dir string, force bool, prog func(done, total int))
 	if err != nil {
 		return nil, err
 	}
+	fmt.Fprintf(stderr, "Đã chép và kiểm %d bản gốc; đang dựng lại chỉ mục tìm kiếm…\n", len(res.Manifest.Originals))
 	ix, err := buildIndex(data, dir, true)
 	if err != nil {
 		return nil, fmt.Errorf("đã khôi phục dữ liệu nhưng chưa dựng được chỉ mục (chạy lại motcua index --rebuild --data %s): %w", data, err)
