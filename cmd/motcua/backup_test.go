@@ -415,6 +415,16 @@ func TestBackupWhileServing(t *testing.T) {
 			}
 		}
 	}()
+	// The writer has started (a loaded machine may take a while).
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		if st, err := db.Stats(context.Background()); err == nil && st.Records > 20 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the writer process wrote nothing in 20 s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	target := filepath.Join(t.TempDir(), "sao lưu")
 	var snaps []backup.Result
 	deadline := time.Now().Add(10 * time.Second)
