@@ -17,11 +17,12 @@ type metrics struct {
 	counts   []uint64             // per bucket, cumulative at export
 	sum      float64
 	total    uint64
+	archive  *Archive // backup and fixity, set by serve
 }
 
-func newMetrics() *metrics {
+func newMetrics(a *Archive) *metrics {
 	b := []float64{0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2}
-	return &metrics{requests: map[[2]string]uint64{}, buckets: b, counts: make([]uint64, len(b))}
+	return &metrics{requests: map[[2]string]uint64{}, buckets: b, counts: make([]uint64, len(b)), archive: a}
 }
 
 func (m *metrics) request(route string, status int) {
@@ -68,4 +69,5 @@ func (m *metrics) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(w, "motcua_search_seconds_bucket{le=\"+Inf\"} %d\n", m.total)
 	fmt.Fprintf(w, "motcua_search_seconds_sum %g\n", m.sum)
 	fmt.Fprintf(w, "motcua_search_seconds_count %d\n", m.total)
+	m.archive.writeMetrics(w)
 }

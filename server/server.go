@@ -45,6 +45,8 @@ type Config struct {
 	Auth auth.Authenticator
 	// Now is the clock (tests); default time.Now.
 	Now func() time.Time
+	// Archive is the last backup and fixity check, for /metrics; nil: none.
+	Archive *Archive
 }
 
 type srv struct {
@@ -72,7 +74,7 @@ func newSrv(cfg Config) *srv {
 	if n <= 0 {
 		n = 4 * runtime.GOMAXPROCS(0)
 	}
-	s := &srv{public: cfg.Public, index: cfg.Index, slots: make(chan struct{}, n), metrics: newMetrics(),
+	s := &srv{public: cfg.Public, index: cfg.Index, slots: make(chan struct{}, n), metrics: newMetrics(cfg.Archive),
 		store: cfg.Store, blobs: cfg.Blobs, auth: cfg.Auth, now: cfg.Now, pdfSlot: make(chan struct{}, 1),
 		procs: map[string]*content.Procedure{}, logins: &auth.Limiter{Burst: 10, Every: 6 * time.Second}}
 	for _, p := range cfg.Procedures {

@@ -21,11 +21,14 @@ const (
 	ActReuseLookup = "reuse_lookup" // a citizen's records listed for a procedure
 	ActUser        = "user"         // an account added, disabled, re-enabled
 	ActExport      = "export"       // every record exported (command line)
+	ActBackup      = "backup"       // a backup snapshot written (Detail: where, counts) or failed
+	ActRestore     = "restore"      // the database restored from a snapshot (Detail: which)
+	ActFixity      = "fixity"       // the originals' SHA-256 checked (Detail: counts); OK: none missing or corrupt
 )
 
 // Actions lists the audit actions in the order people pick them from.
 var Actions = []string{ActLogin, ActLogout, ActSearch, ActView, ActImage, ActOriginal, ActPDF, ActEdit, ActApprove,
-	ActReuse, ActReuseLookup, ActDossierView, ActDossierEdit, ActDossierMove, ActUser, ActExport}
+	ActReuse, ActReuseLookup, ActDossierView, ActDossierEdit, ActDossierMove, ActUser, ActExport, ActBackup, ActRestore, ActFixity}
 
 var actionNames = map[string]string{
 	ActLogin: "đăng nhập", ActLogout: "đăng xuất", ActSearch: "tìm hồ sơ", ActView: "xem hồ sơ",
@@ -34,6 +37,7 @@ var actionNames = map[string]string{
 	ActReuseLookup: "tra cứu giấy tờ dùng lại", ActDossierView: "xem hồ sơ thủ tục",
 	ActDossierEdit: "tạo, sửa hồ sơ thủ tục", ActDossierMove: "chuyển giấy tờ trong hồ sơ thủ tục",
 	ActUser: "quản lý tài khoản", ActExport: "xuất hồ sơ",
+	ActBackup: "sao lưu", ActRestore: "khôi phục từ bản sao lưu", ActFixity: "kiểm tra toàn vẹn bản gốc",
 }
 
 // ActionName is an audit action in Vietnamese, for people; an action

@@ -1,12 +1,14 @@
 package store
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"motcua/internal/atomicfile"
 )
@@ -16,6 +18,16 @@ import (
 type Blobs interface {
 	Put(sha string, data []byte) error
 	Open(sha string) (io.ReadCloser, error)
+}
+
+// Originals is what the database knows of the stored originals: backup
+// copies them, the fixity check hashes them. Every table that names an
+// original is read here, so that a new one is added in one place.
+type Originals interface {
+	// Originals calls fn with the SHA-256 of every original the database
+	// refers to, once each, in ascending order. Stop early by returning an
+	// error.
+	Originals(ctx context.Context, fn func(sha string) error) error
 }
 
 // MaxOriginalSize is the largest original file accepted, in bytes.
@@ -30,6 +42,9 @@ func SHA256(data []byte) string {
 	s := sha256.Sum256(data)
 	return hex.EncodeToString(s[:])
 }
+
+// Path is where the original sha is kept (or would be).
+func (b DirBlobs) Path(sha string) (string, error) { return b.path(sha) }
 
 func (b DirBlobs) path(sha string) (string, error) {
 	if len(sha) != 64 {
@@ -89,4 +104,36 @@ func Original(b Blobs, r *Record) ([]byte, error) {
 		return nil, fmt.Errorf("store: original of record %d: %w", r.ID, err)
 	}
 	return data, nil
+}
+
+// Walk calls fn for every file under the folder, in lexical order: sha is
+// the SHA-256 the file's place names, or "" for a file that is not where
+// an original would be (a stray file, a temp file a kill left behind);
+// rel is its path under the folder.
+func (b DirBlobs) Walk(fn func(rel, sha string, size int64) error) error {
+	err := filepath.WalkDir(b.Dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		rel, err := filepath.Rel(b.Dir, p)
+		if err != nil {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		sha := filepath.Base(p)
+		if want, err := b.path(sha); err != nil || want != p || !fi.Mode().IsRegular() || strings.ToLower(sha) != sha {
+			sha = ""
+		}
+		return fn(filepath.ToSlash(rel), sha, fi.Size())
+	})
+	if os.IsNotExist(err) {
+		return nil
+	}
+	return err
 }

@@ -184,6 +184,7 @@ type Store interface {
 	Audit
 	Accounts
 	Dossiers
+	Originals
 	// Check verifies the database's integrity.
 	Check(ctx context.Context) error
 	Close() error

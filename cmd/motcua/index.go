@@ -35,43 +35,58 @@ func runIndex(args []string) error {
 		return err
 	}
 	start := time.Now()
-	cat, err := loadValidCatalogue(*dir)
+	rep, err := buildIndex(*data, *dir, *rebuild)
 	if err != nil {
 		return err
+	}
+	fmt.Fprintf(stdout, "Chỉ mục %s: %d thủ tục và %d hồ sơ số hóa được lập chỉ mục, %d mục cũ bị xóa, tổng %d mục, trong %.1f s.\n",
+		indexPath(*data), rep.Procedures, rep.Records, rep.Removed, rep.Total, time.Since(start).Seconds())
+	return nil
+}
+
+// indexReport says what buildIndex did.
+type indexReport struct{ Procedures, Records, Removed, Total int }
+
+// buildIndex brings the index in data up to date with the catalogue in dir
+// and the records store in data, or makes it anew (rebuild).
+func buildIndex(data, dir string, rebuild bool) (indexReport, error) {
+	var rep indexReport
+	cat, err := loadValidCatalogue(dir)
+	if err != nil {
+		return rep, err
 	}
 	open := search.Open
-	if *rebuild {
+	if rebuild {
 		open = search.Create
 	}
-	ix, err := openIndex(open, *data)
+	ix, err := openIndex(open, data)
 	if err != nil {
-		return err
+		return rep, err
 	}
 	defer ix.Close()
 	added, removed, err := ix.SyncProcedures(cat.Procedures)
 	if err != nil {
-		return err
+		return rep, err
 	}
-	recs, recsRemoved := 0, 0
-	if _, err := os.Stat(filepath.Join(*data, storeFile)); err == nil {
-		db, _, err := openStore(*data)
+	rep.Procedures, rep.Removed = added, removed
+	if _, err := os.Stat(filepath.Join(data, storeFile)); err == nil {
+		db, _, err := openStore(data)
 		if err != nil {
-			return err
+			return rep, err
 		}
 		defer db.Close()
 		synced, err := ix.IndexSince(context.Background(), db, time.Time{})
 		if err != nil {
-			return err
+			return rep, err
 		}
-		recs, recsRemoved = synced.Indexed, synced.Removed
+		rep.Records, rep.Removed = synced.Indexed, rep.Removed+synced.Removed
 	}
 	if err := ix.Compact(context.Background()); err != nil {
-		return err
+		return rep, err
 	}
 	n, _ := ix.Count()
-	fmt.Fprintf(stdout, "Chỉ mục %s: %d thủ tục và %d hồ sơ số hóa được lập chỉ mục, %d mục cũ bị xóa, tổng %d mục, trong %.1f s.\n",
-		indexPath(*data), added, recs, removed+recsRemoved, n, time.Since(start).Seconds())
-	return nil
+	rep.Total = int(n)
+	return rep, nil
 }
 
 // storeFile is the records database inside the data directory.

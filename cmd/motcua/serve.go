@@ -35,11 +35,18 @@ func runServe(args []string) error {
 	public := fs.String("public", defaultPublic, "thư mục trang web đã dựng (motcua build)")
 	data := fs.String("data", defaultData, "thư mục dữ liệu (chỉ mục tìm kiếm)")
 	dir := fs.String("catalogue", defaultCatalogue, "thư mục danh mục thủ tục (lập chỉ mục nếu chỉ mục trống)")
+	backupTo := fs.String("backup-to", "", "sao lưu định kỳ vào thư mục này (xem motcua backup)")
+	backupEvery := fs.Duration("backup-every", 24*time.Hour, "chu kỳ sao lưu (với --backup-to)")
+	backupKeep := fs.Int("backup-keep", 0, "giữ N bản sao lưu mới nhất (0: giữ tất cả)")
+	verifyEvery := fs.Duration("verify-every", 24*time.Hour, "chu kỳ kiểm tra SHA-256 các bản gốc (0: không kiểm)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if _, err := os.Stat(*public + "/index.html"); err != nil {
 		return fmt.Errorf("chưa có trang web trong %s: chạy motcua build trước (no built site: %w)", *public, err)
+	}
+	if *backupTo != "" && (*backupEvery <= 0 || inside(*backupTo, *data)) {
+		return usageError{"--backup-to cần --backup-every > 0 và một thư mục ngoài thư mục dữ liệu (tốt nhất ở đĩa khác)"}
 	}
 	if (*cert == "") != (*key == "") {
 		return usageError{"--tls-cert và --tls-key phải đi cùng nhau"}
@@ -62,8 +69,10 @@ func runServe(args []string) error {
 	if err != nil {
 		return fmt.Errorf("không lắng nghe được trên %s: %w", *addr, err)
 	}
+	archive := &server.Archive{}
 	srv := &http.Server{
-		Handler:           server.New(server.Config{Public: *public, Index: ix, Store: db, Blobs: blobs, Procedures: cat.Procedures}),
+		Handler: server.New(server.Config{Public: *public, Index: ix, Store: db, Blobs: blobs, Procedures: cat.Procedures,
+			Archive: archive}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -72,6 +81,9 @@ func runServe(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go followStore(ctx, db, ix)
+	jobs := &archiveJobs{db: db, blobs: blobs, data: *data, backupTo: *backupTo, backupEvery: *backupEvery, keep: *backupKeep,
+		verifyEvery: *verifyEvery, status: archive}
+	jobs.run(ctx)
 	go func() {
 		<-ctx.Done()
 		shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
