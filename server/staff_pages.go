@@ -79,6 +79,8 @@ type fieldView struct {
 	Conf    float64
 	HasConf bool
 	Low     bool
+	Error   string // why the value typed was refused (the edit form)
+	Focus   bool   // the first refused field takes the focus
 }
 
 type pageView struct {
