@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -37,6 +38,9 @@ func (s *srv) staffReuse(w http.ResponseWriter, r *http.Request, u *staffUser) {
 	// page's mouth.
 	if n, err := strconv.ParseInt(v.Get("da_ghi"), 10, 64); err == nil && n > 0 {
 		d.Message = fmt.Sprintf("Đã ghi nhận lần dùng lại số %d.", n)
+	}
+	if n, err := strconv.ParseInt(v.Get("da_co"), 10, 64); err == nil && n > 0 {
+		d.Message = fmt.Sprintf("Lần dùng lại này đã được ghi nhận từ trước (số %d): không ghi thêm.", n)
 	}
 	if v.Get("thu_tuc") == "" && v.Get("so_dinh_danh") == "" {
 		s.page(w, r, http.StatusOK, "reuse", u, d)
@@ -81,10 +85,13 @@ func (s *srv) staffReusePost(w http.ResponseWriter, r *http.Request, u *staffUse
 		return
 	}
 	ru := &store.Reuse{User: u.Name, RecordID: recID, Procedure: p.Code, Document: needs[doc].Document.Name, Dossier: dossier}
-	if err := s.store.AddReuse(r.Context(), ru, remote(r)); err != nil {
+	done := "da_ghi"
+	if err := s.store.AddReuse(r.Context(), ru, remote(r)); errors.Is(err, store.ErrExists) {
+		done = "da_co" // pressed twice: shown as already done
+	} else if err != nil {
 		internalError(w, r, err)
 		return
 	}
-	q := url.Values{"thu_tuc": {p.Code}, "so_dinh_danh": {id}, "ma_ho_so": {dossier}, "da_ghi": {strconv.FormatInt(ru.ID, 10)}}
+	q := url.Values{"thu_tuc": {p.Code}, "so_dinh_danh": {id}, "ma_ho_so": {dossier}, done: {strconv.FormatInt(ru.ID, 10)}}
 	http.Redirect(w, r, "/staff/dung-lai/?"+q.Encode(), http.StatusSeeOther)
 }

@@ -505,6 +505,18 @@ func TestReviewAndReuse(t *testing.T) {
 	if code, _ := e.do(t, staff, "POST", "/staff/dung-lai/", reuse); code != http.StatusSeeOther {
 		t.Fatalf("reuse: %d", code)
 	}
+	// Pressed twice: shown as already done, recorded once.
+	r, err := staff.PostForm(e.ts.URL+"/staff/dung-lai/", reuse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	if loc := r.Header.Get("Location"); r.StatusCode != http.StatusSeeOther || !strings.Contains(loc, "da_co=1") {
+		t.Errorf("the same reuse again: %d %s", r.StatusCode, loc)
+	}
+	if _, b := e.do(t, staff, "GET", "/staff/dung-lai/?da_co=1", nil); !strings.Contains(b, "đã được ghi nhận từ trước") {
+		t.Error("a repeated reuse is not shown as already done")
+	}
 	// Not for another citizen, nor for a document it cannot stand for.
 	for k, v := range map[string]string{"so_dinh_danh": "001190000001", "giay_to": "0"} {
 		f := url.Values{}
