@@ -355,11 +355,11 @@ func scan(ctx context.Context, st store.Store, path string, opt Options) (*file,
 }
 
 func recognizePage(eng *Engine, src *Source, i int) (store.Page, error) {
-	img, dpi, err := src.Page(i)
+	p, err := src.Prepared(i)
 	if err != nil {
 		return store.Page{}, err
 	}
-	pg, turn, err := eng.RecognizeUpright(Prepare(img, dpi))
+	pg, turn, err := eng.RecognizeUpright(p)
 	pg.Turn = turn
 	if turn != 0 {
 		slog.Info("page turned upright", "file", src.Path, "page", i+1, "degrees", turn)
