@@ -186,7 +186,7 @@ func printSummary(s pipeline.Summary) {
 		fmt.Fprintf(stdout, "Bỏ qua %d tệp trong thư mục không phải ảnh hay PDF (theo tên và nội dung)\n", s.Ignored)
 	}
 	for _, f := range s.Failures {
-		fmt.Fprintf(stdout, "  lỗi  %s: %s\n", f.Path, f.Reason)
+		fmt.Fprintf(stdout, "  lỗi  %s: %s\n", termSafe(f.Path), termSafe(f.Reason))
 	}
 	if s.Failed > 0 {
 		fmt.Fprintln(stdout, "Xem lại các tệp lỗi: motcua records failed")
