@@ -110,6 +110,7 @@ func digitizeFiles(db *sqlite.DB, blobs store.DirBlobs, data string, paths []str
 		}
 	}()
 
+	opt.ClaimDir = filepath.Join(data, "claims") // two runs on one data directory share the work
 	bar := progress.New(stderr, "số hóa", "trang")
 	opt.Progress = bar.Update
 	sum, err := pipeline.Digitize(ctx, db, blobs, paths, opt)
