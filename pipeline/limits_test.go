@@ -150,3 +150,21 @@ func bombChild(t *testing.T, dir string) {
 	}
 	fmt.Println(string(b))
 }
+
+// TestRenderFailure: a page pdftoppm cannot render (it then writes a
+// blank 1×1 image and exits 0) is an error, never a blank page.
+func TestRenderFailure(t *testing.T) {
+	data, err := os.ReadFile("testdata/bombs/pdf-page-3000pt.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := rasterize(data, 1, raster{dpi: 300, long: 900_000})
+	var ie *InputError
+	if !errors.As(err, &ie) || !strings.Contains(ie.Reason, "không dựng được ảnh trang 1") {
+		t.Errorf("render of 900000 pixels a side: %v, %v; want a failure", img, err)
+	}
+	img, err = rasterize(data, 1, raster{dpi: 10, long: 417})
+	if err != nil || img.Bounds().Dx() != 417 {
+		t.Errorf("small render: %v, %v", img, err)
+	}
+}
