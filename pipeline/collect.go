@@ -9,8 +9,13 @@ import (
 	"motcua/store"
 )
 
+// reasonNotRegular refuses a FIFO, socket or device named as a scan.
+const reasonNotRegular = "không phải tệp thường (là FIFO, socket hoặc thiết bị): hãy chỉ ra tệp ảnh hoặc PDF"
+
 // Collect lists the files under paths: files as given, folders walked
-// recursively in name order, skipping hidden entries inside folders.
+// recursively in name order, skipping hidden entries and anything but
+// regular files (and links to them) inside folders. A path that is not a
+// regular file nor a folder is a failure.
 func Collect(paths []string) ([]string, []store.Failure) {
 	var files []string
 	var fails []store.Failure
@@ -28,6 +33,11 @@ func Collect(paths []string) ([]string, []store.Failure) {
 			continue
 		}
 		if !fi.IsDir() {
+			if !fi.Mode().IsRegular() {
+				// A FIFO would wait for a writer forever, a device never end.
+				fails = append(fails, store.Failure{Path: root, Reason: reasonNotRegular})
+				continue
+			}
 			add(root)
 			continue
 		}

@@ -31,6 +31,9 @@ type Options struct {
 	// already stored outside any dossier is attached as it is. Called from
 	// one goroutine.
 	Place func(*store.Record) (dossier string, a *store.Attachment)
+	// ClaimDir, when set, holds the claims that keep runs on one data
+	// directory from digitizing the same file at once (claim.go).
+	ClaimDir string
 }
 
 // Summary reports a run.
@@ -58,6 +61,9 @@ type file struct {
 	pages []store.Page
 	left  int
 	err   error
+	// release lets go of the file's claim (claim.go), once it is stored
+	// or failed.
+	release func()
 }
 
 type job struct {
@@ -192,6 +198,12 @@ func Digitize(ctx context.Context, st store.Store, blobs store.Blobs, paths []st
 			if ctx.Err() != nil {
 				return
 			}
+			release, err := claim(ctx, st, f, opt)
+			if err != nil {
+				results <- result{f: f, i: -1, err: err}
+				continue
+			}
+			f.release = release
 			if err := reopen(f, opt); err != nil {
 				results <- result{f: f, i: -1, err: err}
 				continue
@@ -217,13 +229,24 @@ func Digitize(ctx context.Context, st store.Store, blobs store.Blobs, paths []st
 	var storeErr error
 	done := 0
 	finish := func(f *file) {
-		defer func() { f.src = nil }() // let the memory go
+		defer func() {
+			f.src = nil // let the memory go
+			if f.release != nil {
+				f.release()
+				f.release = nil
+			}
+		}()
 		if storeErr != nil {
 			return
 		}
 		if f.err != nil {
 			if errors.Is(f.err, context.Canceled) {
 				return // interrupted: nothing of it is stored
+			}
+			if errors.Is(f.err, errClaimed) {
+				sum.Skipped++
+				slog.Info("digitize: another run is digitizing the file or has stored it; skipped", "file", f.path)
+				return
 			}
 			reason := "lỗi khi nhận dạng: " + f.err.Error()
 			var ie *InputError
@@ -295,6 +318,11 @@ func Digitize(ctx context.Context, st store.Store, blobs store.Blobs, paths []st
 			finish(f)
 		}
 	}
+	for _, f := range todo { // claims of files interrupted half-way
+		if f.release != nil {
+			f.release()
+		}
+	}
 	sum.Interrupted = ctx.Err() != nil
 	sum.Elapsed = time.Since(start)
 	return sum, storeErr
@@ -355,11 +383,11 @@ func scan(ctx context.Context, st store.Store, path string, opt Options) (*file,
 }
 
 func recognizePage(eng *Engine, src *Source, i int) (store.Page, error) {
-	img, dpi, err := src.Page(i)
+	p, err := src.Prepared(i)
 	if err != nil {
 		return store.Page{}, err
 	}
-	pg, turn, err := eng.RecognizeUpright(Prepare(img, dpi))
+	pg, turn, err := eng.RecognizeUpright(p)
 	pg.Turn = turn
 	if turn != 0 {
 		slog.Info("page turned upright", "file", src.Path, "page", i+1, "degrees", turn)

@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"golang.org/x/image/tiff"
+
 	"motcua/store"
 )
 
@@ -110,16 +112,19 @@ type Source struct {
 
 	tiffIFDs []int64    // TIFF: offset of each page's directory
 	pdf      *pdfSource // PDF: page images
+	costs    []int64    // per page: the memory decoding and preparing it takes
 }
 
 // Limits protect the pipeline from hostile or absurd input.
 type Limits struct {
-	MaxPixels int   // per page image; checked before decoding
-	MaxBytes  int64 // per file
+	MaxPixels  int   // per page image; checked before decoding
+	MaxBytes   int64 // per file
+	MaxDecoded int64 // per page image decoded (pixels × bytes a pixel); checked before decoding; 0 = default
 }
 
-// DefaultLimits allow an A3 page at 600 dpi.
-var DefaultLimits = Limits{MaxPixels: 100_000_000, MaxBytes: store.MaxOriginalSize}
+// DefaultLimits allow an A3 page at 600 dpi, in colour with an alpha
+// channel.
+var DefaultLimits = Limits{MaxPixels: 100_000_000, MaxBytes: store.MaxOriginalSize, MaxDecoded: 320 << 20}
 
 // OpenSource checks data and counts its pages without decoding images.
 func OpenSource(path string, data []byte, lim Limits) (*Source, error) {
@@ -151,20 +156,30 @@ func OpenSource(path string, data []byte, lim Limits) (*Source, error) {
 		if err != nil {
 			return nil, &InputError{Path: path, Reason: reasonCorrupt, Err: err}
 		}
-		if err := checkPixels(path, cfg.Width, cfg.Height, lim); err != nil {
+		cost, err := checkConfig(path, cfg, lim)
+		if err != nil {
 			return nil, err
 		}
+		s.costs = []int64{cost}
 	case KindTIFF:
 		if s.tiffIFDs, err = tiffPages(data); err != nil {
 			return nil, &InputError{Path: path, Reason: reasonCorrupt, Err: err}
 		}
 		s.Pages = len(s.tiffIFDs)
+		s.costs = make([]int64, s.Pages)
 		for i := range s.tiffIFDs {
 			w, h, _, err := tiffInfo(data, s.tiffIFDs[i])
 			if err != nil {
 				return nil, &InputError{Path: path, Reason: reasonCorrupt, Err: err}
 			}
 			if err := checkPixels(path, w, h, lim); err != nil {
+				return nil, err
+			}
+			cfg, err := tiff.DecodeConfig(s.tiffView(i))
+			if err != nil {
+				return nil, &InputError{Path: path, Reason: reasonCorrupt, Err: err}
+			}
+			if s.costs[i], err = checkConfig(path, cfg, lim); err != nil {
 				return nil, err
 			}
 		}
@@ -301,11 +316,10 @@ func readAllLimit(r io.Reader, max int64) ([]byte, error) {
 // saw it, turned upright by turn degrees: word boxes of the stored page
 // fall on this image.
 func preparedPage(src *Source, i, turn int) (Prepared, error) {
-	img, dpi, err := src.Page(i)
+	p, err := src.Prepared(i)
 	if err != nil {
 		return Prepared{}, err
 	}
-	p := Prepare(img, dpi)
 	if turn != 0 {
 		p.Gray = Turn(p.Gray, turn)
 	}

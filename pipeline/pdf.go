@@ -3,7 +3,6 @@ package pipeline
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
@@ -31,8 +30,9 @@ func init() { api.DisableConfigDir() }
 // image each page shows (taken as it is); otherwise nil and the page is
 // rasterized.
 type pdfSource struct {
-	images [][]byte  // per page: the embedded image file, or nil
-	widths []float64 // page widths in points, for the image's dpi
+	images  [][]byte  // per page: the embedded image file, or nil
+	widths  []float64 // page widths in points, for the image's dpi
+	rasters []raster  // per page without its image: how it is rendered
 }
 
 const reasonRaster = "trang PDF không phải một ảnh quét và máy chưa có pdftoppm để dựng ảnh: hãy cài poppler-utils (apt-get install poppler-utils)"
@@ -62,25 +62,48 @@ func (s *Source) openPDF(lim Limits) (err error) {
 	if err != nil {
 		return &InputError{Path: s.Path, Reason: reasonPDF, Err: err}
 	}
-	p := &pdfSource{images: make([][]byte, s.Pages), widths: make([]float64, s.Pages)}
+	p := &pdfSource{images: make([][]byte, s.Pages), widths: make([]float64, s.Pages), rasters: make([]raster, s.Pages)}
+	s.costs = make([]int64, s.Pages)
 	for n := 1; n <= s.Pages; n++ {
+		var w, h float64
 		if n-1 < len(dims) {
-			p.widths[n-1] = min(dims[n-1].Width, dims[n-1].Height)
+			w, h = dims[n-1].Width, dims[n-1].Height
+			p.widths[n-1] = min(w, h)
 		}
-		mm, err := pdfcpu.ExtractPageImages(ctx, n, false)
+		// The images' dictionaries first: their declared size is checked
+		// before any of them is decoded.
+		stubs, err := pdfcpu.ExtractPageImages(ctx, n, true)
 		if err != nil {
 			return &InputError{Path: s.Path, Reason: reasonPDF, Err: err}
 		}
 		var imgs []model.Image
-		for _, im := range mm {
+		for _, im := range stubs {
 			if !im.Thumb {
 				imgs = append(imgs, im)
 			}
 		}
 		if len(imgs) != 1 {
-			continue // rasterized when needed
+			// Rendered when needed, at a resolution its size allows.
+			r, err := renderSize(w, h)
+			if err != nil {
+				return &InputError{Path: s.Path, Reason: fmt.Sprintf(reasonPageSize, n, w/72*2.54, h/72*2.54)}
+			}
+			p.rasters[n-1], s.costs[n-1] = r, r.cost()
+			continue
 		}
-		data, err := io.ReadAll(imgs[0])
+		im := imgs[0]
+		if _, err := checkImage(s.Path, im.Width, im.Height, int64(max(im.Comp, 1)*max(im.Bpc, 8)/8), lim); err != nil {
+			return err
+		}
+		mm, err := pdfcpu.ExtractPageImages(ctx, n, false)
+		if err != nil {
+			return &InputError{Path: s.Path, Reason: reasonPDF, Err: err}
+		}
+		im, ok := mm[im.ObjNr]
+		if !ok || im.Reader == nil {
+			return &InputError{Path: s.Path, Reason: reasonPDF, Err: fmt.Errorf("page %d: image obj#%d not extracted", n, im.ObjNr)}
+		}
+		data, err := io.ReadAll(im)
 		if err != nil {
 			return &InputError{Path: s.Path, Reason: reasonPDF, Err: err}
 		}
@@ -88,7 +111,7 @@ func (s *Source) openPDF(lim Limits) (err error) {
 		if err != nil {
 			return &InputError{Path: s.Path, Reason: reasonCorrupt, Err: err}
 		}
-		if err := checkPixels(s.Path, cfg.Width, cfg.Height, lim); err != nil {
+		if s.costs[n-1], err = checkConfig(s.Path, cfg, lim); err != nil {
 			return err
 		}
 		p.images[n-1] = data
@@ -179,8 +202,9 @@ func (s *Source) pdfPage(i int) (image.Image, float64, error) {
 	}
 	data := s.pdf.images[i]
 	if data == nil {
-		img, err := rasterize(s.Data, i+1, 300)
-		return img, 300, err
+		r := s.pdf.rasters[i]
+		img, err := rasterize(s.Data, i+1, r)
+		return img, float64(r.dpi), err
 	}
 	var img image.Image
 	var err error
@@ -205,8 +229,11 @@ func (s *Source) pdfPage(i int) (image.Image, float64, error) {
 	return img, dpi, nil
 }
 
-// rasterize renders one PDF page with poppler's pdftoppm.
-func rasterize(pdf []byte, page, dpi int) (image.Image, error) {
+// rasterize renders one PDF page with poppler's pdftoppm, its long side
+// r.long pixels whatever the page's real size. A failure to render is an
+// error, never a blank page: pdftoppm writes a 1×1 image, and says
+// nothing, for a page too large for it.
+func rasterize(pdf []byte, page int, r raster) (image.Image, error) {
 	bin, err := exec.LookPath("pdftoppm")
 	if err != nil {
 		return nil, &InputError{Reason: reasonRaster, Err: err}
@@ -223,18 +250,29 @@ func rasterize(pdf []byte, page, dpi int) (image.Image, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	p := strconv.Itoa(page)
-	out, err := exec.CommandContext(ctx, bin, "-r", strconv.Itoa(dpi), "-gray", "-png", "-f", p, "-l", p, "-singlefile", in, filepath.Join(dir, "out")).CombinedOutput()
+	out, err := exec.CommandContext(ctx, bin, "-scale-to", strconv.Itoa(r.long), "-gray", "-png", "-f", p, "-l", p, "-singlefile",
+		in, filepath.Join(dir, "out")).CombinedOutput()
 	if err != nil {
-		return nil, fmt.Errorf("pdftoppm: %v: %s", err, out)
+		return nil, &InputError{Reason: fmt.Sprintf(reasonRendering, page, strings.TrimSpace(string(out))), Err: err}
 	}
 	f, err := os.Open(filepath.Join(dir, "out.png"))
 	if err != nil {
-		return nil, err
+		return nil, &InputError{Reason: fmt.Sprintf(reasonRendering, page, "pdftoppm không ghi ra ảnh"), Err: err}
 	}
 	defer f.Close()
+	cfg, err := png.DecodeConfig(f)
+	switch {
+	case err != nil:
+		return nil, &InputError{Reason: fmt.Sprintf(reasonRendering, page, err), Err: err}
+	case max(cfg.Width, cfg.Height) != r.long || min(cfg.Width, cfg.Height) < 2:
+		return nil, &InputError{Reason: fmt.Sprintf(reasonRendering, page, fmt.Sprintf("ảnh %d × %d, cần cạnh dài %d điểm ảnh", cfg.Width, cfg.Height, r.long))}
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
 	img, err := png.Decode(f)
 	if err != nil {
-		return nil, errors.New("pdftoppm: " + err.Error())
+		return nil, &InputError{Reason: fmt.Sprintf(reasonRendering, page, err), Err: err}
 	}
 	return img, nil
 }

@@ -109,12 +109,17 @@ func (s *Source) tiffPage(i int) (image.Image, float64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
+	img, err := tiff.Decode(s.tiffView(i))
+	return img, dpi, err
+}
+
+// tiffView reads the file as if page i were its first.
+func (s *Source) tiffView(i int) *tiffView {
 	v := &tiffView{data: s.Data}
 	copy(v.head[:], s.Data[:8])
 	bo, _ := tiffOrder(s.Data)
 	bo.PutUint32(v.head[4:], uint32(s.tiffIFDs[i]))
-	img, err := tiff.Decode(v)
-	return img, dpi, err
+	return v
 }
 
 // tiffView reads data with its first 8 bytes replaced by head.

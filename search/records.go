@@ -85,7 +85,7 @@ func (ix *Index) IndexSince(ctx context.Context, st Records, mark time.Time) (Sy
 		if err != nil {
 			return Synced{Indexed: indexed, Removed: removed, Mark: mark}, err
 		}
-		return Synced{Indexed: indexed, Removed: removed, Mark: next}, nil
+		return Synced{Indexed: indexed, Removed: removed, Mark: next}, ix.saveMark(next)
 	}
 	recs, err := st.UpdatedSince(ctx, mark.Add(-overlap))
 	if err != nil {
@@ -101,6 +101,31 @@ func (ix *Index) IndexSince(ctx context.Context, st Records, mark time.Time) (Sy
 		}
 	}
 	return Synced{Indexed: len(docs), Mark: next}, nil
+}
+
+// markKey keeps, inside the index, the mark up to which the index holds
+// every record of the store.
+var markKey = []byte("motcua-records-mark")
+
+// CatchUp indexes what the store saved since the index last caught up
+// (everything, the first time) and keeps the new mark in the index: a
+// run killed after storing records and before indexing them leaves them
+// to the next one, which indexes whatever the store holds that the index
+// lacks.
+func (ix *Index) CatchUp(ctx context.Context, st Records) (Synced, error) {
+	var mark time.Time
+	if v, err := ix.bleve.GetInternal(markKey); err == nil && len(v) > 0 {
+		mark, _ = time.Parse(time.RFC3339Nano, string(v))
+	}
+	s, err := ix.IndexSince(ctx, st, mark)
+	if err == nil && !mark.IsZero() {
+		err = ix.saveMark(s.Mark)
+	}
+	return s, err
+}
+
+func (ix *Index) saveMark(t time.Time) error {
+	return ix.bleve.SetInternal(markKey, []byte(t.UTC().Format(time.RFC3339Nano)))
 }
 
 // syncRecords makes the index's records those of the store: every record

@@ -58,12 +58,13 @@ var publicFields = []store.Field{store.DocType, store.NumberSymbol, store.IssueD
 // 404: the page does not tell which IDs exist.
 func (s *srv) documentPage(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	var rec *store.Record
-	if err == nil && id > 0 {
-		rec, err = s.store.Get(r.Context(), id)
+	if err != nil || id <= 0 {
+		notFound(w, s.public) // not an ID: no document has it
+		return
 	}
+	rec, err := s.store.Get(r.Context(), id)
 	if err != nil || rec.Visibility != store.Public {
-		if err != nil && !errors.Is(err, store.ErrNotFound) && id > 0 {
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			slog.Error("document page", "id", id, "error", err)
 		}
 		notFound(w, s.public)

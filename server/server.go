@@ -40,8 +40,9 @@ type Config struct {
 	Blobs store.Blobs
 	// Procedures are the catalogue, for reuse.
 	Procedures []*content.Procedure
-	// Auth checks logins; default: passwords in the store, an account
-	// locked for 15 minutes after 5 failures in a row.
+	// Auth checks logins; default: passwords in the store, a name locked
+	// for a client for 15 minutes after 5 failures in a row from it, and
+	// slowed (not locked) past 20 failures from all clients.
 	Auth auth.Authenticator
 	// Now is the clock (tests); default time.Now.
 	Now func() time.Time
@@ -85,7 +86,7 @@ func newSrv(cfg Config) *srv {
 		s.now = time.Now
 	}
 	if s.auth == nil && s.store != nil {
-		s.auth = auth.Passwords{Accounts: s.store, LockAfter: 5, LockFor: 15 * time.Minute}
+		s.auth = &auth.Passwords{Accounts: s.store, LockAfter: 5, LockFor: 15 * time.Minute, Now: s.now}
 	}
 	return s
 }

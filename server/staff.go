@@ -32,6 +32,7 @@ const (
 	sessionMax    = 10 * time.Hour
 	maxFormBytes  = 64 << 10
 	maxFormMemory = 8 << 20 // of a multipart form; the rest waits in temporary files
+	maxNameBytes  = 100     // an account name, checked before anything is logged
 )
 
 // staffUser is the signed-in account of a request.
@@ -219,18 +220,26 @@ func (s *srv) postLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	name, pw, next := strings.TrimSpace(r.PostFormValue("ten")), r.PostFormValue("mat_khau"), r.PostFormValue("next")
 	ctx := r.Context()
-	if !s.logins.Allow(remote(r), s.now()) {
-		s.audit(ctx, r, name, store.ActLogin, 0, "rate limited", false)
+	// The length first: nothing of an oversized attempt is logged. A
+	// burst refused by the rate limit is one event per client and window.
+	if len(name) > maxNameBytes || len(pw) > 1024 || len(next) > 2048 {
+		s.loginPage(w, r, http.StatusBadRequest, "Tên hoặc mật khẩu dài quá mức cho phép.", "")
+		return
+	}
+	if now := s.now(); !s.logins.Allow(remote(r), now) {
+		if s.logins.Report(remote(r), now) {
+			s.audit(ctx, r, name, store.ActLogin, 0, "rate limited (further refusals from this client within a minute are not logged)", false)
+		}
 		s.loginPage(w, r, http.StatusTooManyRequests, "Quá nhiều lần đăng nhập từ máy này. Hãy đợi một phút rồi thử lại.", next)
 		return
 	}
-	if len(name) > 100 || len(pw) > 1024 {
-		s.loginPage(w, r, http.StatusBadRequest, "Tên hoặc mật khẩu dài quá mức cho phép.", next)
-		return
-	}
-	u, err := s.auth.Authenticate(ctx, name, pw)
+	u, err := s.auth.Authenticate(ctx, name, pw, remote(r))
 	var locked *auth.LockedError
 	switch {
+	case errors.Is(err, auth.ErrBusy):
+		s.audit(ctx, r, name, store.ActLogin, 0, "slowed", false)
+		s.loginPage(w, r, http.StatusTooManyRequests, "Tài khoản này đang bị thử đăng nhập nhiều lần nên được kiểm tra chậm lại. Hãy thử lại sau ít giây.", next)
+		return
 	case errors.As(err, &locked):
 		s.audit(ctx, r, name, store.ActLogin, 0, "locked", false)
 		s.loginPage(w, r, http.StatusTooManyRequests, "Tài khoản tạm khóa vì đăng nhập sai nhiều lần. Hãy thử lại sau "+

@@ -94,7 +94,9 @@ type fieldView struct {
 	Conf    float64
 	HasConf bool
 	Low     bool
-	Marked  bool // its words are outlined on the page image
+	Marked  bool   // its words are outlined on the page image
+	Error   string // why the value typed was refused (the edit form)
+	Focus   bool   // the first refused field takes the focus
 }
 
 type pageView struct {

@@ -130,13 +130,19 @@ func (s *srv) staffReusePost(w http.ResponseWriter, r *http.Request, u *staffUse
 		return
 	}
 	ru := &store.Reuse{User: u.Name, RecordID: recID, Procedure: p.Code, Document: needs[doc].Document.Name, Dossier: dossier}
-	if err := s.store.AddReuse(r.Context(), ru, remote(r)); err != nil {
+	done := "da_ghi"
+	if err := s.store.AddReuse(r.Context(), ru, remote(r)); errors.Is(err, store.ErrExists) {
+		done = "da_co" // pressed twice: shown as already done
+	} else if err != nil {
 		internalError(w, r, err)
 		return
 	}
-	msg = fmt.Sprintf("Đã dùng lại hồ sơ %d cho giấy tờ “%s” của thủ tục %s.", recID, clip(ru.Document, 90), p.Code)
-	if dossier != "" {
+	if done == "da_co" {
+		msg = fmt.Sprintf("Lần dùng lại này đã được ghi nhận từ trước (số %d): không ghi thêm.", ru.ID)
+	} else if dossier != "" {
 		msg = fmt.Sprintf("Đã dùng lại hồ sơ %d cho giấy tờ “%s” của hồ sơ %s.", recID, clip(ru.Document, 90), dossier)
+	} else {
+		msg = fmt.Sprintf("Đã dùng lại hồ sơ %d cho giấy tờ “%s” của thủ tục %s.", recID, clip(ru.Document, 90), p.Code)
 	}
 	s.flash(w, r, u.csrf, msg)
 	if page != "" { // back to the dossier, which now shows the reuse

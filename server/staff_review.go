@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"motcua/store"
@@ -36,12 +35,17 @@ func (s *srv) staffSave(w http.ResponseWriter, r *http.Request, u *staffUser) {
 	if rec == nil {
 		return
 	}
+	// Every field is checked before anything is saved. A rejected value
+	// comes back as typed, marked invalid with its message beside it, so
+	// that saving again cannot store an empty value over the real one.
 	f := rec.Fields
 	var msgs []string
+	invalid := map[store.Field]fieldView{}
 	for _, k := range store.AllFields {
 		if v, ok := r.PostForm[string(k)]; ok {
 			if err := f.Set(k, v[0]); err != nil {
 				msgs = append(msgs, err.Error())
+				invalid[k] = fieldView{Value: v[0], Error: err.Error()}
 			}
 		}
 	}
@@ -49,8 +53,16 @@ func (s *srv) staffSave(w http.ResponseWriter, r *http.Request, u *staffUser) {
 	edited := *rec
 	edited.Fields = f
 	if len(msgs) > 0 {
+		views := fieldViews(&edited)
+		focus := true
+		for i, v := range views {
+			if bad, ok := invalid[v.Field]; ok {
+				views[i].Value, views[i].Error, views[i].Focus = bad.Value, bad.Error, focus
+				focus = false
+			}
+		}
 		s.page(w, r, http.StatusBadRequest, "edit", u, pageData{Title: fmt.Sprintf("Sửa hồ sơ %d", rec.ID), Nav: "review",
-			Record: &edited, Fields: fieldViews(&edited), Error: strings.Join(msgs, "; ")})
+			Record: rec, Fields: views, Error: fmt.Sprintf("Chưa lưu: %d trường chưa hợp lệ. Hãy sửa các trường được đánh dấu rồi lưu lại.", len(msgs))})
 		return
 	}
 	mark := time.Now() // the index follows the store from here

@@ -450,6 +450,33 @@ func TestReviewAndReuse(t *testing.T) {
 	if code, b := e.do(t, arch, "POST", "/staff/ho-so/"+id+"/sua", form); code != 400 || !strings.Contains(b, "NNNN-TT-NN") {
 		t.Errorf("a bad date: %d", code)
 	}
+	// A rejected value comes back as typed, marked invalid with its
+	// message beside it and the focus on it; nothing is saved, not even
+	// the valid fields, until every field is valid.
+	for _, bad := range []string{"31/02/2024", "2023-13-40", "2024-02-31"} {
+		form.Set("issue_date", bad)
+		form.Set("valid_until", "mai")
+		code, b := e.do(t, arch, "POST", "/staff/ho-so/"+id+"/sua", form)
+		input := regexp.MustCompile(`<input id="f-issue_date"[^>]*>`).FindString(b)
+		if code != 400 || !strings.Contains(input, `value="`+bad+`"`) || !strings.Contains(input, `aria-invalid="true"`) ||
+			!strings.Contains(input, `aria-describedby="loi-issue_date"`) || !strings.Contains(input, "autofocus") {
+			t.Errorf("%s: %d, the date field is %s", bad, code, input)
+		}
+		if !regexp.MustCompile(`id="loi-issue_date"[^>]*>[^<]*` + regexp.QuoteMeta(bad)).MatchString(b) {
+			t.Errorf("%s: no message beside the field", bad)
+		}
+		other := regexp.MustCompile(`<input id="f-valid_until"[^>]*>`).FindString(b)
+		if !strings.Contains(other, `value="mai"`) || !strings.Contains(other, `aria-invalid="true"`) || strings.Contains(other, "autofocus") {
+			t.Errorf("%s: the second invalid field is %s", bad, other)
+		}
+		if !strings.Contains(b, `value="216/TLKS-BS"`) {
+			t.Errorf("%s: the valid number typed is lost", bad)
+		}
+		if got, _ := e.db.Get(context.Background(), e.rec.ID); got.Fields.IssueDate != "2023-03-15" || got.Fields.NumberSymbol != "215/TLKS-BS" || got.Version != 1 {
+			t.Errorf("%s: saved although a field is invalid: %+v", bad, got.Fields)
+		}
+	}
+	form.Del("valid_until")
 	form.Set("issue_date", "2023-03-15")
 	form.Set("duyet", "1")
 	if code, _ := e.do(t, arch, "POST", "/staff/ho-so/"+id+"/sua", form); code != http.StatusSeeOther {
@@ -479,6 +506,19 @@ func TestReviewAndReuse(t *testing.T) {
 	reuse := url.Values{"csrf": {tok}, "thu_tuc": {"1.001471"}, "so_dinh_danh": {"026223001234"}, "ma_ho_so": {"000.00.11.H62-231027-0001"}, "giay_to": {"1"}, "ho_so": {id}}
 	if code, _ := e.do(t, staff, "POST", "/staff/dung-lai/", reuse); code != http.StatusSeeOther {
 		t.Fatalf("reuse: %d", code)
+	}
+	// Pressed twice: shown as already done, recorded once.
+	r, err := staff.PostForm(e.ts.URL+"/staff/dung-lai/", reuse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	loc := r.Header.Get("Location")
+	if r.StatusCode != http.StatusSeeOther {
+		t.Errorf("the same reuse again: %d %s", r.StatusCode, loc)
+	}
+	if _, b := e.do(t, staff, "GET", loc, nil); !strings.Contains(b, "đã được ghi nhận từ trước (số 1)") {
+		t.Error("a repeated reuse is not shown as already done")
 	}
 	// Not for another citizen, nor for a document it cannot stand for.
 	for k, v := range map[string]string{"so_dinh_danh": "001190000001", "giay_to": "0"} {

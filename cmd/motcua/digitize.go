@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"syscall"
-	"time"
 
 	"motcua/content"
 	"motcua/dossier"
@@ -111,16 +110,13 @@ func digitizeFiles(db *sqlite.DB, blobs store.DirBlobs, data string, paths []str
 		}
 	}()
 
+	opt.ClaimDir = filepath.Join(data, "claims") // two runs on one data directory share the work
 	bar := progress.New(stderr, "số hóa", "trang")
 	opt.Progress = bar.Update
-	stored, mark := 0, time.Now()
-	opt.Stored = func(*store.Record) { stored++ }
 	sum, err := pipeline.Digitize(ctx, db, blobs, paths, opt)
 	bar.Done()
 	printSummary(sum)
-	if stored > 0 {
-		indexStored(db, mark, data)
-	}
+	indexStored(db, data, sum.Records() > 0)
 	if err != nil {
 		return err
 	}
@@ -167,23 +163,29 @@ func printSummary(s pipeline.Summary) {
 		fmt.Fprintf(stdout, "Bỏ qua %d tệp trong thư mục không phải ảnh hay PDF (theo tên và nội dung)\n", s.Ignored)
 	}
 	for _, f := range s.Failures {
-		fmt.Fprintf(stdout, "  lỗi  %s: %s\n", f.Path, f.Reason)
+		fmt.Fprintf(stdout, "  lỗi  %s: %s\n", termSafe(f.Path), termSafe(f.Reason))
 	}
 	if s.Failed > 0 {
 		fmt.Fprintln(stdout, "Xem lại các tệp lỗi: motcua records failed")
 	}
 }
 
-// indexStored adds the records this run stored (or redid) since mark to
-// the search index. The store is the truth and the index a derived view:
-// when the index cannot be opened (motcua serve holds it), the records are
-// safe and `motcua index` adds them later, which the message says.
-func indexStored(db search.Records, mark time.Time, data string) {
+// indexStored adds to the search index what the store holds and the index
+// lacks: the records this run stored (or redid), and those of a run killed
+// before it indexed them. The store is the truth and the index a derived
+// view: when the index cannot be opened (motcua serve holds it), the
+// records are safe and `motcua index` adds them later, which the message
+// says.
+func indexStored(db search.Records, data string, stored bool) {
 	ix, err := openIndex(search.Open, data)
 	var synced search.Synced
 	if err == nil {
-		synced, err = ix.IndexSince(context.Background(), db, mark)
+		synced, err = ix.CatchUp(context.Background(), db)
 		ix.Close()
+	}
+	if err != nil && !stored {
+		slog.Debug("index not caught up", "error", err) // nothing new: the next run or serve does it
+		return
 	}
 	if err != nil {
 		slog.Warn("records stored but not yet searchable", "error", err)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"sort"
@@ -77,7 +78,10 @@ func dossierReuse(args []string) error {
 			continue
 		}
 		u := &store.Reuse{User: cliUser(), RecordID: picks[k], Procedure: p.Code, Document: name, Dossier: v.Code}
-		if err := db.AddReuse(ctx, u, "cli"); err != nil {
+		if err := db.AddReuse(ctx, u, "cli"); errors.Is(err, store.ErrExists) {
+			fmt.Fprintf(stdout, "Bản ghi %d đã được dùng lại cho thành phần %d của hồ sơ %s từ trước (lần dùng lại số %d): không ghi thêm.\n", picks[k], k, v.Code, u.ID)
+			continue
+		} else if err != nil {
 			return fmt.Errorf("hồ sơ %s, thành phần %d: %w", v.Code, k, err)
 		}
 		fmt.Fprintf(stdout, "Đã dùng lại bản ghi %d cho thành phần %d của hồ sơ %s: %s\n", picks[k], k, v.Code, shorten(name, 80))

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"sort"
+	"strings"
 
 	"motcua/pipeline"
 )
@@ -113,11 +114,30 @@ func usage(w io.Writer) {
 
 // parseFlags parses flags that may come before, between or after the
 // positional arguments ("import dvcqg DIR --out X") and returns the latter.
+// Flags are never read from file names: after "--" every argument is a
+// path, and an argument that looks like a flag but names an existing file
+// (a glob's expansion in a folder holding "-visibility=public") is a path.
 func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	fs.SetOutput(io.Discard)
 	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
+	for len(args) > 0 {
+		a := args[0]
+		switch {
+		case a == "--":
+			return append(pos, args[1:]...), nil
+		case len(a) < 2 || a[0] != '-' || isFile(a):
+			pos = append(pos, a)
+			args = args[1:]
+			continue
+		}
+		// One flag at a time, with its value when it takes one, so that
+		// the flag package never reads on into the paths.
+		n := 1
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if f := fs.Lookup(name); f != nil && !hasValue && !isBoolFlag(f) && len(args) > 1 {
+			n = 2
+		}
+		if err := fs.Parse(args[:n]); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				fs.SetOutput(os.Stdout)
 				fs.PrintDefaults()
@@ -125,16 +145,20 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 			}
 			return nil, usageError{err.Error()}
 		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		if args[0] == "--" {
-			return append(pos, args[1:]...), nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
+		args = args[n:]
 	}
+	return pos, nil
+}
+
+// isFile: path names something that exists (a file, folder or link).
+func isFile(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
+}
+
+func isBoolFlag(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
 
 func mkdirAll(dir string) error {

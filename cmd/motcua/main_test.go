@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -91,5 +93,55 @@ func TestUsage(t *testing.T) {
 	}
 	if code, out := runCLI(t, "help"); code != 0 || !strings.Contains(out, "import") {
 		t.Errorf("help: exit %d\n%s", code, out)
+	}
+}
+
+// TestParseFlagsPaths: after "--" every argument is a path, and a file
+// name that looks like a flag (a glob's expansion) is a path too: flags
+// are never read from file names.
+func TestParseFlagsPaths(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	for _, n := range []string{"-visibility=public", "--force", "a.png"} {
+		if err := os.WriteFile(n, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		args      []string
+		wantPaths []string
+		wantVis   string
+		wantData  string
+		wantForce bool
+	}{
+		{[]string{"--data", "D", "--", "a.png", "-visibility=public"}, []string{"a.png", "-visibility=public"}, "", "D", false},
+		{[]string{"--data", "D", "--", "-x", "--", "b.png"}, []string{"-x", "--", "b.png"}, "", "D", false},
+		// cd DIR && motcua digitize --data D *
+		{[]string{"--data", "D", "--force", "-visibility=public", "a.png"}, []string{"--force", "-visibility=public", "a.png"}, "", "D", false},
+		{[]string{"a.png", "--data", "D", "-visibility=restricted"}, []string{"a.png"}, "restricted", "D", false},
+		{[]string{"--data", "--", "a.png"}, []string{"a.png"}, "", "--", false},
+		{[]string{"-force", "x.png", "--visibility", "public"}, []string{"x.png"}, "public", "data", true},
+	} {
+		fs := flag.NewFlagSet("digitize", flag.ContinueOnError)
+		data := fs.String("data", "data", "")
+		vis := fs.String("visibility", "", "")
+		force := fs.Bool("force", false, "")
+		paths, err := parseFlags(fs, c.args)
+		if err != nil {
+			t.Errorf("%q: %v", c.args, err)
+			continue
+		}
+		if !slices.Equal(paths, c.wantPaths) || *vis != c.wantVis || *data != c.wantData || *force != c.wantForce {
+			t.Errorf("%q: paths %q, visibility %q, data %q, force %v; want %q, %q, %q, %v",
+				c.args, paths, *vis, *data, *force, c.wantPaths, c.wantVis, c.wantData, c.wantForce)
+		}
+	}
+	fs := flag.NewFlagSet("digitize", flag.ContinueOnError)
+	fs.String("data", "data", "")
+	if _, err := parseFlags(fs, []string{"-nope", "a.png"}); err == nil {
+		t.Error("an unknown flag that names no file is accepted")
+	}
+	if _, err := parseFlags(fs, []string{"a.png", "--data"}); err == nil {
+		t.Error("a flag without its value is accepted")
 	}
 }

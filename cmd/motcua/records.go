@@ -103,7 +103,7 @@ func runRecords(args []string) error {
 			return nil
 		}
 		for _, f := range ff {
-			fmt.Fprintf(stdout, "%s  %s\n    %s\n", f.At.Local().Format("2006-01-02 15:04"), f.Path, f.Reason)
+			fmt.Fprintf(stdout, "%s  %s\n    %s\n", f.At.Local().Format("2006-01-02 15:04"), termSafe(f.Path), termSafe(f.Reason))
 		}
 		return nil
 	case "pdf":
@@ -126,7 +126,7 @@ func listRecords(ctx context.Context, db store.Store) error {
 	err := db.All(ctx, false, func(r *store.Record) error {
 		n++
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Status.Name(), visibilityVI(r.Visibility),
-			dash(r.DocType), dash(r.Fields.NumberSymbol), dash(r.Fields.IssueDate), r.SourceName)
+			termSafe(dash(r.DocType)), termSafe(dash(r.Fields.NumberSymbol)), termSafe(dash(r.Fields.IssueDate)), termSafe(r.SourceName))
 		return nil
 	})
 	if err != nil {
@@ -153,7 +153,7 @@ func dash(s string) string {
 
 func showRecord(ctx context.Context, db store.Store, r *store.Record) error {
 	w := stdout
-	fmt.Fprintf(w, "Bản ghi %d (phiên bản %d): %s\n", r.ID, r.Version, r.SourceName)
+	fmt.Fprintf(w, "Bản ghi %d (phiên bản %d): %s\n", r.ID, r.Version, termSafe(r.SourceName))
 	fmt.Fprintf(w, "Trạng thái: %s; phạm vi: %s; %d trang; SHA-256 %s\n", r.Status.Name(), visibilityVI(r.Visibility), len(r.Pages), r.SHA256)
 	if r.TextLayer {
 		fmt.Fprintln(w, "Nội dung lấy từ lớp chữ có sẵn của tệp PDF (không nhận dạng).")
@@ -163,17 +163,17 @@ func showRecord(ctx context.Context, db store.Store, r *store.Record) error {
 	for _, k := range store.AllFields {
 		c, ok := r.Confidence[k]
 		if !ok { // set by a person or derived: no OCR confidence
-			fmt.Fprintf(tw, "%s\t%s\t\n", store.FieldNames[k], dash(r.Fields.Value(k)))
+			fmt.Fprintf(tw, "%s\t%s\t\n", store.FieldNames[k], termSafe(dash(r.Fields.Value(k))))
 			continue
 		}
 		mark := ""
 		if r.Doubtful(k) {
 			mark = "  ← cần kiểm tra"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%.0f %%%s\n", store.FieldNames[k], dash(r.Fields.Value(k)), 100*c, mark)
+		fmt.Fprintf(tw, "%s\t%s\t%.0f %%%s\n", store.FieldNames[k], termSafe(dash(r.Fields.Value(k))), 100*c, mark)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nVăn bản:\n%s\n", r.Text)
+	fmt.Fprintf(w, "\nVăn bản:\n%s\n", termText(r.Text))
 	changes, err := db.Changes(ctx, r.ID)
 	if err != nil {
 		return err
@@ -192,7 +192,7 @@ func showRecord(ctx context.Context, db store.Store, r *store.Record) error {
 	if len(reuses) > 0 {
 		fmt.Fprintln(w, "\nĐã dùng lại:")
 		for _, u := range reuses {
-			fmt.Fprintf(w, "  %s  %s  thủ tục %s  %s\n", u.At.Local().Format("2006-01-02 15:04"), u.User, u.Procedure, u.Dossier)
+			fmt.Fprintf(w, "  %s  %s  thủ tục %s  %s\n", u.At.Local().Format("2006-01-02 15:04"), termSafe(u.User), u.Procedure, termSafe(u.Dossier))
 		}
 	}
 	return nil

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"strconv"
@@ -109,7 +110,10 @@ func recordReuse(ctx context.Context, db store.Store, p *content.Procedure, need
 		return fmt.Errorf("hồ sơ %d không thay được giấy tờ %d (%q) cho công dân này: không đúng chủ, loại, hoặc đã hết giá trị", rec, doc, needs[doc-1].Document.Name)
 	}
 	u := &store.Reuse{User: cliUser(), RecordID: rec, Procedure: p.Code, Document: needs[doc-1].Document.Name, Dossier: dossier}
-	if err := db.AddReuse(ctx, u, "cli"); err != nil {
+	if err := db.AddReuse(ctx, u, "cli"); errors.Is(err, store.ErrExists) {
+		fmt.Fprintf(stdout, "Lần dùng lại này đã được ghi nhận từ trước (số %d, lúc %s): không ghi thêm.\n", u.ID, u.At.Local().Format("02/01/2006 15:04"))
+		return nil
+	} else if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Đã ghi nhận dùng lại hồ sơ %d cho giấy tờ %d của thủ tục %s (lần dùng lại số %s).\n", rec, doc, p.Code, strconv.FormatInt(u.ID, 10))

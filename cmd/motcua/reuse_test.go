@@ -70,6 +70,12 @@ func TestReuseScenario(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "Đã ghi nhận dùng lại") {
 		t.Fatalf("reuse --use: exit %d\n%s", code, out)
 	}
+	// The same reuse again is shown as already done, not recorded twice.
+	code, out = runCLI(t, "reuse", "--data", data, "--catalogue", cat, "--procedure", "1.001471", "--id", child,
+		"--use", itoa(found), "--document", itoa(int64(doc)), "--dossier", "000.00.11.H62-231027-0001")
+	if code != 0 || !strings.Contains(out, "đã được ghi nhận từ trước") {
+		t.Errorf("the same reuse again: exit %d\n%s", code, out)
+	}
 	// Reusing it for a document it cannot stand for is refused.
 	if code, _ := runCLI(t, "reuse", "--data", data, "--catalogue", cat, "--procedure", "1.001471", "--id", child,
 		"--use", itoa(found), "--document", "1"); code == 0 {

@@ -41,6 +41,9 @@ func TestHashVerify(t *testing.T) {
 	}
 }
 
+// TestPasswordsLockout: failures lock a name for the client that made
+// them, whether the account exists or not; past the ceiling the name is
+// slowed for everyone, never locked.
 func TestPasswordsLockout(t *testing.T) {
 	db, err := sqlite.Open(filepath.Join(t.TempDir(), "motcua.db"))
 	if err != nil {
@@ -51,27 +54,55 @@ func TestPasswordsLockout(t *testing.T) {
 	h, _ := Hash("đúng mật khẩu")
 	db.AddUser(ctx, store.User{Name: "lan", Role: store.RoleStaff, Password: h})
 	db.AddUser(ctx, store.User{Name: "tat", Role: store.RoleStaff, Password: h, Disabled: true})
-	p := Passwords{Accounts: db, LockAfter: 3, LockFor: time.Minute}
+	now := time.Now()
+	p := &Passwords{Accounts: db, LockAfter: 3, LockFor: time.Minute, Ceiling: 8, Slow: 40 * time.Millisecond, Now: func() time.Time { return now }}
 
-	if u, err := p.Authenticate(ctx, "lan", "đúng mật khẩu"); err != nil || u.Name != "lan" {
+	if u, err := p.Authenticate(ctx, "lan", "đúng mật khẩu", "a"); err != nil || u.Name != "lan" {
 		t.Fatalf("good login: %v", err)
 	}
 	for _, name := range []string{"ai-đó", "tat"} {
-		if _, err := p.Authenticate(ctx, name, "đúng mật khẩu"); !errors.Is(err, ErrBadCredentials) {
+		if _, err := p.Authenticate(ctx, name, "đúng mật khẩu", "z"); !errors.Is(err, ErrBadCredentials) {
 			t.Errorf("%s: %v, want bad credentials", name, err)
 		}
 	}
-	for i := 1; i <= 3; i++ {
-		_, err := p.Authenticate(ctx, "lan", "sai")
-		var le *LockedError
-		if locked := errors.As(err, &le); locked != (i == 3) {
-			t.Errorf("failure %d: %v", i, err)
+	for _, name := range []string{"lan", "ai-đó"} { // an unknown name answers the same
+		for i := 1; i <= 3; i++ {
+			_, err := p.Authenticate(ctx, name, "sai", "a")
+			var le *LockedError
+			if locked := errors.As(err, &le); locked != (i == 3) {
+				t.Errorf("%s, failure %d: %v", name, i, err)
+			}
 		}
 	}
-	// Locked: even the right password is refused until the lock ends.
+	// Locked for that client only: even the right password is refused
+	// from it, and accepted from another.
 	var le *LockedError
-	if _, err := p.Authenticate(ctx, "lan", "đúng mật khẩu"); !errors.As(err, &le) {
-		t.Errorf("right password while locked: %v", err)
+	if _, err := p.Authenticate(ctx, "lan", "đúng mật khẩu", "a"); !errors.As(err, &le) {
+		t.Errorf("right password from the locked client: %v", err)
+	}
+	if _, err := p.Authenticate(ctx, "lan", "đúng mật khẩu", "b"); err != nil {
+		t.Errorf("right password from another client: %v", err)
+	}
+	now = now.Add(time.Minute)
+	if _, err := p.Authenticate(ctx, "lan", "đúng mật khẩu", "a"); err != nil {
+		t.Errorf("right password after the lock: %v", err)
+	}
+	// Failures from many clients pass the ceiling: checks are spaced Slow
+	// apart, and the right password still gets in.
+	for i := range 8 {
+		p.Authenticate(ctx, "lan", "sai", string(rune('c'+i)))
+	}
+	start := time.Now()
+	for i := range 3 {
+		if _, err := p.Authenticate(ctx, "lan", "sai", string(rune('m'+i))); !errors.Is(err, ErrBadCredentials) {
+			t.Errorf("a slowed guess: %v", err)
+		}
+	}
+	if _, err := p.Authenticate(ctx, "lan", "đúng mật khẩu", "x"); err != nil {
+		t.Errorf("right password past the ceiling: %v", err)
+	}
+	if d := time.Since(start); d < 3*p.Slow {
+		t.Errorf("4 checks past the ceiling took %s, want at least %s", d, 3*p.Slow)
 	}
 }
 
@@ -91,5 +122,19 @@ func TestLimiter(t *testing.T) {
 	}
 	if !l.Allow("a", t0.Add(1100*time.Millisecond)) {
 		t.Error("not refilled after a second")
+	}
+	// A burst of refusals is reported once per window.
+	reported := 0
+	for i := range 100 {
+		at := t0.Add(1100*time.Millisecond + time.Duration(i)*time.Millisecond)
+		if !l.Allow("a", at) && l.Report("a", at) {
+			reported++
+		}
+	}
+	if reported != 1 {
+		t.Errorf("%d refusals reported in one window, want 1", reported)
+	}
+	if at := t0.Add(RefusalWindow + 2*time.Second); l.Allow("a", at) && l.Allow("a", at) && l.Allow("a", at) && l.Allow("a", at) || !l.Report("a", at) {
+		t.Error("a refusal in the next window is not reported")
 	}
 }

@@ -34,10 +34,26 @@ func (s *DB) AddReuse(ctx context.Context, u *store.Reuse, remote string) (err e
 	if u.At.IsZero() {
 		u.At = now()
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO reuses (at, user, record_id, procedure, document, dossier) VALUES (?, ?, ?, ?, ?, ?)`,
-		ts(u.At), u.User, u.RecordID, u.Procedure, u.Document, u.Dossier)
+	// One statement checks and inserts, so that two presses at once
+	// cannot both pass the check.
+	same := `record_id = ? AND procedure = ? AND document = ? AND dossier = ? AND (dossier <> '' OR at > ?)`
+	since := ts(u.At.Add(-store.ReuseWindow))
+	res, err := tx.ExecContext(ctx, `INSERT INTO reuses (at, user, record_id, procedure, document, dossier)
+		SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM reuses WHERE `+same+`)`,
+		ts(u.At), u.User, u.RecordID, u.Procedure, u.Document, u.Dossier, u.RecordID, u.Procedure, u.Document, u.Dossier, since)
 	if err != nil {
 		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		var at string
+		if err := tx.QueryRowContext(ctx, `SELECT id, at FROM reuses WHERE `+same+` ORDER BY id DESC LIMIT 1`,
+			u.RecordID, u.Procedure, u.Document, u.Dossier, since).Scan(&u.ID, &at); err != nil {
+			return err
+		}
+		u.At = parseTS(at)
+		return fmt.Errorf("%w: reuse %d", store.ErrExists, u.ID)
 	}
 	if u.ID, err = res.LastInsertId(); err != nil {
 		return err

@@ -267,3 +267,48 @@ func countSessions(ctx context.Context, db *DB, t time.Time) (int, error) {
 	err := db.db.QueryRowContext(ctx, `SELECT count(*) FROM sessions WHERE expires_at > ?`, ts(t)).Scan(&n)
 	return n, err
 }
+
+// TestReuseOnce: the same reuse twice (a button pressed twice, a form
+// sent again) is refused and names the one recorded.
+func TestReuseOnce(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	r := testRecord("ee")
+	if err := db.Put(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	u := &store.Reuse{User: "lan", RecordID: r.ID, Procedure: "1.001471", Document: "Bản sao giấy khai sinh", Dossier: "000.00.11.H62-231027-0001"}
+	if err := db.AddReuse(ctx, u, "127.0.0.1"); err != nil {
+		t.Fatal(err)
+	}
+	again := *u
+	again.ID, again.User = 0, "hoa"
+	if err := db.AddReuse(ctx, &again, "127.0.0.1"); !errors.Is(err, store.ErrExists) || again.ID != u.ID {
+		t.Errorf("the same reuse again: %v, id %d (first %d)", err, again.ID, u.ID)
+	}
+	other := *u
+	other.ID, other.Dossier = 0, "000.00.11.H62-231027-0002"
+	if err := db.AddReuse(ctx, &other, "127.0.0.1"); err != nil || other.ID == u.ID {
+		t.Errorf("the record for another dossier: %v", err)
+	}
+	// Without a dossier, the same reuse within hours is the same act;
+	// a day later it is a new one.
+	day := time.Now().Add(-30 * time.Hour)
+	for i, c := range []struct {
+		at   time.Time
+		dupe bool
+	}{{day, false}, {day.Add(time.Minute), true}, {day.Add(11 * time.Hour), true}, {day.Add(24 * time.Hour), false}} {
+		x := &store.Reuse{At: c.at, User: "lan", RecordID: r.ID, Procedure: "1.001471", Document: "Bản sao giấy khai sinh"}
+		if err := db.AddReuse(ctx, x, ""); errors.Is(err, store.ErrExists) != c.dupe || (!c.dupe && err != nil) {
+			t.Errorf("reuse %d without a dossier: %v, want duplicate %v", i, err, c.dupe)
+		}
+	}
+	if rs, _ := db.Reuses(ctx, r.ID); len(rs) != 4 {
+		t.Errorf("%d reuses stored, want 4", len(rs))
+	}
+	n := 0
+	db.Events(ctx, store.AuditFilter{}, func(store.Event) error { n++; return nil })
+	if n != 4 {
+		t.Errorf("%d audit events, want one per reuse recorded (4)", n)
+	}
+}
