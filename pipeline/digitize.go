@@ -43,6 +43,7 @@ type Summary struct {
 	Failed      int // files that failed
 	Ignored     int // files in folders that are neither images nor PDFs by name or content
 	Interrupted bool
+	Dossiers    []string // dossiers opened by cover sheets and receipts (digitize --stack)
 	Elapsed     time.Duration
 	Failures    []store.Failure
 }

@@ -32,11 +32,24 @@ func visibilityOf(f store.Fields, forced store.Visibility) store.Visibility {
 }
 
 func buildRecord(f *file, opt Options) *store.Record {
+	r := newRecord(f.pages, opt)
+	r.SHA256 = f.sha
+	r.SourceName = norm.NFC.String(filepath.Base(f.path))
+	r.SourcePath = f.path
+	r.MediaType = MediaType(f.src.Kind)
+	r.Size = int64(len(f.src.Data))
+	r.TextLayer = f.src.TextLayer != nil
+	return r
+}
+
+// newRecord reads a document's fields from its pages and decides its
+// status and visibility; the caller says where it came from.
+func newRecord(pages []store.Page, opt Options) *store.Record {
 	var text []string
-	for _, p := range f.pages {
+	for _, p := range pages {
 		text = append(text, p.Text)
 	}
-	fields, conf := extract.Extract(f.pages)
+	fields, conf := extract.Extract(pages)
 	// The owner is the first person the document names: the one it is
 	// about, before parents, witnesses or officials. An archivist can
 	// correct it.
@@ -50,18 +63,12 @@ func buildRecord(f *file, opt Options) *store.Record {
 		}
 	}
 	return &store.Record{
-		SHA256:     f.sha,
-		SourceName: norm.NFC.String(filepath.Base(f.path)),
-		SourcePath: f.path,
-		MediaType:  MediaType(f.src.Kind),
-		Size:       int64(len(f.src.Data)),
 		DocType:    fields.DocType,
 		Status:     status,
 		Visibility: visibilityOf(fields, opt.Visibility),
-		TextLayer:  f.src.TextLayer != nil,
 		Text:       strings.Join(text, "\n\f\n"),
 		Fields:     fields,
 		Confidence: conf,
-		Pages:      f.pages,
+		Pages:      pages,
 	}
 }
