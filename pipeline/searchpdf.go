@@ -21,17 +21,14 @@ import (
 )
 
 // RecordPDF writes out (a path ending in .pdf) as a searchable PDF of a
-// record from its original, whose pages are recognised again, turned as
+// record from its originals, whose pages are recognised again, turned as
 // they were; it returns the number of pages. A record with its own text
 // layer is searchable as it is and needs none.
-func RecordPDF(out string, r *store.Record, original []byte) (int, error) {
-	src, err := OpenSource(r.SourceName, original, DefaultLimits)
-	if err != nil {
-		return 0, err
-	}
+func RecordPDF(out string, r *store.Record, open Opener) (int, error) {
+	srcs := sources{r: r, open: open}
 	var pages []Prepared
-	for i := range src.Pages {
-		p, err := recordPage(src, r, i)
+	for i := range srcs.count() {
+		p, err := srcs.page(i)
 		if err != nil {
 			return 0, err
 		}
