@@ -310,18 +310,20 @@ func DigitizeStack(ctx context.Context, st StackStore, blobs store.Blobs, paths 
 		if opt.Progress != nil {
 			opt.Progress(done, total)
 		}
-		for sp.err == nil && next < len(pages) && pages[next].done {
+		// Once interrupted, nothing more is taken: what is stored is what
+		// was complete when the run was stopped.
+		for sp.err == nil && ctx.Err() == nil && next < len(pages) && pages[next].done {
 			sp.take(pages[next])
 			next++
 		}
 	}
 	// Before the engines: with nothing to recognise the loop above did
 	// not run.
-	for sp.err == nil && next < len(pages) && pages[next].done {
+	for sp.err == nil && ctx.Err() == nil && next < len(pages) && pages[next].done {
 		sp.take(pages[next])
 		next++
 	}
-	if sp.err == nil && next == len(pages) {
+	if sp.err == nil && ctx.Err() == nil && next == len(pages) {
 		sp.flush()
 	}
 	sum.Interrupted = ctx.Err() != nil
