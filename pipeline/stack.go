@@ -181,37 +181,39 @@ func DigitizeStack(ctx context.Context, st StackStore, blobs store.Blobs, paths 
 				return sum, err
 			}
 		}
-		var fp []*stackPage
+		fp := make([]*stackPage, src.Pages)
+		var look []int // pages to look at for a cover
 		for n := range src.Pages {
-			sp := &stackPage{file: f, n: n}
-			fp = append(fp, sp)
+			fp[n] = &stackPage{file: f, n: n}
 			if id, ok := stored[n+1]; ok {
-				sp.record, sp.done = id, true
+				fp[n].record, fp[n].done = id, true
 				records[id] = true
 				continue
 			}
-			img, _, err := src.Page(n)
-			if err != nil {
-				sp.err, sp.done = err, true // the file fails where the page comes
-				continue
-			}
-			sheet, ok, err := cover.Detect(img)
-			if err != nil {
-				return sum, fmt.Errorf("%s: tờ bìa hồ sơ không đọc được (%v): hãy in lại tờ bìa (motcua dossier cover) và quét lại trang này", sp.where(), err)
-			}
-			if ok {
-				if _, err := opt.Open(sheetDossier(sheet), true); err != nil {
-					return sum, fmt.Errorf("%s: tờ bìa hồ sơ %s: %w", sp.where(), sheet.Code, err)
+			look = append(look, n)
+		}
+		found := findCovers(src, look, opt.Workers)
+		for _, n := range look {
+			sp, c := fp[n], found[n]
+			switch {
+			case c.err != nil:
+				sp.err, sp.done = c.err, true // the file fails where the page comes
+			case c.bad != nil:
+				return sum, fmt.Errorf("%s: tờ bìa hồ sơ không đọc được (%v): hãy in lại tờ bìa (motcua dossier cover) và quét lại trang này", sp.where(), c.bad)
+			case c.sheet != nil:
+				if _, err := opt.Open(sheetDossier(*c.sheet), true); err != nil {
+					return sum, fmt.Errorf("%s: tờ bìa hồ sơ %s: %w", sp.where(), c.sheet.Code, err)
 				}
-				sp.sheet, sp.done = &sheet, true
-				continue
+				sp.sheet, sp.done = c.sheet, true
+			default:
+				f.left++
 			}
-			f.left++
 		}
 		pages = append(pages, fp...)
 		total += f.left
 	}
 	sum.Skipped = len(records)
+	slog.Debug("digitize --stack: first pass", "pages", len(pages), "to recognise", total, "elapsed", time.Since(start))
 	if opt.Progress != nil {
 		opt.Progress(0, total)
 	}
@@ -329,6 +331,48 @@ func DigitizeStack(ctx context.Context, st StackStore, blobs store.Blobs, paths 
 	sum.Interrupted = ctx.Err() != nil
 	sum.Elapsed = time.Since(start)
 	return sum, sp.err
+}
+
+// coverLook is what a page shows: a cover sheet, an unreadable one
+// (bad), or a page that cannot be decoded (err).
+type coverLook struct {
+	sheet    *cover.Sheet
+	bad, err error
+}
+
+// findCovers decodes the pages look of src and looks for a cover sheet
+// on each, on workers goroutines (a few tenths of a second a page).
+func findCovers(src *Source, look []int, workers int) map[int]coverLook {
+	out := make(map[int]coverLook, len(look))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range max(1, min(workers, len(look))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := range next {
+				var c coverLook
+				img, _, err := src.Page(n)
+				if err != nil {
+					c.err = err
+				} else if sheet, ok, err := cover.Detect(img); err != nil {
+					c.bad = err
+				} else if ok {
+					c.sheet = &sheet
+				}
+				mu.Lock()
+				out[n] = c
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, n := range look {
+		next <- n
+	}
+	close(next)
+	wg.Wait()
+	return out
 }
 
 const reasonStackText = "PDF có lớp chữ sẵn, không phải bản quét: hãy số hóa riêng tệp này, không kèm --stack"

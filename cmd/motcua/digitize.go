@@ -150,7 +150,7 @@ func stackDossiers(db *sqlite.DB, cat *content.Catalogue, ch store.Channel) func
 		if err := openDossier(db, d); err != nil {
 			return nil, err
 		}
-		slog.Info("digitize --stack: hồ sơ", "code", d.Code, "procedure", d.Procedure)
+		slog.Debug("digitize --stack: hồ sơ", "code", d.Code, "procedure", d.Procedure)
 		return placeIn(d, p, false), nil
 	}
 }
