@@ -262,23 +262,32 @@ func DigitizeStack(ctx context.Context, st StackStore, blobs store.Blobs, paths 
 		defer wg.Done()
 		defer close(jobs)
 		var f *stackFile
+		opened := false // f is open: its pages can be recognised
 		for i, sp := range pages {
-			if sp.done {
-				continue
+			if sp.done && sp.sheet == nil {
+				continue // stored already, or failed
 			}
 			if sp.file != f {
+				// A file holding only covers is kept too, as every original.
 				f = sp.file
+				ocr := f.left > 0 // read before any of its pages is handed out
 				err := reopenStack(f, blobs, opt.Limits)
-				if err != nil {
+				opened = err == nil && ocr
+				switch {
+				case err != nil && !ocr:
+					slog.Warn("digitize --stack: could not keep the original of a cover sheet", "file", f.path, "err", err)
+				case err != nil:
 					// Every page of the file fails with it.
 					for j := i; j < len(pages) && pages[j].file == f; j++ {
 						if !pages[j].done {
 							results <- stackResult{i: j, err: err}
 						}
 					}
+				case !ocr:
+					f.src = nil
 				}
 			}
-			if f.src == nil {
+			if !opened || sp.done {
 				continue
 			}
 			select {
