@@ -27,8 +27,8 @@ import (
 //   - A page with a cover sheet's QR code starts a dossier and is no record.
 //   - SplitStack finds where documents start; each document is one record,
 //     placed in the current dossier at the component dossier.Assign picks.
-//   - A document that is a receipt ("Giấy tiếp nhận hồ sơ và hẹn trả kết
-//     quả") names its dossier: when no cover opened the current one, a
+//   - A receipt ("Giấy tiếp nhận hồ sơ và hẹn trả kết quả") always opens
+//     a document, and names its dossier: when no cover opened the current one, a
 //     receipt with another dossier code starts that dossier (and the
 //     documents after it go to no dossier if it cannot be opened); after a
 //     cover, a receipt of the same code fills the header fields the cover
@@ -494,6 +494,9 @@ func (s *splitter) take(p *stackPage) {
 		s.sum.Dossiers = append(s.sum.Dossiers, d.Code)
 	default:
 		s.last = 0
+		if _, ok := ParseReceipt(p.page); ok {
+			s.flush() // a receipt always opens a document, header or not
+		}
 		s.pending = append(s.pending, p)
 		docs := SplitStack(pagesOf(s.pending), nil)
 		if len(docs) > 1 {

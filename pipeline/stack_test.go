@@ -7,6 +7,7 @@ import (
 	"image"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -189,5 +190,78 @@ func TestStackBadCover(t *testing.T) {
 	}
 	if recs := records(t, st); len(recs) != 0 || len(fd.opened) != 0 {
 		t.Errorf("stored %d records and dossiers %v after a bad cover", len(recs), fd.opened)
+	}
+}
+
+// TestStackDossiers runs the splitter on synthetic pages (no OCR): which
+// dossier each document joins, from covers, receipts and the command
+// line's dossier.
+func TestStackDossiers(t *testing.T) {
+	head := synthPage(row{-3, 200, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"}, row{-1, 400, "QUYẾT ĐỊNH"})
+	cont := synthPage(append([]row{{-1, 160, "2"}}, body(250, "Điều 3. Quyết định này có hiệu lực kể từ ngày ký.")...)...)
+	receipt := func(code, proc string) store.Page {
+		return synthPage(append([]row{{-1, 450, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"}, {-1, 497, "Mã hồ sơ: " + code}},
+			body(600, "Ông/Bà: Kiều Văn Dũng", "Số định danh cá nhân: 026089004517",
+				"Nội dung yêu cầu: Đăng ký khai sinh (mã thủ tục "+proc+")",
+				"Thời gian trả kết quả: 10 giờ 00 phút, ngày 13/9/2023")...)...)
+	}
+	const (
+		d = "000.00.11.H62-230901-0001" // the command line's
+		r = "000.00.11.H62-230912-0193" // a receipt's
+		x = "000.00.11.H62-230912-0194" // a receipt of an unknown procedure
+	)
+	type pg struct {
+		page  store.Page
+		sheet *cover.Sheet
+	}
+	tests := []struct {
+		name    string
+		dossier string // the command line's, "" none
+		pages   []pg
+		want    []string // each record's dossier, in stack order
+		due     map[string]string
+	}{
+		{"covers, a receipt of the cover's dossier", "", []pg{{head, nil}, {sheet: &sheetA}, {head, nil}, {cont, nil},
+			{receipt(sheetA.Code, "1.000894"), nil}, {head, nil}},
+			[]string{"", sheetA.Code, sheetA.Code, sheetA.Code}, map[string]string{sheetA.Code: "2023-09-13"}},
+		{"a receipt opens its dossier; after a cover it does not", d, []pg{{head, nil}, {receipt(r, "1.001193"), nil}, {head, nil},
+			{sheet: &sheetB}, {receipt(r, "1.001193"), nil}, {head, nil}},
+			[]string{d, r, r, sheetB.Code, sheetB.Code}, map[string]string{r: "2023-09-13", sheetB.Code: ""}},
+		{"a receipt that opens no dossier", d, []pg{{head, nil}, {receipt(x, "1.999999"), nil}, {head, nil}},
+			[]string{d, "", ""}, nil},
+	}
+	for _, tt := range tests {
+		st := openTestStore(t, t.TempDir())
+		fd := &fakeDossiers{st: st}
+		ctx := context.Background()
+		sum := &Summary{}
+		s := &splitter{ctx: ctx, st: st, opt: StackOptions{Open: fd.open}, sum: sum, failed: map[*stackFile]bool{}}
+		if tt.dossier != "" {
+			place, err := fd.open(&store.Dossier{Code: tt.dossier, Procedure: "1.000894", OwnerID: "025194006281"}, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.cur = &current{code: tt.dossier, place: place}
+		}
+		f := &stackFile{path: "lo.tif", sha: strings.Repeat("a", 64), count: len(tt.pages)}
+		for i, p := range tt.pages {
+			s.take(&stackPage{file: f, n: i, page: p.page, sheet: p.sheet, done: true})
+		}
+		s.flush()
+		if s.err != nil {
+			t.Fatalf("%s: %v", tt.name, s.err)
+		}
+		var got []string
+		st.All(ctx, false, func(r *store.Record) error { got = append(got, r.Dossier); return nil })
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: records in dossiers %q, want %q", tt.name, got, tt.want)
+		}
+		for code, due := range tt.due {
+			if dd, err := st.Dossier(ctx, code); err != nil {
+				t.Errorf("%s: dossier %s: %v", tt.name, code, err)
+			} else if dd.Due != due {
+				t.Errorf("%s: dossier %s: due %q, want %q", tt.name, code, dd.Due, due)
+			}
+		}
 	}
 }
