@@ -585,16 +585,14 @@ func (s *splitter) store(doc []*stackPage) {
 	rec := newRecord(pages, s.opt.Options)
 	rec.SHA256 = StackSHA(pages)
 	rec.SourceName, rec.SourcePath = stackName(doc), doc[0].file.path
+	// Its size is its pages' share of their originals (exact for a whole
+	// file); it downloads as a PDF of its pages unless it is a whole file.
 	rec.MediaType, rec.Size = "application/pdf", 0
-	seen := map[*stackFile]bool{}
 	for _, p := range doc {
-		if !seen[p.file] {
-			seen[p.file] = true
-			rec.Size += p.file.size
-		}
+		rec.Size += p.file.size / int64(p.file.count)
 	}
-	if len(seen) == 1 && doc[0].n == 0 && len(doc) == doc[0].file.count {
-		rec.MediaType = MediaType(doc[0].file.kind) // the whole file
+	if f := doc[0].file; doc[0].n == 0 && len(doc) == f.count && doc[len(doc)-1].file == f {
+		rec.MediaType, rec.Size = MediaType(f.kind), f.size
 	}
 	if s.cur != nil {
 		rec.Dossier, rec.Place = s.cur.place(rec)
