@@ -111,19 +111,6 @@ type sources struct {
 	m    map[string]*Source
 }
 
-// count is the number of pages of the record: those stored, or those of
-// its original when none are (a record with its own text layer).
-func (s *sources) count() int {
-	if len(s.r.Pages) > 0 {
-		return len(s.r.Pages)
-	}
-	src, err := s.get(s.r.SHA256)
-	if err != nil {
-		return 0
-	}
-	return src.Pages
-}
-
 func (s *sources) get(sha string) (*Source, error) {
 	if src, ok := s.m[sha]; ok {
 		return src, nil

@@ -26,8 +26,16 @@ import (
 // layer is searchable as it is and needs none.
 func RecordPDF(out string, r *store.Record, open Opener) (int, error) {
 	srcs := sources{r: r, open: open}
+	n := len(r.Pages)
+	if n == 0 { // no pages stored: as many as its original has
+		src, err := srcs.get(r.SHA256)
+		if err != nil {
+			return 0, err
+		}
+		n = src.Pages
+	}
 	var pages []Prepared
-	for i := range srcs.count() {
+	for i := range n {
 		p, err := srcs.page(i)
 		if err != nil {
 			return 0, err
