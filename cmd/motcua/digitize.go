@@ -80,7 +80,11 @@ func runDigitize(args []string) error {
 		}
 	}
 	var cat *content.Catalogue
+	var ch store.Channel
 	if *stack {
+		if ch, err = store.ParseChannel(*h.channel); err != nil {
+			return usageError{"--channel: " + err.Error()}
+		}
 		if cat, err = loadCatalogue(*dir); err != nil {
 			return err
 		}
@@ -100,7 +104,6 @@ func runDigitize(args []string) error {
 		return pipeline.Digitize(ctx, db, blobs, paths, opt)
 	}
 	if *stack {
-		ch, _ := store.ParseChannel(*h.channel)
 		so := pipeline.StackOptions{Open: stackDossiers(db, cat, ch)}
 		if d != nil {
 			so.Dossier = d.Code
