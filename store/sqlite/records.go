@@ -189,7 +189,7 @@ func (s *DB) get(ctx context.Context, where string, arg any) (*store.Record, err
 // SourcePages maps the pages of an original stored in stack documents to
 // their records.
 func (s *DB) SourcePages(ctx context.Context, source string) (map[int]int64, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT source_page, record_id FROM pages WHERE source = ?`, source)
+	rows, err := s.db.QueryContext(ctx, `SELECT source_page, record_id FROM pages WHERE source = ? AND source != ''`, source)
 	if err != nil {
 		return nil, fmt.Errorf("store: pages of %s: %w", source, err)
 	}
