@@ -342,6 +342,15 @@ func scan(ctx context.Context, st store.Store, path string, opt Options) (*file,
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return f, err
 		}
+		// A file digitized as part of a stack is stored too, page by page.
+		if ps, ok := st.(store.PageSources); ok {
+			if pages, err := ps.SourcePages(ctx, f.sha); err != nil {
+				return f, err
+			} else if len(pages) > 0 {
+				slog.Info("digitize: the file's pages are stored already as stack documents (digitize --stack)", "file", path, "pages", len(pages))
+				return nil, nil
+			}
+		}
 	}
 	src, err := OpenSource(path, data, opt.Limits)
 	if err != nil {

@@ -149,6 +149,12 @@ func TestStackInterrupt(t *testing.T) {
 		t.Errorf("third run: %v, %d records, %d pages, %d skipped; want nothing done", err, sum.Records(), sum.Pages, sum.Skipped)
 	}
 
+	// Plain digitize of the same file finds it stored, page by page.
+	plain, err := Digitize(context.Background(), st, st.blobs, []string{path}, Options{Workers: 1})
+	if err != nil || plain.Skipped != 1 || plain.Records() != 0 || len(records(t, st)) != 2 {
+		t.Errorf("plain digitize after the stack: %v, %d skipped, %d records; want the file skipped", err, plain.Skipped, plain.Records())
+	}
+
 	// The form's original is a PDF of its two pages, not the whole scan;
 	// its pages render from the TIFF.
 	open := BlobOpener(st.blobs)
