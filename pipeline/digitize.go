@@ -46,6 +46,7 @@ type Summary struct {
 	Failed      int // files that failed
 	Ignored     int // files in folders that are neither images nor PDFs by name or content
 	Interrupted bool
+	Dossiers    []string // dossiers opened by cover sheets and receipts (digitize --stack)
 	Elapsed     time.Duration
 	Failures    []store.Failure
 }
@@ -368,6 +369,15 @@ func scan(ctx context.Context, st store.Store, path string, opt Options) (*file,
 			return nil, placeStored(ctx, st, old, opt)
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return f, err
+		}
+		// A file digitized as part of a stack is stored too, page by page.
+		if ps, ok := st.(store.PageSources); ok {
+			if pages, err := ps.SourcePages(ctx, f.sha); err != nil {
+				return f, err
+			} else if len(pages) > 0 {
+				slog.Info("digitize: the file's pages are stored already as stack documents (digitize --stack)", "file", path, "pages", len(pages))
+				return nil, nil
+			}
 		}
 	}
 	src, err := OpenSource(path, data, opt.Limits)

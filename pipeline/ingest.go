@@ -325,23 +325,3 @@ func preparedPage(src *Source, i, turn int) (Prepared, error) {
 	}
 	return p, nil
 }
-
-// RecordPage prepares page i (from 0) of a stored record from its
-// original, as the OCR saw it.
-func RecordPage(r *store.Record, original []byte, i int) (Prepared, error) {
-	src, err := OpenSource(r.SourceName, original, DefaultLimits)
-	if err != nil {
-		return Prepared{}, err
-	}
-	return recordPage(src, r, i)
-}
-
-// recordPage prepares page i of src, a stored record's original, turned
-// as it was for OCR.
-func recordPage(src *Source, r *store.Record, i int) (Prepared, error) {
-	turn := 0
-	if i < len(r.Pages) {
-		turn = r.Pages[i].Turn
-	}
-	return preparedPage(src, i, turn)
-}

@@ -21,17 +21,22 @@ import (
 )
 
 // RecordPDF writes out (a path ending in .pdf) as a searchable PDF of a
-// record from its original, whose pages are recognised again, turned as
+// record from its originals, whose pages are recognised again, turned as
 // they were; it returns the number of pages. A record with its own text
 // layer is searchable as it is and needs none.
-func RecordPDF(out string, r *store.Record, original []byte) (int, error) {
-	src, err := OpenSource(r.SourceName, original, DefaultLimits)
-	if err != nil {
-		return 0, err
+func RecordPDF(out string, r *store.Record, open Opener) (int, error) {
+	srcs := sources{r: r, open: open}
+	n := len(r.Pages)
+	if n == 0 { // no pages stored: as many as its original has
+		src, err := srcs.get(r.SHA256)
+		if err != nil {
+			return 0, err
+		}
+		n = src.Pages
 	}
 	var pages []Prepared
-	for i := range src.Pages {
-		p, err := recordPage(src, r, i)
+	for i := range n {
+		p, err := srcs.page(i)
 		if err != nil {
 			return 0, err
 		}

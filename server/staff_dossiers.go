@@ -519,12 +519,12 @@ func (s *srv) staffThumbnail(w http.ResponseWriter, r *http.Request, u *staffUse
 		return
 	}
 	defer release()
-	data, err := s.original(r.Context(), rec)
+	open, err := s.originals()
 	if err != nil {
 		internalError(w, r, err)
 		return
 	}
-	p, err := pipeline.RecordPage(rec, data, 0)
+	p, err := pipeline.RecordPage(rec, open, 0)
 	if err != nil {
 		internalError(w, r, err)
 		return

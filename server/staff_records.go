@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"image/png"
@@ -258,11 +257,12 @@ func (s *srv) staffRecord(w http.ResponseWriter, r *http.Request, u *staffUser) 
 	s.page(w, r, http.StatusOK, "record", u, d)
 }
 
-func (s *srv) original(ctx context.Context, rec *store.Record) ([]byte, error) {
+// originals reads the stored originals of records.
+func (s *srv) originals() (pipeline.Opener, error) {
 	if s.blobs == nil {
 		return nil, errors.New("no blob store")
 	}
-	return store.Original(s.blobs, rec)
+	return pipeline.BlobOpener(s.blobs), nil
 }
 
 // staffPageImage serves a page as the OCR saw it, so that the stored word
@@ -287,12 +287,12 @@ func (s *srv) staffPageImage(w http.ResponseWriter, r *http.Request, u *staffUse
 		return
 	}
 	defer release()
-	data, err := s.original(r.Context(), rec)
+	open, err := s.originals()
 	if err != nil {
 		internalError(w, r, err)
 		return
 	}
-	p, err := pipeline.RecordPage(rec, data, n-1)
+	p, err := pipeline.RecordPage(rec, open, n-1)
 	if err != nil {
 		internalError(w, r, err)
 		return
@@ -326,12 +326,18 @@ func (s *srv) staffOriginal(w http.ResponseWriter, r *http.Request, u *staffUser
 	if rec == nil {
 		return
 	}
-	data, err := s.original(r.Context(), rec)
+	open, err := s.originals()
 	if err != nil {
 		internalError(w, r, err)
 		return
 	}
-	attachment(w, rec.MediaType, rec.SourceName)
+	// A stack document's original is its pages, not the whole scan.
+	data, mediaType, name, err := pipeline.RecordOriginal(rec, open)
+	if err != nil {
+		internalError(w, r, err)
+		return
+	}
+	attachment(w, mediaType, name)
 	w.Write(data)
 }
 
@@ -342,13 +348,18 @@ func (s *srv) staffPDF(w http.ResponseWriter, r *http.Request, u *staffUser) {
 	if rec == nil {
 		return
 	}
-	data, err := s.original(r.Context(), rec)
+	open, err := s.originals()
 	if err != nil {
 		internalError(w, r, err)
 		return
 	}
 	name := strings.TrimSuffix(rec.SourceName, filepath.Ext(rec.SourceName)) + ".pdf"
 	if rec.TextLayer {
+		data, err := open(rec.SHA256)
+		if err != nil {
+			internalError(w, r, err)
+			return
+		}
 		attachment(w, "application/pdf", name)
 		w.Write(data)
 		return
@@ -366,7 +377,7 @@ func (s *srv) staffPDF(w http.ResponseWriter, r *http.Request, u *staffUser) {
 	}
 	defer os.RemoveAll(tmp)
 	out := filepath.Join(tmp, "out.pdf")
-	if _, err := pipeline.RecordPDF(out, rec, data); err != nil {
+	if _, err := pipeline.RecordPDF(out, rec, open); err != nil {
 		internalError(w, r, err)
 		return
 	}

@@ -91,21 +91,6 @@ func (b DirBlobs) Open(sha string) (io.ReadCloser, error) {
 	return f, err
 }
 
-// Original reads a record's original file from b: the one place that
-// knows where a record's original is kept.
-func Original(b Blobs, r *Record) ([]byte, error) {
-	rc, err := b.Open(r.SHA256)
-	if err != nil {
-		return nil, fmt.Errorf("store: original of record %d: %w", r.ID, err)
-	}
-	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, MaxOriginalSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("store: original of record %d: %w", r.ID, err)
-	}
-	return data, nil
-}
-
 // Walk calls fn for every file under the folder, in lexical order: sha is
 // the SHA-256 the file's place names, or "" for a file that is not where
 // an original would be (a stray file, a temp file a kill left behind);

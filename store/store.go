@@ -136,6 +136,19 @@ type Page struct {
 	Text   string `json:"text"`
 	Words  []Word `json:"words,omitempty"`
 	Turn   int    `json:"turn,omitempty"` // degrees clockwise the prepared page was turned to read upright
+	// Source is the SHA-256 of the original file the page was scanned
+	// in, and SourcePage its page there (from 1), when it is not the
+	// record's own original: a document split from a scanning session
+	// (digitize --stack) may be a page range of one file or span several.
+	Source     string `json:"source,omitempty"`
+	SourcePage int    `json:"source_page,omitempty"`
+}
+
+// PageSources finds the stored pages scanned in an original file.
+type PageSources interface {
+	// SourcePages maps each page of the original (from 1) stored in a
+	// record as a page of a stack document to that record's ID.
+	SourcePages(ctx context.Context, source string) (map[int]int64, error)
 }
 
 // Record is one digitized document: one source file with its pages.

@@ -60,11 +60,12 @@ func Export(ctx context.Context, st store.Records, blobs store.Blobs, ids []int6
 		if _, err := os.Lstat(filepath.Join(out, name)); err == nil {
 			return nil, &ExistsError{filepath.Join(out, name)}
 		}
-		original, err := store.Original(blobs, r)
+		open := pipeline.BlobOpener(blobs)
+		original, _, origName, err := pipeline.RecordOriginal(r, open)
 		if err != nil {
-			return nil, fmt.Errorf("bagit: %w", err)
+			return nil, fmt.Errorf("bagit: record %d: %w", id, err)
 		}
-		files, err := recordFiles(r, original)
+		files, err := recordFiles(r, original, origName, open)
 		if err != nil {
 			return nil, fmt.Errorf("bagit: record %d: %w", id, err)
 		}
@@ -91,8 +92,10 @@ func Export(ctx context.Context, st store.Records, blobs store.Blobs, ids []int6
 
 // recordFiles are a record's payload: the original, the record as JSON
 // (fields, confidences, pages with their words) and the searchable PDF (a
-// PDF with its own text layer is its own searchable PDF).
-func recordFiles(r *store.Record, original []byte) ([]File, error) {
+// PDF with its own text layer is its own searchable PDF). original is what
+// the record was digitized from, named name: the file, or for a document
+// scanned as part of a stack a PDF of its own pages.
+func recordFiles(r *store.Record, original []byte, name string, open pipeline.Opener) ([]File, error) {
 	var js bytes.Buffer
 	enc := json.NewEncoder(&js)
 	enc.SetEscapeHTML(false)
@@ -104,11 +107,11 @@ func recordFiles(r *store.Record, original []byte) ([]File, error) {
 		if r.TextLayer {
 			return os.WriteFile(dst, original, 0o644)
 		}
-		_, err := pipeline.RecordPDF(dst, r, original)
+		_, err := pipeline.RecordPDF(dst, r, open)
 		return err
 	}}
 	return []File{
-		Bytes("goc/"+fileName(r.SourceName), original),
+		Bytes("goc/"+fileName(name), original),
 		Bytes(fmt.Sprintf("ban-ghi-%d.json", r.ID), js.Bytes()),
 		pdf,
 	}, nil

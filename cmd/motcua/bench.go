@@ -18,7 +18,7 @@ import (
 func init() {
 	register(&command{
 		name:    "bench",
-		summary: "đo hiệu năng: bench site [--source DIR] | bench ocr DIR | bench search [--records N] | bench backup [--records N]",
+		summary: "đo hiệu năng: bench site [--source DIR] | bench ocr DIR | bench search [--records N] | bench dossier [DIR] | bench backup [--records N]",
 		run:     runBench,
 		ocr:     true,
 	})
@@ -27,6 +27,9 @@ func init() {
 func runBench(args []string) error {
 	if len(args) > 0 && args[0] == "ocr" {
 		return runBenchOCR(args[1:])
+	}
+	if len(args) > 0 && args[0] == "dossier" {
+		return runBenchDossier(args[1:])
 	}
 	if len(args) > 0 && args[0] == "search" {
 		return runBenchSearch(args[1:])

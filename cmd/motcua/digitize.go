@@ -10,11 +10,13 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"syscall"
 
 	"motcua/content"
 	"motcua/dossier"
 	"motcua/internal/progress"
+	"motcua/internal/vi"
 	"motcua/pipeline"
 	"motcua/search"
 	"motcua/store"
@@ -24,7 +26,7 @@ import (
 func init() {
 	register(&command{
 		name:    "digitize",
-		summary: "số hóa bản quét (PNG, JPEG, TIFF, PDF): digitize [--data DIR] [--workers N] ĐƯỜNG_DẪN...",
+		summary: "số hóa bản quét (PNG, JPEG, TIFF, PDF): digitize [--data DIR] [--workers N] [--stack] [--dossier MÃ --procedure P --owner SỐ] ĐƯỜNG_DẪN...",
 		run:     runDigitize,
 		ocr:     true,
 	})
@@ -50,7 +52,8 @@ func runDigitize(args []string) error {
 	vis := fs.String("visibility", "", "public hoặc restricted cho mọi bản ghi (mặc định: theo loại văn bản)")
 	maxMP := fs.Int("max-megapixels", pipeline.DefaultLimits.MaxPixels/1_000_000, "từ chối ảnh lớn hơn (megapixel), trước khi giải mã")
 	dossierCode := fs.String("dossier", "", "đưa các văn bản vào hồ sơ có mã này (cần --procedure và --owner)")
-	dir := fs.String("catalogue", defaultCatalogue, "thư mục danh mục thủ tục (với --dossier)")
+	dir := fs.String("catalogue", defaultCatalogue, "thư mục danh mục thủ tục (với --dossier, --stack)")
+	stack := fs.Bool("stack", false, "các tệp là các trang của một lượt quét: tờ bìa (mã QR) và giấy tiếp nhận tách hồ sơ, mỗi văn bản một bản ghi")
 	h := dossierFlags(fs)
 	paths, err := parseFlags(fs, args)
 	if err != nil {
@@ -75,6 +78,16 @@ func runDigitize(args []string) error {
 			return err
 		}
 	}
+	var cat *content.Catalogue
+	var ch store.Channel
+	if *stack {
+		if ch, err = store.ParseChannel(*h.channel); err != nil {
+			return usageError{"--channel: " + err.Error()}
+		}
+		if cat, err = loadCatalogue(*dir); err != nil {
+			return err
+		}
+	}
 	db, blobs, err := openStore(*data)
 	if err != nil {
 		return err
@@ -86,12 +99,74 @@ func runDigitize(args []string) error {
 		}
 		opt.Place = dossier.Place(d, p, false)
 	}
-	return digitizeFiles(db, blobs, *data, paths, opt)
+	run := func(ctx context.Context, opt pipeline.Options) (pipeline.Summary, error) {
+		return pipeline.Digitize(ctx, db, blobs, paths, opt)
+	}
+	if *stack {
+		so := pipeline.StackOptions{Open: stackDossiers(db, cat, ch)}
+		if d != nil {
+			so.Dossier = d.Code
+		}
+		run = func(ctx context.Context, opt pipeline.Options) (pipeline.Summary, error) {
+			so.Options = opt
+			return pipeline.DigitizeStack(ctx, db, blobs, paths, so)
+		}
+	}
+	return digitizeWith(db, *data, run, opt)
+}
+
+// stackDossiers checks and opens the dossiers that a stack's cover sheets
+// and receipts name (pipeline.StackOptions.Open): a valid code, a
+// procedure of the catalogue, a 12-digit owner ID, and the same procedure
+// and owner as the stored dossier of that code.
+func stackDossiers(db *sqlite.DB, cat *content.Catalogue, ch store.Channel) func(*store.Dossier, bool) (pipeline.Placer, error) {
+	return func(d *store.Dossier, check bool) (pipeline.Placer, error) {
+		if !vi.IsDossierCode(d.Code) {
+			return nil, fmt.Errorf("mã hồ sơ %q không đúng dạng quốc gia, ví dụ 000.42.27.H09-240515-0087", d.Code)
+		}
+		p, ok := cat.Get(d.Procedure)
+		if !ok {
+			return nil, fmt.Errorf("danh mục không có thủ tục %q: kiểm tra mã thủ tục trên tờ bìa hay giấy tiếp nhận, hoặc thêm thủ tục vào danh mục (--catalogue)", d.Procedure)
+		}
+		if !vi.IsPersonID(d.OwnerID) {
+			return nil, fmt.Errorf("số định danh %q của người nộp không đủ 12 chữ số", d.OwnerID)
+		}
+		if d.Channel == "" {
+			d.Channel = ch
+		}
+		if d.Received == "" {
+			d.Received = vi.DossierDate(d.Code)
+		}
+		if d.Status == "" {
+			d.Status = store.DossierReceived
+		}
+		if check {
+			old, err := db.Dossier(context.Background(), d.Code)
+			if err == nil && (old.Procedure != d.Procedure || old.OwnerID != d.OwnerID) {
+				return nil, fmt.Errorf("hồ sơ %s đã có với thủ tục %s, số định danh %s", d.Code, old.Procedure, old.OwnerID)
+			} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return nil, err
+			}
+			return nil, nil
+		}
+		if err := openDossier(db, d); err != nil {
+			return nil, err
+		}
+		slog.Debug("digitize --stack: hồ sơ", "code", d.Code, "procedure", d.Procedure)
+		return dossier.Place(d, p, false), nil
+	}
 }
 
 // digitizeFiles runs the pipeline on paths with a progress bar, prints the
 // summary and indexes what it stored.
 func digitizeFiles(db *sqlite.DB, blobs store.DirBlobs, data string, paths []string, opt pipeline.Options) error {
+	return digitizeWith(db, data, func(ctx context.Context, opt pipeline.Options) (pipeline.Summary, error) {
+		return pipeline.Digitize(ctx, db, blobs, paths, opt)
+	}, opt)
+}
+
+// digitizeWith is digitizeFiles for a run of Digitize or DigitizeStack.
+func digitizeWith(db *sqlite.DB, data string, run func(context.Context, pipeline.Options) (pipeline.Summary, error), opt pipeline.Options) error {
 	// Ctrl-C: finish the pages in flight, store nothing half-done, report.
 	// A second Ctrl-C quits at once (the database stays consistent).
 	ctx, cancel := context.WithCancel(context.Background())
@@ -113,7 +188,7 @@ func digitizeFiles(db *sqlite.DB, blobs store.DirBlobs, data string, paths []str
 	opt.ClaimDir = filepath.Join(data, "claims") // two runs on one data directory share the work
 	bar := progress.New(stderr, "số hóa", "trang")
 	opt.Progress = bar.Update
-	sum, err := pipeline.Digitize(ctx, db, blobs, paths, opt)
+	sum, err := run(ctx, opt)
 	bar.Done()
 	printSummary(sum)
 	indexStored(db, data, sum.Records() > 0)
@@ -159,6 +234,9 @@ func printSummary(s pipeline.Summary) {
 	}
 	fmt.Fprintf(stdout, "Số hóa: %d tệp, %d trang trong %s (%.1f trang/phút)\n", s.Files, s.Pages, s.Elapsed.Round(100e6), rate)
 	fmt.Fprintf(stdout, "Bản ghi: %d tự động, %d cần duyệt; đã có từ trước (bỏ qua): %d; lỗi: %d\n", s.Auto, s.Review, s.Skipped, s.Failed)
+	if len(s.Dossiers) > 0 {
+		fmt.Fprintf(stdout, "Hồ sơ theo tờ bìa và giấy tiếp nhận: %s\n", strings.Join(s.Dossiers, ", "))
+	}
 	if s.Ignored > 0 {
 		fmt.Fprintf(stdout, "Bỏ qua %d tệp trong thư mục không phải ảnh hay PDF (theo tên và nội dung)\n", s.Ignored)
 	}

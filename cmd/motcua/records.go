@@ -8,7 +8,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -233,15 +232,6 @@ func exportRecords(ctx context.Context, db store.Store, asJSON, words bool) erro
 
 // recordPDF writes a searchable PDF of a record from its stored original.
 func recordPDF(r *store.Record, blobs store.Blobs, out string) error {
-	rc, err := blobs.Open(r.SHA256)
-	if err != nil {
-		return fmt.Errorf("không mở được bản gốc của bản ghi %d: %w", r.ID, err)
-	}
-	data, err := io.ReadAll(rc)
-	rc.Close()
-	if err != nil {
-		return err
-	}
 	if r.TextLayer {
 		fmt.Fprintf(stderr, "Bản ghi %d là PDF đã có lớp chữ; tệp gốc đã tìm kiếm được.\n", r.ID)
 		return exitError{1}
@@ -253,9 +243,9 @@ func recordPDF(r *store.Record, blobs store.Blobs, out string) error {
 	if err != nil {
 		return err
 	}
-	pages, err := pipeline.RecordPDF(abs, r, data)
+	pages, err := pipeline.RecordPDF(abs, r, pipeline.BlobOpener(blobs))
 	if err != nil {
-		return err
+		return fmt.Errorf("không dựng được PDF của bản ghi %d từ bản gốc: %w", r.ID, err)
 	}
 	fmt.Fprintf(stdout, "Đã ghi %s (%d trang, ảnh kèm lớp chữ tìm kiếm được)\n", out, pages)
 	return nil

@@ -9,7 +9,12 @@ import (
 // originalsQuery lists every original the database refers to. A table that
 // gains a column naming an original (a page's own source file) adds a
 // UNION here and nowhere else.
-const originalsQuery = `SELECT sha256 FROM records ORDER BY 1`
+// A record scanned as part of a stack is keyed by its pages' sources, so
+// its own sha256 names no file: its pages name the originals.
+const originalsQuery = `SELECT sha256 FROM records r
+	WHERE NOT EXISTS (SELECT 1 FROM pages p WHERE p.record_id = r.id AND p.source != '')
+	UNION SELECT source FROM pages WHERE source != ''
+	ORDER BY 1`
 
 // Originals calls fn with the SHA-256 of every original the database
 // refers to, once each, in ascending order.

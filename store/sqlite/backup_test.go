@@ -33,6 +33,22 @@ func TestOriginalsAndSnapshot(t *testing.T) {
 	if got := list(db); !slices.Equal(got, []string{"aa", "bb", "cc"}) {
 		t.Errorf("Originals = %v", got)
 	}
+	// A stack document is keyed by its pages' sources: they are the
+	// originals, not its key.
+	doc := testRecord("key-of-pages")
+	doc.Pages = append(doc.Pages, doc.Pages[0])
+	doc.Pages[1].N = 2
+	doc.Pages[0].Source, doc.Pages[0].SourcePage = "ee", 3
+	doc.Pages[1].Source, doc.Pages[1].SourcePage = "ff", 1
+	if err := db.Put(ctx, doc); err != nil {
+		t.Fatal(err)
+	}
+	if got := list(db); !slices.Equal(got, []string{"aa", "bb", "cc", "ee", "ff"}) {
+		t.Errorf("with a stack document, Originals = %v, want its pages' sources and not its key", got)
+	}
+	if _, err := db.db.Exec(`DELETE FROM records WHERE sha256 = 'key-of-pages'`); err != nil {
+		t.Fatal(err)
+	}
 
 	// A write transaction open, not committed, while the snapshot is taken.
 	tx, err := db.db.BeginTx(ctx, nil)

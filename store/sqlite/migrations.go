@@ -143,6 +143,10 @@ var migrations = []string{
 		BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;`,
 	// 3: dossiers.
 	dossierMigration,
+	// 4: where each page of a stack document was scanned (digitize --stack).
+	`ALTER TABLE pages ADD COLUMN source TEXT NOT NULL DEFAULT '';
+	ALTER TABLE pages ADD COLUMN source_page INTEGER NOT NULL DEFAULT 0;
+	CREATE INDEX pages_source ON pages(source, source_page) WHERE source != '';`,
 }
 
 // migrate runs the migrations not yet done, each in its own transaction,

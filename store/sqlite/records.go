@@ -81,8 +81,9 @@ func (s *DB) Put(ctx context.Context, r *store.Record) (err error) {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO pages (record_id, n, width, height, dpi, text, words, turn) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			r.ID, p.N, p.Width, p.Height, p.DPI, p.Text, words, p.Turn); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO pages (record_id, n, width, height, dpi, text, words, turn, source, source_page)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			r.ID, p.N, p.Width, p.Height, p.DPI, p.Text, words, p.Turn, p.Source, p.SourcePage); err != nil {
 			return err
 		}
 	}
@@ -154,7 +155,7 @@ func loadPages(ctx context.Context, q querier, r *store.Record, withWords bool) 
 	if withWords {
 		col = `words`
 	}
-	rows, err := q.QueryContext(ctx, `SELECT n, width, height, dpi, text, turn, `+col+` FROM pages WHERE record_id = ? ORDER BY n`, r.ID)
+	rows, err := q.QueryContext(ctx, `SELECT n, width, height, dpi, text, turn, source, source_page, `+col+` FROM pages WHERE record_id = ? ORDER BY n`, r.ID)
 	if err != nil {
 		return err
 	}
@@ -163,7 +164,7 @@ func loadPages(ctx context.Context, q querier, r *store.Record, withWords bool) 
 	for rows.Next() {
 		var p store.Page
 		var words string
-		if err := rows.Scan(&p.N, &p.Width, &p.Height, &p.DPI, &p.Text, &p.Turn, &words); err != nil {
+		if err := rows.Scan(&p.N, &p.Width, &p.Height, &p.DPI, &p.Text, &p.Turn, &p.Source, &p.SourcePage, &words); err != nil {
 			return err
 		}
 		if err := json.Unmarshal([]byte(words), &p.Words); err != nil {
@@ -183,6 +184,26 @@ func (s *DB) get(ctx context.Context, where string, arg any) (*store.Record, err
 		return nil, err
 	}
 	return r, loadPages(ctx, s.db, r, true)
+}
+
+// SourcePages maps the pages of an original stored in stack documents to
+// their records.
+func (s *DB) SourcePages(ctx context.Context, source string) (map[int]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT source_page, record_id FROM pages WHERE source = ? AND source != ''`, source)
+	if err != nil {
+		return nil, fmt.Errorf("store: pages of %s: %w", source, err)
+	}
+	defer rows.Close()
+	out := map[int]int64{}
+	for rows.Next() {
+		var n int
+		var id int64
+		if err := rows.Scan(&n, &id); err != nil {
+			return nil, err
+		}
+		out[n] = id
+	}
+	return out, rows.Err()
 }
 
 // Get returns a record with its pages.
