@@ -237,7 +237,7 @@ func testFailures(t *testing.T, s store.Store) {
 		{Path: "/scans/b.png", SHA256: "bb", Reason: "ảnh hỏng", At: t0.Add(time.Second)},
 		{Path: "/scans/a.png", SHA256: "aa", Reason: "quá lớn", At: t0},
 		{Path: "/scans/b.png", SHA256: "bb", Reason: "không đọc được", At: t0.Add(2 * time.Second)}, // replaces the first
-		{Path: "/scans/c.png", Reason: "trống"},                                                      // At: now
+		{Path: "/scans/c.png", Reason: "trống"},                                                     // At: now
 	} {
 		if err := s.Fail(ctx, f); err != nil {
 			t.Fatal(err)
