@@ -18,7 +18,6 @@ import (
 	"motcua/pipeline"
 	"motcua/search"
 	"motcua/store"
-	"motcua/store/sqlite"
 )
 
 func init() {
@@ -79,7 +78,7 @@ func runDigitize(args []string) error {
 
 // digitizeFiles runs the pipeline on paths with a progress bar, prints the
 // summary and indexes what it stored.
-func digitizeFiles(db *sqlite.DB, blobs store.DirBlobs, data string, paths []string, opt pipeline.Options) error {
+func digitizeFiles(db store.Store, blobs store.DirBlobs, data string, paths []string, opt pipeline.Options) error {
 	// Ctrl-C: finish the pages in flight, store nothing half-done, report.
 	// A second Ctrl-C quits at once (the database stays consistent).
 	ctx, cancel := context.WithCancel(context.Background())
@@ -123,7 +122,7 @@ func digitizeFiles(db *sqlite.DB, blobs store.DirBlobs, data string, paths []str
 
 // openDossier creates the dossier, or checks that the stored one is the
 // same procedure and owner, and audits it.
-func openDossier(db *sqlite.DB, d *store.Dossier) error {
+func openDossier(db store.Store, d *store.Dossier) error {
 	ctx := context.Background()
 	old, err := db.Dossier(ctx, d.Code)
 	switch {

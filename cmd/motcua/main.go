@@ -115,6 +115,7 @@ func usage(w io.Writer) {
 // positional arguments ("import dvcqg DIR --out X") and returns the latter.
 func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	fs.SetOutput(io.Discard)
+	addDBFlag(fs)
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
