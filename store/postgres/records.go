@@ -24,6 +24,12 @@ func (s *DB) Put(ctx context.Context, r *store.Record) error {
 		return err
 	}
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		// Writers of the same file (workers on several machines) take
+		// turns, so that each finds the version before it: a row lock
+		// cannot wait for a row not inserted yet.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('motcua record ' || $1::text, 0))`, r.SHA256); err != nil {
+			return err
+		}
 		t := now()
 		old, err := getOne(ctx, tx, `WHERE sha256 = $1 FOR UPDATE`, r.SHA256)
 		switch {

@@ -25,6 +25,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		fn   func(t *testing.T, s store.Store)
 	}{
 		{"PutGetReplace", testPutGetReplace},
+		{"PutConcurrent", testPutConcurrent},
 		{"All", testAll},
 		{"UpdatedSinceReview", testUpdatedSinceReview},
 		{"Failures", testFailures},
@@ -161,6 +162,58 @@ func testPutGetReplace(t *testing.T, s store.Store) {
 		if _, err := c.get(); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("%s of a missing record: %v, want ErrNotFound", c.name, err)
 		}
+	}
+}
+
+// testPutConcurrent: writers storing the same file at once (workers
+// on several machines) each make one version; results attached at once
+// get distinct numbers.
+func testPutConcurrent(t *testing.T, s store.Store) {
+	const code = "000.42.27.H09-240515-0087"
+	if err := s.PutDossier(ctx, &store.Dossier{Code: code, Procedure: "1.001193", OwnerID: "001090012345", Received: "2024-05-15"}); err != nil {
+		t.Fatal(err)
+	}
+	const writers = 4
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*writers)
+	versions := make([]int, writers)
+	results := make([]int, writers)
+	for w := range writers {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			r := Record("aa")
+			errs <- s.Put(ctx, r)
+			versions[w] = r.Version
+		}()
+		go func() {
+			defer wg.Done()
+			k := Record(fmt.Sprintf("k%d", w))
+			k.Dossier, k.Place = code, &store.Attachment{Result: -1}
+			errs <- s.Put(ctx, k)
+			if k.Place != nil {
+				results[w] = k.Place.Result
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	slices.Sort(versions)
+	slices.Sort(results)
+	if fmt.Sprint(versions) != "[1 2 3 4]" || fmt.Sprint(results) != "[1 2 3 4]" {
+		t.Errorf("concurrent puts: versions %v, results %v; want [1 2 3 4] each", versions, results)
+	}
+	r, err := s.BySHA256(ctx, "aa")
+	if err != nil || r.Version != writers {
+		t.Fatalf("after concurrent puts: %v %+v", err, r)
+	}
+	if h, err := s.History(ctx, r.ID); err != nil || len(h) != writers-1 {
+		t.Errorf("history after concurrent puts: %d versions, %v", len(h), err)
 	}
 }
 
