@@ -112,7 +112,7 @@ func openStore(dir string) (store.Store, store.DirBlobs, error) {
 	defer cancel()
 	db, err := postgres.Open(ctx, c.postgres)
 	if err != nil {
-		return nil, blobs, fmt.Errorf("không mở được cơ sở dữ liệu PostgreSQL %s: %w", c, err)
+		return nil, blobs, fmt.Errorf("không mở được cơ sở dữ liệu %s (kiểm tra máy chủ PostgreSQL, tên người dùng, mật khẩu và tên cơ sở dữ liệu trong --db hoặc %s): %w", c, dbEnv, err)
 	}
 	return db, blobs, nil
 }
