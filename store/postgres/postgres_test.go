@@ -13,10 +13,11 @@ import (
 
 var ctx = context.Background()
 
-// openTest opens a store in a schema of its own (see storetest.Postgres).
+// openTest opens a store in a schema of its own (see storetest.Postgres),
+// its sessions in Vietnam's time zone: nothing may depend on the server's.
 func openTest(t *testing.T) *DB {
 	t.Helper()
-	db, err := Open(ctx, storetest.Postgres(t))
+	db, err := Open(ctx, storetest.Postgres(t)+"&timezone=Asia%2FHo_Chi_Minh")
 	if err != nil {
 		t.Fatal(err)
 	}
