@@ -55,7 +55,7 @@ func TestAuditIsAppendOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := db.pool.Exec(ctx, `ALTER TABLE audit DISABLE TRIGGER audit_no_update;
-		UPDATE audit SET user_name = 'ai-khac' WHERE id = `+itoa(second)); err != nil {
+		UPDATE audit SET user_name = 'ai-khac' WHERE id = `+strconv.FormatInt(second, 10)); err != nil {
 		t.Fatal(err)
 	}
 	if bad, _, _ := db.VerifyAudit(ctx); bad != second {
@@ -65,8 +65,6 @@ func TestAuditIsAppendOnly(t *testing.T) {
 		t.Errorf("Check with a trigger disabled: %v", err)
 	}
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // TestMigrations: opening again runs nothing twice, processes opening a
 // new database together migrate it once, and a database from a newer
