@@ -2,6 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -127,4 +130,16 @@ type Audit interface {
 	// Events calls fn for the selected events, oldest first unless
 	// f.NewestFirst.
 	Events(ctx context.Context, f AuditFilter, fn func(Event) error) error
+}
+
+// ChainHash chains an event to the one before it (prev: that event's hash,
+// "" for the first), so that an event edited, removed or inserted behind
+// the store's back breaks every hash after it. Every adapter stores it, so
+// a log verifies the same whichever database holds it. Times count to the
+// millisecond.
+func ChainHash(prev string, e Event) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\n%s\x1f%s\x1f%s\x1f%d\x1f%s\x1f%s\x1f%t", prev, e.At.UTC().Format("2006-01-02T15:04:05.000Z"),
+		e.User, e.Action, e.RecordID, e.Detail, e.Remote, e.OK)
+	return hex.EncodeToString(h.Sum(nil))
 }

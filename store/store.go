@@ -198,6 +198,7 @@ type Store interface {
 	Accounts
 	Dossiers
 	Originals
+	PageSources
 	// Check verifies the database's integrity.
 	Check(ctx context.Context) error
 	Close() error

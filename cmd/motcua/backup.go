@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
@@ -54,6 +53,9 @@ func runBackup(args []string) error {
 	if *check {
 		return checkBackups(*to, *asJSON)
 	}
+	if err := sqliteOnly("motcua backup", "pg_dump (bản gốc vẫn ở --data: sao lưu thư mục blobs/ kèm theo)"); err != nil {
+		return err
+	}
 	db, blobs, err := openExistingStore(*data)
 	if err != nil {
 		return err
@@ -82,12 +84,16 @@ func runBackup(args []string) error {
 
 // runBackupOnce backs up the store in data to target and writes the
 // outcome, success or failure, to the audit log.
-func runBackupOnce(ctx context.Context, db *sqlite.DB, blobs store.DirBlobs, data, target string, keep int,
+func runBackupOnce(ctx context.Context, db store.Store, blobs store.DirBlobs, data, target string, keep int,
 	user, remote string, prog func(done, total int)) (*backup.Result, error) {
 	if inside(target, data) {
 		return nil, fmt.Errorf("thư mục sao lưu %s nằm trong thư mục dữ liệu %s: một lần hỏng đĩa sẽ mất cả hai; chọn một đĩa khác", target, data)
 	}
-	res, err := backup.Backup(ctx, db, blobs, target, backup.Options{Keep: keep, Version: motcuaVersion(), Progress: prog})
+	sdb, ok := db.(*sqlite.DB)
+	if !ok {
+		return nil, errors.New("motcua backup chỉ sao lưu cơ sở dữ liệu SQLite; với PostgreSQL hãy dùng pg_dump")
+	}
+	res, err := backup.Backup(ctx, sdb, blobs, target, backup.Options{Keep: keep, Version: motcuaVersion(), Progress: prog})
 	e := store.Event{User: user, Action: store.ActBackup, Remote: remote, OK: err == nil}
 	if res != nil {
 		e.Detail = fmt.Sprintf("%s: %d hồ sơ, %d bản gốc (%d chép mới), %d byte", res.Dir, res.Records, res.Originals, res.Copied, res.Bytes)
@@ -106,9 +112,9 @@ func runBackupOnce(ctx context.Context, db *sqlite.DB, blobs store.DirBlobs, dat
 
 // openExistingStore opens the store in data, which must hold one: a
 // mistyped --data is an error, not a new empty store.
-func openExistingStore(data string) (*sqlite.DB, store.DirBlobs, error) {
-	if _, err := os.Stat(filepath.Join(data, storeFile)); err != nil {
-		return nil, store.DirBlobs{}, fmt.Errorf("không có cơ sở dữ liệu motcua trong %s (%w): kiểm tra --data", data, err)
+func openExistingStore(data string) (store.Store, store.DirBlobs, error) {
+	if !storeExists(data) {
+		return nil, store.DirBlobs{}, fmt.Errorf("không có cơ sở dữ liệu motcua trong %s: kiểm tra --data (hoặc --db)", data)
 	}
 	return openStore(data)
 }
@@ -246,7 +252,7 @@ func humanBytes(n int64) string {
 
 // archiveJobs are serve's scheduled fixity checks and backups.
 type archiveJobs struct {
-	db          *sqlite.DB
+	db          store.Store
 	blobs       store.DirBlobs
 	data        string
 	backupTo    string

@@ -44,7 +44,7 @@ func runBenchBackup(args []string) error {
 	}
 	if *n > 0 {
 		data := filepath.Join(tmp, "synthetic")
-		db, blobs, err := openStore(data)
+		db, blobs, err := openSQLite(data)
 		if err != nil {
 			return err
 		}
@@ -78,7 +78,7 @@ func benchBackup(ctx context.Context, label, data, target, catDir string, size i
 	cpTime := time.Since(start)
 	os.RemoveAll(ref)
 
-	db, blobs, err := openStore(data)
+	db, blobs, err := openSQLite(data)
 	if err != nil {
 		return err
 	}
@@ -117,7 +117,7 @@ func benchBackup(ctx context.Context, label, data, target, catDir string, size i
 		return err
 	}
 	indexTime := time.Since(start)
-	rdb, rblobs, err := openStore(into)
+	rdb, rblobs, err := openSQLite(into)
 	if err != nil {
 		return err
 	}

@@ -168,7 +168,7 @@ func benchOCR(dir string, workers int, only string, cli bool, keep string) error
 		defer os.RemoveAll(tmp)
 		data = tmp
 	}
-	db, blobs, err := openStore(data)
+	db, blobs, err := openSQLite(data)
 	if err != nil {
 		return err
 	}
@@ -251,7 +251,7 @@ func benchOCR(dir string, workers int, only string, cli bool, keep string) error
 			return err
 		}
 		defer os.RemoveAll(tmp)
-		db2, blobs2, err := openStore(tmp)
+		db2, blobs2, err := openSQLite(tmp)
 		if err != nil {
 			return err
 		}

@@ -20,7 +20,6 @@ import (
 	"motcua/pipeline"
 	"motcua/search"
 	"motcua/store"
-	"motcua/store/sqlite"
 )
 
 func init() {
@@ -30,18 +29,6 @@ func init() {
 		run:     runDigitize,
 		ocr:     true,
 	})
-}
-
-// openStore opens the records database and the originals under dir.
-func openStore(dir string) (*sqlite.DB, store.DirBlobs, error) {
-	if err := os.MkdirAll(filepath.Join(dir, "blobs"), 0o755); err != nil {
-		return nil, store.DirBlobs{}, fmt.Errorf("không tạo được thư mục dữ liệu %s: %w", dir, err)
-	}
-	db, err := sqlite.Open(filepath.Join(dir, "motcua.db"))
-	if err != nil {
-		return nil, store.DirBlobs{}, err
-	}
-	return db, store.DirBlobs{Dir: filepath.Join(dir, "blobs")}, nil
 }
 
 func runDigitize(args []string) error {
@@ -119,7 +106,7 @@ func runDigitize(args []string) error {
 // and receipts name (pipeline.StackOptions.Open): a valid code, a
 // procedure of the catalogue, a 12-digit owner ID, and the same procedure
 // and owner as the stored dossier of that code.
-func stackDossiers(db *sqlite.DB, cat *content.Catalogue, ch store.Channel) func(*store.Dossier, bool) (pipeline.Placer, error) {
+func stackDossiers(db store.Store, cat *content.Catalogue, ch store.Channel) func(*store.Dossier, bool) (pipeline.Placer, error) {
 	return func(d *store.Dossier, check bool) (pipeline.Placer, error) {
 		if !vi.IsDossierCode(d.Code) {
 			return nil, fmt.Errorf("mã hồ sơ %q không đúng dạng quốc gia, ví dụ 000.42.27.H09-240515-0087", d.Code)
@@ -159,14 +146,14 @@ func stackDossiers(db *sqlite.DB, cat *content.Catalogue, ch store.Channel) func
 
 // digitizeFiles runs the pipeline on paths with a progress bar, prints the
 // summary and indexes what it stored.
-func digitizeFiles(db *sqlite.DB, blobs store.DirBlobs, data string, paths []string, opt pipeline.Options) error {
+func digitizeFiles(db store.Store, blobs store.DirBlobs, data string, paths []string, opt pipeline.Options) error {
 	return digitizeWith(db, data, func(ctx context.Context, opt pipeline.Options) (pipeline.Summary, error) {
 		return pipeline.Digitize(ctx, db, blobs, paths, opt)
 	}, opt)
 }
 
 // digitizeWith is digitizeFiles for a run of Digitize or DigitizeStack.
-func digitizeWith(db *sqlite.DB, data string, run func(context.Context, pipeline.Options) (pipeline.Summary, error), opt pipeline.Options) error {
+func digitizeWith(db store.Store, data string, run func(context.Context, pipeline.Options) (pipeline.Summary, error), opt pipeline.Options) error {
 	// Ctrl-C: finish the pages in flight, store nothing half-done, report.
 	// A second Ctrl-C quits at once (the database stays consistent).
 	ctx, cancel := context.WithCancel(context.Background())
@@ -207,7 +194,7 @@ func digitizeWith(db *sqlite.DB, data string, run func(context.Context, pipeline
 
 // openDossier creates the dossier, or checks that the stored one is the
 // same procedure and owner, and audits it.
-func openDossier(db *sqlite.DB, d *store.Dossier) error {
+func openDossier(db store.Store, d *store.Dossier) error {
 	ctx := context.Background()
 	old, err := db.Dossier(ctx, d.Code)
 	switch {

@@ -18,7 +18,6 @@ import (
 	"motcua/pipeline"
 	"motcua/pipeline/cover"
 	"motcua/store"
-	"motcua/store/sqlite"
 )
 
 func init() {
@@ -108,7 +107,7 @@ func (h dossierHeader) read(dir, code string) (*store.Dossier, *content.Procedur
 }
 
 // openWithCatalogue loads the catalogue, then opens the store.
-func openWithCatalogue(dir, data string) (*content.Catalogue, *sqlite.DB, store.DirBlobs, error) {
+func openWithCatalogue(dir, data string) (*content.Catalogue, store.Store, store.DirBlobs, error) {
 	cat, err := loadCatalogue(dir)
 	if err != nil {
 		return nil, nil, store.DirBlobs{}, err

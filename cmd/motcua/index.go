@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -69,7 +68,7 @@ func buildIndex(data, dir string, rebuild bool) (indexReport, error) {
 		return rep, err
 	}
 	rep.Procedures, rep.Removed = added, removed
-	if _, err := os.Stat(filepath.Join(data, storeFile)); err == nil {
+	if storeExists(data) {
 		db, _, err := openStore(data)
 		if err != nil {
 			return rep, err
@@ -128,7 +127,7 @@ func openSearchIndex(data, dir string) (*search.Index, error) {
 		slog.Info("indexed the catalogue", "procedures", len(cat.Procedures))
 	}
 	if n, _ := ix.CountKind(search.KindRecord); n == 0 {
-		if _, err := os.Stat(filepath.Join(data, storeFile)); err == nil {
+		if storeExists(data) {
 			db, _, err := openStore(data)
 			if err == nil {
 				_, err = ix.IndexSince(context.Background(), db, time.Time{})

@@ -119,6 +119,7 @@ func usage(w io.Writer) {
 // (a glob's expansion in a folder holding "-visibility=public") is a path.
 func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	fs.SetOutput(io.Discard)
+	addDBFlag(fs)
 	var pos []string
 	for len(args) > 0 {
 		a := args[0]

@@ -44,6 +44,9 @@ func runRestore(args []string) error {
 	if *from == "" || *data == "" {
 		return usageError{"cần --from ĐÍCH (thư mục sao lưu hoặc một bản trong đó) và --data THƯ_MỤC_MỚI"}
 	}
+	if err := sqliteOnly("motcua restore", "pg_restore"); err != nil {
+		return err
+	}
 	bar := progress.New(stderr, "khôi phục", "bản gốc")
 	rep, err := restoreData(*from, *data, *dir, *force, bar.Update)
 	bar.Done()
@@ -67,7 +70,7 @@ func runRestore(args []string) error {
 		fmt.Fprintf(stdout, "Đã khôi phục bản %s vào %s: %d hồ sơ, %d bản gốc (%s), mọi tệp khớp SHA-256.\n",
 			rep.Snapshot, *data, rep.Records, len(rep.Manifest.Originals), humanBytes(rep.Bytes))
 		fmt.Fprintf(stdout, "Chỉ mục dựng lại: %d thủ tục, %d hồ sơ.\n", rep.Index.Procedures, rep.Index.Records)
-		db, blobs, err := openStore(*data)
+		db, blobs, err := openSQLite(*data)
 		if err != nil {
 			return err
 		}
@@ -98,7 +101,7 @@ func restoreData(from, data, dir string, force bool, prog func(done, total int))
 	if err != nil {
 		return nil, fmt.Errorf("đã khôi phục dữ liệu nhưng chưa dựng được chỉ mục (chạy lại motcua index --rebuild --data %s): %w", data, err)
 	}
-	db, blobs, err := openStore(data)
+	db, blobs, err := openSQLite(data)
 	if err != nil {
 		return nil, err
 	}

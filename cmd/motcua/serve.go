@@ -48,6 +48,11 @@ func runServe(args []string) error {
 	if *backupTo != "" && (*backupEvery <= 0 || inside(*backupTo, *data)) {
 		return usageError{"--backup-to cần --backup-every > 0 và một thư mục ngoài thư mục dữ liệu (tốt nhất ở đĩa khác)"}
 	}
+	if *backupTo != "" {
+		if err := sqliteOnly("--backup-to", "pg_dump"); err != nil {
+			return err
+		}
+	}
 	if (*cert == "") != (*key == "") {
 		return usageError{"--tls-cert và --tls-key phải đi cùng nhau"}
 	}

@@ -13,7 +13,6 @@ import (
 
 	"motcua/internal/progress"
 	"motcua/store"
-	"motcua/store/sqlite"
 )
 
 func init() {
@@ -63,7 +62,7 @@ func runVerify(args []string) error {
 }
 
 // checkFixity checks every original and writes the result to the audit log.
-func checkFixity(ctx context.Context, db *sqlite.DB, blobs store.DirBlobs, user, remote string, prog func(done, total int)) (*store.Fixity, error) {
+func checkFixity(ctx context.Context, db store.Store, blobs store.DirBlobs, user, remote string, prog func(done, total int)) (*store.Fixity, error) {
 	f, err := store.CheckFixity(ctx, db, blobs, prog)
 	e := store.Event{User: user, Action: store.ActFixity, Remote: remote, OK: err == nil && f.OK()}
 	if err != nil {
@@ -81,7 +80,7 @@ func checkFixity(ctx context.Context, db *sqlite.DB, blobs store.DirBlobs, user,
 }
 
 // printFixity says what is wrong, naming each original's record.
-func printFixity(db *sqlite.DB, blobs store.DirBlobs, f *store.Fixity) {
+func printFixity(db store.Store, blobs store.DirBlobs, f *store.Fixity) {
 	name := func(sha string) string {
 		p, _ := blobs.Path(sha)
 		if r, err := db.BySHA256(context.Background(), sha); err == nil {

@@ -2,9 +2,7 @@ package sqlite
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -12,14 +10,6 @@ import (
 
 	"motcua/store"
 )
-
-// eventHash chains an event to the one before it, so that an event edited,
-// removed or inserted in the file breaks every hash after it.
-func eventHash(prev string, e store.Event) string {
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\n%s\x1f%s\x1f%s\x1f%d\x1f%s\x1f%s\x1f%t", prev, ts(e.At), e.User, e.Action, e.RecordID, e.Detail, e.Remote, e.OK)
-	return hex.EncodeToString(h.Sum(nil))
-}
 
 // logEvent appends e; x must be a transaction (the chain needs the last
 // hash and the insert to be one step).
@@ -34,7 +24,7 @@ func logEvent(ctx context.Context, x txer, e store.Event) error {
 		return fmt.Errorf("store: unable to write the audit log (%s by %s): %w", e.Action, e.User, err)
 	}
 	_, err = x.ExecContext(ctx, `INSERT INTO audit (at, user, action, record_id, detail, remote, ok, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		ts(e.At), e.User, e.Action, e.RecordID, e.Detail, e.Remote, e.OK, eventHash(prev, e))
+		ts(e.At), e.User, e.Action, e.RecordID, e.Detail, e.Remote, e.OK, store.ChainHash(prev, e))
 	if err != nil {
 		return fmt.Errorf("store: unable to write the audit log (%s by %s): %w", e.Action, e.User, err)
 	}
@@ -72,7 +62,7 @@ func (s *DB) VerifyAudit(ctx context.Context) (bad int64, n int, err error) {
 		}
 		e.At = parseTS(at)
 		n++
-		if eventHash(prev, e) != hash {
+		if store.ChainHash(prev, e) != hash {
 			return e.ID, n, nil
 		}
 		prev = hash

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"motcua/store"
+	"motcua/store/postgres"
+	"motcua/store/sqlite"
+)
+
+// The records database is chosen here and nowhere else: --db URL on every
+// command that has --data, else $MOTCUA_DB, else motcua.db in the data
+// folder. The originals (blobs/) and the search index stay in the data
+// folder whichever database holds the records.
+
+// dbEnv names the variable that chooses the database when --db is not given.
+const dbEnv = "MOTCUA_DB"
+
+// dbFlag is --db of the command being run (see addDBFlag).
+var dbFlag string
+
+// addDBFlag gives a command that has --data the --db flag; parseFlags
+// calls it for every command.
+func addDBFlag(fs *flag.FlagSet) {
+	dbFlag = ""
+	if fs.Lookup("data") == nil || fs.Lookup("db") != nil {
+		return
+	}
+	fs.StringVar(&dbFlag, "db", "", "cơ sở dữ liệu hồ sơ: sqlite:ĐƯỜNG_DẪN hoặc postgres://người_dùng@máy:cổng/tên "+
+		"(mặc định: biến "+dbEnv+", không có thì motcua.db trong --data); bản gốc vẫn ở --data")
+}
+
+// dbChoice is the chosen database: a PostgreSQL URL or a SQLite file.
+type dbChoice struct {
+	postgres string
+	sqlite   string
+}
+
+// chooseDB reads --db or $MOTCUA_DB; dir is the data folder.
+func chooseDB(dir string) (dbChoice, error) {
+	u, from := dbFlag, "--db"
+	if u == "" {
+		u, from = os.Getenv(dbEnv), dbEnv
+	}
+	switch {
+	case u == "":
+		return dbChoice{sqlite: filepath.Join(dir, storeFile)}, nil
+	case strings.HasPrefix(u, "sqlite:"):
+		p := strings.TrimPrefix(strings.TrimPrefix(u, "sqlite:"), "//")
+		if p == "" {
+			return dbChoice{}, usageError{fmt.Sprintf("%s %q: thiếu đường dẫn tệp, ví dụ sqlite:data/motcua.db", from, u)}
+		}
+		return dbChoice{sqlite: p}, nil
+	case strings.HasPrefix(u, "postgres://"), strings.HasPrefix(u, "postgresql://"):
+		return dbChoice{postgres: u}, nil
+	}
+	return dbChoice{}, usageError{fmt.Sprintf("%s %q: dùng sqlite:ĐƯỜNG_DẪN hoặc postgres://người_dùng@máy:cổng/tên_cơ_sở_dữ_liệu", from, redacted(u))}
+}
+
+// redacted is a database URL without its password, for messages.
+func redacted(u string) string {
+	if p, err := url.Parse(u); err == nil {
+		return p.Redacted()
+	}
+	return "…"
+}
+
+// String names the database for people, without a password.
+func (c dbChoice) String() string {
+	if c.postgres != "" {
+		return redacted(c.postgres)
+	}
+	return c.sqlite
+}
+
+// storeExists says whether the data folder has a records database to read:
+// a PostgreSQL one always does.
+func storeExists(dir string) bool {
+	c, err := chooseDB(dir)
+	if err != nil {
+		return true // openStore reports the mistake
+	}
+	if c.postgres != "" {
+		return true
+	}
+	_, err = os.Stat(c.sqlite)
+	return err == nil
+}
+
+// openStore opens the chosen records database and the originals under dir.
+func openStore(dir string) (store.Store, store.DirBlobs, error) {
+	c, err := chooseDB(dir)
+	if err != nil {
+		return nil, store.DirBlobs{}, err
+	}
+	blobs, err := openBlobs(dir)
+	if err != nil {
+		return nil, blobs, err
+	}
+	if c.postgres == "" {
+		db, err := sqlite.Open(c.sqlite)
+		return db, blobs, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	db, err := postgres.Open(ctx, c.postgres)
+	if err != nil {
+		return nil, blobs, fmt.Errorf("không mở được cơ sở dữ liệu %s (kiểm tra máy chủ PostgreSQL, tên người dùng, mật khẩu và tên cơ sở dữ liệu trong --db hoặc %s): %w", c, dbEnv, err)
+	}
+	return db, blobs, nil
+}
+
+// openSQLite opens the SQLite database in dir whatever --db says: for work
+// on a folder of its own (benchmarks, a restored copy).
+func openSQLite(dir string) (*sqlite.DB, store.DirBlobs, error) {
+	blobs, err := openBlobs(dir)
+	if err != nil {
+		return nil, blobs, err
+	}
+	db, err := sqlite.Open(filepath.Join(dir, storeFile))
+	return db, blobs, err
+}
+
+// sqliteOnly refuses a command that copies the SQLite file when the
+// database chosen is PostgreSQL, saying what to use instead.
+func sqliteOnly(command, instead string) error {
+	c, err := chooseDB("")
+	if err != nil || c.postgres == "" {
+		return err
+	}
+	return usageError{fmt.Sprintf("%s chỉ dùng cho cơ sở dữ liệu SQLite; với PostgreSQL (%s) hãy dùng %s", command, c, instead)}
+}
+
+func openBlobs(dir string) (store.DirBlobs, error) {
+	if err := os.MkdirAll(filepath.Join(dir, "blobs"), 0o755); err != nil {
+		return store.DirBlobs{}, fmt.Errorf("không tạo được thư mục dữ liệu %s: %w", dir, err)
+	}
+	return store.DirBlobs{Dir: filepath.Join(dir, "blobs")}, nil
+}
