@@ -80,6 +80,7 @@ func run(args []string, out, errw io.Writer) int {
 		return 2
 	}
 	err := c.run(args[1:])
+	dbFlag = "" // --db is the command's own: a later command in this process does not inherit it
 	var ee exitError
 	var ue usageError
 	switch {
