@@ -174,9 +174,20 @@ func (s *DB) migrate() error {
 	}
 	defer conn.ExecContext(ctx, `PRAGMA foreign_keys = ON`)
 	for i := v; i < len(migrations); i++ {
-		tx, err := conn.BeginTx(ctx, nil)
+		tx, err := conn.BeginTx(ctx, nil) // immediate: one process migrates at a time
 		if err != nil {
 			return err
+		}
+		// Another process opening the same new database may have run
+		// this migration since the version was read.
+		var now int
+		if err := tx.QueryRow(`PRAGMA user_version`).Scan(&now); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if now > i {
+			tx.Rollback()
+			continue
 		}
 		if _, err := tx.Exec(migrations[i]); err != nil {
 			tx.Rollback()

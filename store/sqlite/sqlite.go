@@ -11,7 +11,7 @@ import (
 	"net/url"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3"
+	"github.com/mattn/go-sqlite3"
 
 	"motcua/store"
 )
@@ -30,16 +30,27 @@ func Open(path string) (*DB, error) {
 	q.Set("_busy_timeout", "10000")
 	q.Set("_foreign_keys", "on")
 	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite3", "file:"+url.PathEscape(path)+"?"+q.Encode())
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
-	}
-	s := &DB{db: db}
-	if err := s.migrate(); err != nil {
+	// Processes that open a new database at once (digitize creating it
+	// while serve or a backup opens it) may find it locked while another
+	// switches it to WAL or migrates it: they try again for a while.
+	for wait, tries := 20*time.Millisecond, 0; ; tries++ {
+		db, err := sql.Open("sqlite3", "file:"+url.PathEscape(path)+"?"+q.Encode())
+		if err != nil {
+			return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
+		}
+		s := &DB{db: db}
+		err = s.migrate()
+		if err == nil {
+			return s, nil
+		}
 		db.Close()
-		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
+		var se sqlite3.Error
+		if !errors.As(err, &se) || (se.Code != sqlite3.ErrBusy && se.Code != sqlite3.ErrLocked) || tries == 50 {
+			return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
+		}
+		time.Sleep(wait)
+		wait = min(2*wait, 500*time.Millisecond)
 	}
-	return s, nil
 }
 
 // Close closes the database.

@@ -64,3 +64,27 @@ func TestNewerSchemaRefused(t *testing.T) {
 		t.Error("opening a database from a newer motcua should fail")
 	}
 }
+
+// TestOpenConcurrently: processes that open the same new database at once
+// (digitize creating it while a backup or serve opens it) each migrate it
+// or find it migrated; none fails on a table another has just created.
+func TestOpenConcurrently(t *testing.T) {
+	for round := range 5 {
+		path := filepath.Join(t.TempDir(), "motcua.db")
+		errs := make(chan error, 4)
+		for range 4 {
+			go func() {
+				db, err := Open(path)
+				if err == nil {
+					err = db.Close()
+				}
+				errs <- err
+			}()
+		}
+		for range 4 {
+			if err := <-errs; err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+	}
+}
