@@ -218,7 +218,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		res.Total, counted = r.total, r.facets
 		marks = pq.marker()
 	}
-	out := &Result{Total: res.Total, Loose: loose, More: more}
+	out := &Result{Total: res.Total, Hits: []Hit{}, Loose: loose, More: more}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, Hit{
 			Kind:    str(h.Fields[fKind]),
@@ -234,6 +234,19 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		out.Facets = counted
 	} else {
 		out.Facets = bleveFacets(facets.Facets)
+	}
+	// Every facet the request counts is a list, empty when no hit has a
+	// value for it: clients need not tell a missing facet from an empty one.
+	names := []map[string]string{facetFields}
+	if req.Restricted {
+		names = append(names, staffFacets)
+	}
+	for _, m := range names {
+		for name := range m {
+			if out.Facets[name] == nil {
+				out.Facets[name] = []FacetValue{}
+			}
+		}
 	}
 	out.Took = time.Since(start)
 	return out, nil
