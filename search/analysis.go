@@ -130,7 +130,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.Name = name
 		f.Store = store
 		f.IncludeInAll = false
-		f.DocValues = name != fTitleLen // facets, flags for the priors
+		f.DocValues = name != fTitleLen && name != fIDs // facets, flags for the priors
 		return f
 	}
 	d := mapping.NewDocumentStaticMapping()
@@ -159,7 +159,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	prop("topic",
 		text(fTopic, analyzerFold, false),
 		text(fTopicBi, analyzerBigram, false))
-	for _, k := range []string{fFlags, fKind, fCode, fField, fLevel, fAgency, fDocType, fNumberSymbol, fPersonIDs, fVisibility, fStatus, fIssueDate, fIssuer, fTitleLen} {
+	for _, k := range []string{fFlags, fKind, fCode, fField, fLevel, fAgency, fDocType, fNumberSymbol, fPersonIDs, fIDs, fVisibility, fStatus, fIssueDate, fIssuer, fTitleLen} {
 		prop(k, kw(k, k == fKind || k == fCode))
 	}
 	url := mapping.NewTextFieldMapping()

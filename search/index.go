@@ -48,6 +48,7 @@ const (
 	fDocType      = "doc_type"
 	fNumberSymbol = "number_symbol"
 	fPersonIDs    = "person_ids"
+	fIDs          = "ids"
 	fVisibility   = "visibility"
 	fStatus       = "status"
 	fIssueDate    = "issue_date"
@@ -89,6 +90,9 @@ type Doc struct {
 	DocType      string   `json:"doc_type,omitempty"`
 	NumberSymbol string   `json:"number_symbol,omitempty"`
 	PersonIDs    []string `json:"person_ids,omitempty"`
+	// IDs are the keys an identifier typed alone finds the item by (see
+	// codeKeys, recordKeys).
+	IDs        []string `json:"ids,omitempty"`
 	Visibility   string   `json:"visibility"`
 	URL          string   `json:"url,omitempty"`
 	// Records only: review status, issue date (YYYY-MM-DD), issuing body.
@@ -137,6 +141,7 @@ func ProcedureDoc(p *content.Procedure) Doc {
 		ID:         KindProcedure + ":" + p.Code,
 		Kind:       KindProcedure,
 		Code:       p.Code,
+		IDs:        codeKeys(p.Code),
 		Title:      p.Name,
 		Docs:       plain(strings.Join(docs, "\n")),
 		Body:       plain(strings.Join(nonEmpty(body), "\n")),
@@ -268,7 +273,7 @@ var ErrLocked = errors.New("search: the index is in use by another motcua proces
 
 // schemaVersion changes whenever the mapping does: an index made with
 // another mapping must be rebuilt.
-const schemaVersion = "4"
+const schemaVersion = "5"
 
 var schemaKey = []byte("motcua_schema")
 

@@ -168,19 +168,18 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	loose, more := false, false
 	// Lookups by code, ID number or number/symbol, and browsing: one pass.
 	var exact query.Query
-	switch {
-	case q == "":
+	if q == "" {
 		exact = bleve.NewMatchAllQuery()
-	case procedureCode.MatchString(q):
-		exact = term(fCode, q, 1)
-	case personID.MatchString(q):
-		exact = term(fPersonIDs, q, 1)
-	case numberSymbol.MatchString(q):
-		exact = term(fNumberSymbol, strings.ToLower(q), 1)
+	} else {
+		exact = identifierQuery(q)
 	}
 	if exact != nil {
 		sr := bleve.NewSearchRequestOptions(withFilter(exact, filter), size, from, false)
 		sr.Fields = []string{fKind, fCode, fTitle, fURL}
+		if q != "" {
+			// Of equal matches, procedures by code: 1.001193 before 2.001193.
+			sr.SortBy([]string{"-_score", fCode, "_id"})
+		}
 		addFacets(sr)
 		if res, err = ix.bleve.SearchInContext(ctx, sr); err != nil {
 			return nil, searchErr(err)

@@ -41,6 +41,7 @@ func RecordDoc(r *store.Record) Doc {
 		DocType:      docType,
 		NumberSymbol: strings.ToLower(f.NumberSymbol),
 		PersonIDs:    f.PersonIDs,
+		IDs:          recordKeys(r),
 		Visibility:   string(r.Visibility),
 		Flags:        flagRecord,
 		Status:       string(r.Status),
