@@ -122,7 +122,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.IncludeTermVectors = store // highlighting needs term vectors
 		// The folded text of every field also goes into _all, the one field
 		// queries match words in; the others only rank.
-		f.IncludeInAll = (analyzer == analyzerFold || analyzer == analyzerName) && name != fLead
+		f.IncludeInAll = (analyzer == analyzerFold || analyzer == analyzerName) && name != fLead && name != fRequired && name != fResults
 		return f
 	}
 	kw := func(name string, store bool) *mapping.FieldMapping {
@@ -153,6 +153,12 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		text(fDocs, analyzerFold, true),
 		text(fDocsExact, analyzerExact, false),
 		text(fDocsBi, analyzerBigram, false))
+	prop("required",
+		text(fRequired, analyzerFold, true),
+		text(fRequiredBi, analyzerBigram, false))
+	prop("results",
+		text(fResults, analyzerFold, true),
+		text(fResultsBi, analyzerBigram, false))
 	prop("body",
 		text(fBody, analyzerFold, true),
 		text(fBodyExact, analyzerExact, false))

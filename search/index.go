@@ -21,6 +21,7 @@ import (
 	"motcua/content"
 	"motcua/internal/addr"
 	"motcua/internal/vi"
+	"motcua/reuse"
 )
 
 // Index field names.
@@ -33,6 +34,10 @@ const (
 	fDocs         = "docs"
 	fDocsExact    = "docs_exact"
 	fDocsBi       = "docs_bi"
+	fRequired     = "required"
+	fRequiredBi   = "required_bi"
+	fResults      = "results"
+	fResultsBi    = "results_bi"
 	fBody         = "body"
 	fBodyExact    = "body_exact"
 	fLead         = "lead"
@@ -78,8 +83,13 @@ type Doc struct {
 	Title string `json:"title"`
 	Lead  string `json:"lead,omitempty"` // the title's first clause
 	Docs  string `json:"docs,omitempty"`
-	Body  string `json:"body,omitempty"`
-	Topic string `json:"topic,omitempty"` // lĩnh vực and agencies, as text
+	// Required are the main documents a procedure requires (each
+	// requirement's first clause, see reuse.MainClause), Results the
+	// papers it issues: a query naming a paper finds them.
+	Required string `json:"required,omitempty"`
+	Results  string `json:"results,omitempty"`
+	Body     string `json:"body,omitempty"`
+	Topic    string `json:"topic,omitempty"` // lĩnh vực and agencies, as text
 	// Flags feed the ranking's priors, one letter each (one doc value to
 	// load per candidate): c citizens apply, l carried out locally (commune
 	// or province), b a base procedure (not a renewal or change), r a record.
@@ -93,8 +103,8 @@ type Doc struct {
 	// IDs are the keys an identifier typed alone finds the item by (see
 	// codeKeys, recordKeys).
 	IDs        []string `json:"ids,omitempty"`
-	Visibility   string   `json:"visibility"`
-	URL          string   `json:"url,omitempty"`
+	Visibility string   `json:"visibility"`
+	URL        string   `json:"url,omitempty"`
 	// Records only: review status, issue date (YYYY-MM-DD), issuing body.
 	Status    string `json:"status,omitempty"`
 	IssueDate string `json:"issue_date,omitempty"`
@@ -107,12 +117,14 @@ type Doc struct {
 // ProcedureDoc is the indexed form of a catalogue procedure. Procedures are
 // public by nature.
 func ProcedureDoc(p *content.Procedure) Doc {
-	var docs, body []string
+	var docs, body, required, results []string
 	for _, d := range p.Documents {
 		docs = append(docs, d.Name)
+		required = append(required, reuse.MainClause(plain(d.Name)))
 	}
 	for _, r := range p.Results {
 		docs = append(docs, r.Name)
+		results = append(results, plain(r.Name))
 	}
 	body = append(body, p.Steps, p.Conditions, p.Applicants, strings.Join(p.Keywords, ", "))
 	for _, l := range p.LegalBasis {
@@ -144,6 +156,8 @@ func ProcedureDoc(p *content.Procedure) Doc {
 		IDs:        codeKeys(p.Code),
 		Title:      p.Name,
 		Docs:       plain(strings.Join(docs, "\n")),
+		Required:   strings.Join(nonEmpty(required), "\n"),
+		Results:    strings.Join(nonEmpty(results), "\n"),
 		Body:       plain(strings.Join(nonEmpty(body), "\n")),
 		Field:      p.Field,
 		Level:      p.Levels,
@@ -273,7 +287,7 @@ var ErrLocked = errors.New("search: the index is in use by another motcua proces
 
 // schemaVersion changes whenever the mapping does: an index made with
 // another mapping must be rebuilt.
-const schemaVersion = "5"
+const schemaVersion = "6"
 
 var schemaKey = []byte("motcua_schema")
 

@@ -265,6 +265,10 @@ func (p *parsedQuery) boosts(cands *candidates) []query.Query {
 		// The whole query as the name of a field (lĩnh vực) or agency:
 		// "xuất nhập cảnh", "đăng ký, quản lý phương tiện giao thông".
 		qs = append(qs, newCandidatePhrase(w, fTopic, 2*wTitle, cands))
+		// The query as the name of a paper the procedure issues or asks
+		// for as a main document.
+		qs = append(qs, query.NewDisjunctionQuery([]query.Query{
+			newCandidatePhrase(w, fResults, wResults, cands), newCandidatePhrase(w, fRequired, wRequired, cands)}))
 	}
 	if len(w) > 2 {
 		for _, f := range []struct {

@@ -88,6 +88,10 @@ const (
 	wTopic = 1.5 // lĩnh vực, agencies
 	wDocs  = 1.5
 	wBody  = 0.5
+	// The query as the name of a paper the procedure issues, or asks for
+	// as a main document (a requirement's first clause, not an aside).
+	wResults  = 3.0
+	wRequired = 2.0
 )
 
 var (
