@@ -130,7 +130,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.Name = name
 		f.Store = store
 		f.IncludeInAll = false
-		f.DocValues = name != fTitleLen && name != fIDs // facets, flags for the priors
+		f.DocValues = name != fIDs // facets; flags and title lengths for the priors
 		return f
 	}
 	d := mapping.NewDocumentStaticMapping()

@@ -3,7 +3,9 @@ package search
 import (
 	"context"
 	"math"
+	"slices"
 	"sort"
+	"strconv"
 
 	"github.com/blevesearch/bleve/v2/search"
 	"strings"
@@ -118,7 +120,13 @@ func (ix *Index) parse(q string) (*parsedQuery, error) {
 	if hasDiacritics(q) {
 		p.exact = ix.terms(analyzerExact, q)
 	}
-	words, replaced, also := rewrite(ix.terms(analyzerFold, q))
+	words := ix.terms(analyzerFold, q)
+	var replaced, also []string
+	if !isField(words, fields) {
+		// A field's own name is not rewritten ("công chứng" is a field,
+		// not the everyday word for chứng thực).
+		words, replaced, also = rewrite(words)
+	}
 	p.raw = strings.Join(words, " ")
 	for _, t := range words {
 		switch {
@@ -345,7 +353,7 @@ func (p *parsedQuery) withPriors(q query.Query) query.Query {
 	preferBase := !variantQuery.MatchString(p.raw)
 	fields := []string{fFlags}
 	if len(p.fields) > 0 {
-		fields = append(fields, fField)
+		fields = append(fields, fField, fTitleLen)
 	}
 	score := func(_ context.Context, d *search.DocumentMatch) (float64, error) {
 		s, prior := d.Score, 1.0
@@ -368,7 +376,7 @@ func (p *parsedQuery) withPriors(q query.Query) query.Query {
 			if hasValue(d.Fields[fField], f) {
 				// Every procedure of the field matches the request; how
 				// well its text matches the words matters less.
-				s = fieldFactor * math.Sqrt(s)
+				s = fieldFactor * math.Sqrt(s) * browseWeight(d.Fields[fTitleLen])
 				prior = math.Pow(prior, fieldPriorUp)
 				break
 			}
@@ -447,20 +455,57 @@ func edits1(t string) []string {
 }
 
 // namedFields returns the fields (lĩnh vực) a query names: its words
-// appear together in the field's name, and make up at least half of it
-// ("xuat nhap canh" names "Quản lý xuất nhập cảnh").
+// are all in the field's name, and make up at least half of it ("xuat
+// nhap canh" names "Quản lý xuất nhập cảnh", "sat hach lai xe" "Sát hạch,
+// cấp giấy phép lái xe").
 func namedFields(seq []string, fields map[string]string) []string {
 	if len(seq) == 0 {
 		return nil
 	}
-	q := " " + strings.Join(seq, " ") + " "
 	var out []string
 	for folded, name := range fields {
-		words := strings.FieldsFunc(folded, func(r rune) bool { return r == ' ' || r == ',' || r == '(' || r == ')' })
-		if 2*len(seq) >= len(words) && strings.Contains(" "+strings.Join(words, " ")+" ", q) {
+		words := fieldWords(folded)
+		if 2*len(seq) < len(words) {
+			continue
+		}
+		all := true
+		for _, w := range seq {
+			all = all && slices.Contains(words, w)
+		}
+		if all {
 			out = append(out, name)
 		}
 	}
 	sort.Strings(out)
 	return out
 }
+
+func fieldWords(folded string) []string {
+	return strings.FieldsFunc(folded, func(r rune) bool { return r == ' ' || r == ',' || r == '(' || r == ')' || r == '-' || r == '–' })
+}
+
+// isField says whether words are a field's whole name.
+func isField(words []string, fields map[string]string) bool {
+	for folded := range fields {
+		if slices.Equal(fieldWords(folded), words) {
+			return true
+		}
+	}
+	return false
+}
+
+// browseWeight weighs a procedure of a field the query names by its
+// name's length: browsing a field, its general procedures ("Cấp giấy phép
+// lái xe") come before the particular ones ("Chấp thuận lại hoạt động của
+// sân tập lái để sát hạch lái xe mô tô"). A name of browseWords words
+// weighs 1.
+func browseWeight(titleLen any) float64 {
+	s, _ := titleLen.(string)
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return 1
+	}
+	return math.Pow(browseWords/float64(n), browseExp)
+}
+
+var browseWords, browseExp = 6.0, 1.0
