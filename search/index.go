@@ -196,7 +196,7 @@ var citizenApplicants = regexp.MustCompile(`\b(cong dan|ca nhan|ho gia dinh|nguo
 // Names are matched with their diacritics (folded, "dừng" would be the
 // "dựng" of "xây dựng"). Unless the query asks for one of these, base
 // procedures rank first.
-var variantWords = regexp.MustCompile(`(^|[^\p{L}])(cấp lại|cấp đổi|đổi|thay đổi|điều chỉnh|gia hạn|dừng|xóa|xoá|hủy|huỷ|chấm dứt|thu hồi|bổ sung|đính chính|tạm ngừng|ngừng|lưu động|yếu tố nước ngoài|đăng ký lại|sửa đổi|chuyển đổi|cải chính|khôi phục|đình chỉ|giải thể)([^\p{L}]|$)`)
+var variantWords = regexp.MustCompile(`(^|[^\p{L}])(cấp lại|cấp đổi|đổi|thay đổi|điều chỉnh|gia hạn|dừng|xóa|xoá|hủy|huỷ|chấm dứt|thu hồi|bổ sung|đính chính|tạm ngừng|ngừng|lưu động|yếu tố nước ngoài|đăng ký lại|sửa đổi|chuyển đổi|cải chính|khôi phục|đình chỉ|giải thể|trình báo mất)([^\p{L}]|$)`)
 
 // variantQuery is variantWords for a query, folded: any of these words in
 // the query means the citizen may want a variant.

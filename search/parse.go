@@ -107,6 +107,7 @@ type parsedQuery struct {
 	raw      string            // the folded query after rewriting
 	alts     map[string]string // a rare word → the common word one edit away
 	also     []string          // words synonyms add (optional)
+	lead     string            // a filler word and the meaningful word after it, for a pair ("thẻ tạm": "the" is also thế)
 	fields   []string          // fields (lĩnh vực) the query names
 	vocab    map[string]uint64
 }
@@ -167,6 +168,9 @@ func (ix *Index) parse(q string) (*parsedQuery, error) {
 	}
 	if first >= 0 && last > first {
 		p.adjacent = words[first : last+1]
+	}
+	if first > 0 {
+		p.lead = words[first-1] + " " + words[first]
 	}
 	if first >= 0 {
 		p.fields = namedFields(p.adjacent, fields)
@@ -256,6 +260,9 @@ func (p *parsedQuery) boosts(cands *candidates) []query.Query {
 		if c := p.alts[w[i+1]]; c != "" {
 			pair(w[i], c)
 		}
+	}
+	if p.lead != "" {
+		qs = append(qs, term(fTitleBi, p.lead, wTitle))
 	}
 	// "làm hộ chiếu" → "cấp hộ chiếu": the words a synonym adds pair with
 	// the first meaningful word, and with each other ("cải chính").
