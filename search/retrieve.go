@@ -90,9 +90,8 @@ type retrieval struct {
 
 // retrieve finds the answer, which the total and the facets count: the
 // items that hold every word, with those that hold strictMin of them and
-// score as well. Failing enoughHits items that hold every word, the answer
-// is loose: the items that hold strictMin of the words; failing any, half
-// the words. The candidates are the best rescoreWindow of the answer by
+// score as well. When no item holds every word, the answer is loose: the
+// items that hold strictMin of the words; failing any, half the words. The candidates are the best rescoreWindow of the answer by
 // the words they hold, weighed by rarity, in the name above all, and by
 // the field the query names.
 func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
@@ -121,14 +120,14 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 	}
 	defer scorePool.Put(sc)
 	if !r.loose && p.strictMin() < r.atLeast {
-		bestAll := topK(all, sc, 1)
-		if r.total < enoughHits {
+		if r.total == 0 {
 			r.loose, r.atLeast, r.total = true, p.strictMin(), r.hits.count()
 		} else {
 			// The answer: the items holding every word, and those
 			// holding most of them that score as well (the words they
 			// hold are in their names: "tách hộ khẩu ra riêng" is
 			// "Tách hộ" without "riêng").
+			bestAll := topK(all, sc, 1)
 			r.hits = or(all, scoring(r.hits, sc, wellMatched*bestAll[0].score))
 			r.total = r.hits.count()
 		}
@@ -144,10 +143,6 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 	return r, nil
 }
 
-// enoughHits is how many items holding every word make an answer: fewer,
-// and the query probably holds a word the catalogue does not use ("cho
-// bé", "về nhà chồng"), so items holding most of the words are shown too.
-var enoughHits uint64 = 3
 
 // wellMatched: an item holding most of the words belongs to the answer
 // when it scores at least this share of the best item holding every word.
