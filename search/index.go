@@ -116,7 +116,11 @@ type Doc struct {
 
 // ProcedureDoc is the indexed form of a catalogue procedure. Procedures are
 // public by nature.
-func ProcedureDoc(p *content.Procedure) Doc {
+func ProcedureDoc(p *content.Procedure) Doc { return procedureDoc(p, abbreviations) }
+
+// procedureDoc is ProcedureDoc with the abbreviations abbrevs written out
+// in the topic.
+func procedureDoc(p *content.Procedure, abbrevs map[string]string) Doc {
 	var docs, body, required, results []string
 	for _, d := range p.Documents {
 		docs = append(docs, d.Name)
@@ -148,7 +152,7 @@ func ProcedureDoc(p *content.Procedure) Doc {
 	}
 	return Doc{
 		Lead:       lead(p.Name),
-		Topic:      strings.Join(append([]string{p.Field, expandAbbreviations(p.Name)}, agencies...), "\n"),
+		Topic:      strings.Join(append([]string{p.Field, expandAbbreviations(p.Name, abbrevs)}, agencies...), "\n"),
 		Flags:      flags,
 		ID:         KindProcedure + ":" + p.Code,
 		Kind:       KindProcedure,
@@ -211,11 +215,11 @@ func procedureForm(name string) string {
 
 // expandAbbreviations returns s, folded, with its abbreviations written
 // out ("cấp sổ BHXH" → "cap so bao hiem xa hoi"), or "" when it has none.
-func expandAbbreviations(s string) string {
+func expandAbbreviations(s string, abbrevs map[string]string) string {
 	words := strings.FieldsFunc(vi.Fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	found := false
 	for i, w := range words {
-		if full, ok := abbreviations[w]; ok {
+		if full, ok := abbrevs[w]; ok {
 			words[i], found = full, true
 		}
 	}
@@ -278,6 +282,9 @@ type Index struct {
 	mu     sync.RWMutex
 	vocab  map[string]uint64 // folded term → document frequency; nil when stale
 	fields map[string]string // folded field name → field name
+	// abbrevs are the abbreviations, by hand and mined from the
+	// catalogue; nil until read from the index.
+	abbrevs map[string]string
 
 	derived derivedCache // what the first pass derives from a snapshot
 }
@@ -427,8 +434,16 @@ func (ix *Index) Delete(ids ...string) error {
 func (ix *Index) SyncProcedures(procs []*content.Procedure) (added, removed int, err error) {
 	want := map[string]bool{}
 	docs := make([]Doc, 0, len(procs))
+	mined := mineAbbreviations(procs)
+	if err := ix.saveAbbreviations(mined); err != nil {
+		return 0, 0, fmt.Errorf("search: save abbreviations: %w", err)
+	}
+	abbrevs := ix.loadAbbreviations()
+	ix.mu.Lock()
+	ix.abbrevs = abbrevs
+	ix.mu.Unlock()
 	for _, p := range procs {
-		d := ProcedureDoc(p)
+		d := procedureDoc(p, abbrevs)
 		want[d.ID] = true
 		docs = append(docs, d)
 	}

@@ -126,7 +126,7 @@ func (ix *Index) parse(q string) (*parsedQuery, error) {
 	if !isField(words, fields) {
 		// A field's own name is not rewritten ("công chứng" is a field,
 		// not the everyday word for chứng thực).
-		words, replaced, also = rewrite(words)
+		words, replaced, also = rewrite(words, ix.abbreviations())
 	}
 	p.raw = strings.Join(words, " ")
 	for _, t := range words {
@@ -178,6 +178,20 @@ func (ix *Index) parse(q string) (*parsedQuery, error) {
 	return p, nil
 }
 
+// abbreviations is the index's abbreviations (see loadAbbreviations).
+func (ix *Index) abbreviations() map[string]string {
+	ix.mu.RLock()
+	a := ix.abbrevs
+	ix.mu.RUnlock()
+	if a == nil {
+		a = ix.loadAbbreviations()
+		ix.mu.Lock()
+		ix.abbrevs = a
+		ix.mu.Unlock()
+	}
+	return a
+}
+
 // terms analyzes s with one of the index's analyzers.
 func (ix *Index) terms(analyzer, s string) []string {
 	a := ix.bleve.Mapping().AnalyzerNamed(analyzer)
@@ -193,9 +207,9 @@ func (ix *Index) terms(analyzer, s string) []string {
 
 // rewrite replaces everyday phrases with the catalogue's words; the
 // everyday words and the synonyms' extra words come back as optional.
-func rewrite(words []string) (out, optional, also []string) {
+func rewrite(words []string, abbrevs map[string]string) (out, optional, also []string) {
 	for i, w := range words {
-		if full, ok := abbreviations[w]; ok {
+		if full, ok := abbrevs[w]; ok {
 			words[i] = full
 			optional = append(optional, w)
 		}

@@ -35,7 +35,7 @@ func RecordDoc(r *store.Record) Doc {
 		Kind:         KindRecord,
 		Title:        title,
 		Lead:         lead(strings.Join(nonEmpty([]string{docType, f.Summary}), " ")),
-		Topic:        strings.Join(nonEmpty([]string{docType, f.Issuer, expandAbbreviations(title)}), "\n"),
+		Topic:        strings.Join(nonEmpty([]string{docType, f.Issuer, expandAbbreviations(title, abbreviations)}), "\n"),
 		Docs:         strings.Join(nonEmpty([]string{f.Summary, f.Issuer, f.SignerName, f.IssuePlace}), "\n"),
 		Body:         r.Text,
 		DocType:      docType,
