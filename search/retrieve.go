@@ -143,7 +143,6 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 	return r, nil
 }
 
-
 // wellMatched: an item holding most of the words belongs to the answer
 // when it scores at least this share of the best item holding every word.
 var wellMatched float32 = 0.5
