@@ -84,11 +84,32 @@ var (
 	codeTail = regexp.MustCompile(`^\d{4,6}$`)
 )
 
+// idWords say that an identifier follows: "mã 1193", "thủ tục
+// 1.001193", "hồ sơ số 000.42.27.H09-240515-0087"; folded.
+var idWords = set("ma", "so", "thu", "tuc", "ho", "tthc", "hs", "ky", "hieu", "van", "ban", "qd", "quyet", "dinh")
+
 // identifierQuery is the lookup of q as an identifier, nil when q is not
+// one. Words before it that say an identifier follows are dropped.
+func identifierQuery(q string) query.Query {
+	if iq := identifier(q); iq != nil {
+		return iq
+	}
+	words := strings.Fields(q)
+	i := 0
+	for i < len(words) && idWords[strings.ToLower(vi.Fold(strings.Trim(words[i], ":#")))] {
+		i++
+	}
+	if i == 0 || i == len(words) {
+		return nil
+	}
+	return identifier(strings.Join(words[i:], " "))
+}
+
+// identifier is the lookup of q as an identifier, nil when q is not
 // one. Lookups rank an exact match above a partial one: "1193" finds
 // 1.001193 before 1.011193; a result code finds its record before the
 // others of its dossier.
-func identifierQuery(q string) query.Query {
+func identifier(q string) query.Query {
 	switch {
 	case procedureCode.MatchString(q):
 		return term(fCode, q, 1)

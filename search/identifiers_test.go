@@ -61,6 +61,11 @@ func TestIdentifiers(t *testing.T) {
 		{"1,001193", false, []string{"1.001193"}, "2.001193"},
 		{"1001193", false, []string{"1.001193"}, ""},
 		{" 2 001193 ", false, []string{"2.001193"}, "1.001193"},
+		{"mã 1193", false, []string{"1.001193", "2.001193", "1.011193"}, ""},
+		{"thu tuc 1.000894", false, []string{"1.000894"}, ""},
+		{"mã thủ tục: 3 000333", false, []string{"3.000333"}, ""},
+		{"ho so so " + "000.42.27.H09-240601-0002", true, []string{"record:3"}, ""},
+		{"quyết định số 215/QĐ-UBND", true, []string{"record:3"}, ""},
 		{dossier, true, []string{"record:1", "record:2"}, "record:3"},
 		{dossier, false, nil, "record:1"}, // restricted records stay hidden
 		{dossier + "-KQ1", true, []string{"record:2", "record:1"}, "record:3"},
