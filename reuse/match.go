@@ -179,3 +179,20 @@ func lastSentence(s string) string {
 	}
 	return s
 }
+
+// MainClause is a requirement's first clause, where its main document is
+// named ("Bản chính Giấy chứng sinh" of "Bản chính Giấy chứng sinh;
+// trường hợp không có Giấy chứng sinh thì nộp…"): the text before the
+// first clause mark or alternative, the breaks phraseScore weighs down.
+func MainClause(req string) string {
+	if loc := clauseMark.FindStringIndex(req); loc != nil {
+		req = req[:loc[0]]
+	}
+	if loc := alternativeRaw.FindStringIndex(req); loc != nil && loc[0] > 0 {
+		req = req[:loc[0]]
+	}
+	return strings.TrimSpace(req)
+}
+
+// alternativeRaw is alternative on unfolded text.
+var alternativeRaw = regexp.MustCompile(`(?i)\s(hoặc|trường hợp|nếu|thay thế)\s`)

@@ -122,7 +122,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.IncludeTermVectors = store // highlighting needs term vectors
 		// The folded text of every field also goes into _all, the one field
 		// queries match words in; the others only rank.
-		f.IncludeInAll = (analyzer == analyzerFold || analyzer == analyzerName) && name != fLead
+		f.IncludeInAll = (analyzer == analyzerFold || analyzer == analyzerName) && name != fLead && name != fRequired && name != fResults
 		return f
 	}
 	kw := func(name string, store bool) *mapping.FieldMapping {
@@ -130,7 +130,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.Name = name
 		f.Store = store
 		f.IncludeInAll = false
-		f.DocValues = name != fTitleLen // facets, flags for the priors
+		f.DocValues = name != fIDs // facets; flags and title lengths for the priors
 		return f
 	}
 	d := mapping.NewDocumentStaticMapping()
@@ -153,13 +153,19 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		text(fDocs, analyzerFold, true),
 		text(fDocsExact, analyzerExact, false),
 		text(fDocsBi, analyzerBigram, false))
+	prop("required",
+		text(fRequired, analyzerFold, true),
+		text(fRequiredBi, analyzerBigram, false))
+	prop("results",
+		text(fResults, analyzerFold, true),
+		text(fResultsBi, analyzerBigram, false))
 	prop("body",
 		text(fBody, analyzerFold, true),
 		text(fBodyExact, analyzerExact, false))
 	prop("topic",
 		text(fTopic, analyzerFold, false),
 		text(fTopicBi, analyzerBigram, false))
-	for _, k := range []string{fFlags, fKind, fCode, fField, fLevel, fAgency, fDocType, fNumberSymbol, fPersonIDs, fVisibility, fStatus, fIssueDate, fIssuer, fTitleLen} {
+	for _, k := range []string{fFlags, fKind, fCode, fField, fLevel, fAgency, fDocType, fNumberSymbol, fPersonIDs, fIDs, fVisibility, fStatus, fIssueDate, fIssuer, fTitleLen} {
 		prop(k, kw(k, k == fKind || k == fCode))
 	}
 	url := mapping.NewTextFieldMapping()

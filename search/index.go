@@ -21,6 +21,7 @@ import (
 	"motcua/content"
 	"motcua/internal/addr"
 	"motcua/internal/vi"
+	"motcua/reuse"
 )
 
 // Index field names.
@@ -33,6 +34,10 @@ const (
 	fDocs         = "docs"
 	fDocsExact    = "docs_exact"
 	fDocsBi       = "docs_bi"
+	fRequired     = "required"
+	fRequiredBi   = "required_bi"
+	fResults      = "results"
+	fResultsBi    = "results_bi"
 	fBody         = "body"
 	fBodyExact    = "body_exact"
 	fLead         = "lead"
@@ -48,6 +53,7 @@ const (
 	fDocType      = "doc_type"
 	fNumberSymbol = "number_symbol"
 	fPersonIDs    = "person_ids"
+	fIDs          = "ids"
 	fVisibility   = "visibility"
 	fStatus       = "status"
 	fIssueDate    = "issue_date"
@@ -77,8 +83,13 @@ type Doc struct {
 	Title string `json:"title"`
 	Lead  string `json:"lead,omitempty"` // the title's first clause
 	Docs  string `json:"docs,omitempty"`
-	Body  string `json:"body,omitempty"`
-	Topic string `json:"topic,omitempty"` // lĩnh vực and agencies, as text
+	// Required are the main documents a procedure requires (each
+	// requirement's first clause, see reuse.MainClause), Results the
+	// papers it issues: a query naming a paper finds them.
+	Required string `json:"required,omitempty"`
+	Results  string `json:"results,omitempty"`
+	Body     string `json:"body,omitempty"`
+	Topic    string `json:"topic,omitempty"` // lĩnh vực and agencies, as text
 	// Flags feed the ranking's priors, one letter each (one doc value to
 	// load per candidate): c citizens apply, l carried out locally (commune
 	// or province), b a base procedure (not a renewal or change), r a record.
@@ -89,8 +100,11 @@ type Doc struct {
 	DocType      string   `json:"doc_type,omitempty"`
 	NumberSymbol string   `json:"number_symbol,omitempty"`
 	PersonIDs    []string `json:"person_ids,omitempty"`
-	Visibility   string   `json:"visibility"`
-	URL          string   `json:"url,omitempty"`
+	// IDs are the keys an identifier typed alone finds the item by (see
+	// codeKeys, recordKeys).
+	IDs        []string `json:"ids,omitempty"`
+	Visibility string   `json:"visibility"`
+	URL        string   `json:"url,omitempty"`
 	// Records only: review status, issue date (YYYY-MM-DD), issuing body.
 	Status    string `json:"status,omitempty"`
 	IssueDate string `json:"issue_date,omitempty"`
@@ -102,13 +116,19 @@ type Doc struct {
 
 // ProcedureDoc is the indexed form of a catalogue procedure. Procedures are
 // public by nature.
-func ProcedureDoc(p *content.Procedure) Doc {
-	var docs, body []string
+func ProcedureDoc(p *content.Procedure) Doc { return procedureDoc(p, abbreviations) }
+
+// procedureDoc is ProcedureDoc with the abbreviations abbrevs written out
+// in the topic.
+func procedureDoc(p *content.Procedure, abbrevs map[string]string) Doc {
+	var docs, body, required, results []string
 	for _, d := range p.Documents {
 		docs = append(docs, d.Name)
+		required = append(required, reuse.MainClause(plain(d.Name)))
 	}
 	for _, r := range p.Results {
 		docs = append(docs, r.Name)
+		results = append(results, plain(r.Name))
 	}
 	body = append(body, p.Steps, p.Conditions, p.Applicants, strings.Join(p.Keywords, ", "))
 	for _, l := range p.LegalBasis {
@@ -132,13 +152,16 @@ func ProcedureDoc(p *content.Procedure) Doc {
 	}
 	return Doc{
 		Lead:       lead(p.Name),
-		Topic:      strings.Join(append([]string{p.Field, expandAbbreviations(p.Name)}, agencies...), "\n"),
+		Topic:      strings.Join(append([]string{p.Field, expandAbbreviations(p.Name, abbrevs)}, agencies...), "\n"),
 		Flags:      flags,
 		ID:         KindProcedure + ":" + p.Code,
 		Kind:       KindProcedure,
 		Code:       p.Code,
+		IDs:        codeKeys(p.Code),
 		Title:      p.Name,
 		Docs:       plain(strings.Join(docs, "\n")),
+		Required:   strings.Join(nonEmpty(required), "\n"),
+		Results:    strings.Join(nonEmpty(results), "\n"),
 		Body:       plain(strings.Join(nonEmpty(body), "\n")),
 		Field:      p.Field,
 		Level:      p.Levels,
@@ -177,7 +200,7 @@ var citizenApplicants = regexp.MustCompile(`\b(cong dan|ca nhan|ho gia dinh|nguo
 // Names are matched with their diacritics (folded, "dừng" would be the
 // "dựng" of "xây dựng"). Unless the query asks for one of these, base
 // procedures rank first.
-var variantWords = regexp.MustCompile(`(^|[^\p{L}])(cấp lại|cấp đổi|đổi|thay đổi|điều chỉnh|gia hạn|dừng|xóa|xoá|hủy|huỷ|chấm dứt|thu hồi|bổ sung|đính chính|tạm ngừng|ngừng|lưu động|yếu tố nước ngoài|đăng ký lại|sửa đổi|chuyển đổi|cải chính|khôi phục|đình chỉ|giải thể)([^\p{L}]|$)`)
+var variantWords = regexp.MustCompile(`(^|[^\p{L}])(cấp lại|cấp đổi|đổi|thay đổi|điều chỉnh|gia hạn|dừng|xóa|xoá|hủy|huỷ|chấm dứt|thu hồi|bổ sung|đính chính|tạm ngừng|ngừng|lưu động|yếu tố nước ngoài|đăng ký lại|sửa đổi|chuyển đổi|cải chính|khôi phục|đình chỉ|giải thể|trình báo mất)([^\p{L}]|$)`)
 
 // variantQuery is variantWords for a query, folded: any of these words in
 // the query means the citizen may want a variant.
@@ -192,11 +215,11 @@ func procedureForm(name string) string {
 
 // expandAbbreviations returns s, folded, with its abbreviations written
 // out ("cấp sổ BHXH" → "cap so bao hiem xa hoi"), or "" when it has none.
-func expandAbbreviations(s string) string {
+func expandAbbreviations(s string, abbrevs map[string]string) string {
 	words := strings.FieldsFunc(vi.Fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	found := false
 	for i, w := range words {
-		if full, ok := abbreviations[w]; ok {
+		if full, ok := abbrevs[w]; ok {
 			words[i], found = full, true
 		}
 	}
@@ -259,6 +282,9 @@ type Index struct {
 	mu     sync.RWMutex
 	vocab  map[string]uint64 // folded term → document frequency; nil when stale
 	fields map[string]string // folded field name → field name
+	// abbrevs are the abbreviations, by hand and mined from the
+	// catalogue; nil until read from the index.
+	abbrevs map[string]string
 
 	derived derivedCache // what the first pass derives from a snapshot
 }
@@ -268,7 +294,7 @@ var ErrLocked = errors.New("search: the index is in use by another motcua proces
 
 // schemaVersion changes whenever the mapping does: an index made with
 // another mapping must be rebuilt.
-const schemaVersion = "4"
+const schemaVersion = "6"
 
 var schemaKey = []byte("motcua_schema")
 
@@ -408,8 +434,16 @@ func (ix *Index) Delete(ids ...string) error {
 func (ix *Index) SyncProcedures(procs []*content.Procedure) (added, removed int, err error) {
 	want := map[string]bool{}
 	docs := make([]Doc, 0, len(procs))
+	mined := mineAbbreviations(procs)
+	if err := ix.saveAbbreviations(mined); err != nil {
+		return 0, 0, fmt.Errorf("search: save abbreviations: %w", err)
+	}
+	abbrevs := ix.loadAbbreviations()
+	ix.mu.Lock()
+	ix.abbrevs = abbrevs
+	ix.mu.Unlock()
 	for _, p := range procs {
-		d := ProcedureDoc(p)
+		d := procedureDoc(p, abbrevs)
 		want[d.ID] = true
 		docs = append(docs, d)
 	}

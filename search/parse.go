@@ -3,7 +3,9 @@ package search
 import (
 	"context"
 	"math"
+	"slices"
 	"sort"
+	"strconv"
 
 	"github.com/blevesearch/bleve/v2/search"
 	"strings"
@@ -105,6 +107,7 @@ type parsedQuery struct {
 	raw      string            // the folded query after rewriting
 	alts     map[string]string // a rare word → the common word one edit away
 	also     []string          // words synonyms add (optional)
+	lead     string            // a filler word and the meaningful word after it, for a pair ("thẻ tạm": "the" is also thế)
 	fields   []string          // fields (lĩnh vực) the query names
 	vocab    map[string]uint64
 }
@@ -118,7 +121,13 @@ func (ix *Index) parse(q string) (*parsedQuery, error) {
 	if hasDiacritics(q) {
 		p.exact = ix.terms(analyzerExact, q)
 	}
-	words, replaced, also := rewrite(ix.terms(analyzerFold, q))
+	words := ix.terms(analyzerFold, q)
+	var replaced, also []string
+	if !isField(words, fields) {
+		// A field's own name is not rewritten ("công chứng" is a field,
+		// not the everyday word for chứng thực).
+		words, replaced, also = rewrite(words, ix.abbreviations())
+	}
 	p.raw = strings.Join(words, " ")
 	for _, t := range words {
 		switch {
@@ -160,10 +169,27 @@ func (ix *Index) parse(q string) (*parsedQuery, error) {
 	if first >= 0 && last > first {
 		p.adjacent = words[first : last+1]
 	}
+	if first > 0 {
+		p.lead = words[first-1] + " " + words[first]
+	}
 	if first >= 0 {
 		p.fields = namedFields(p.adjacent, fields)
 	}
 	return p, nil
+}
+
+// abbreviations is the index's abbreviations (see loadAbbreviations).
+func (ix *Index) abbreviations() map[string]string {
+	ix.mu.RLock()
+	a := ix.abbrevs
+	ix.mu.RUnlock()
+	if a == nil {
+		a = ix.loadAbbreviations()
+		ix.mu.Lock()
+		ix.abbrevs = a
+		ix.mu.Unlock()
+	}
+	return a
 }
 
 // terms analyzes s with one of the index's analyzers.
@@ -181,9 +207,9 @@ func (ix *Index) terms(analyzer, s string) []string {
 
 // rewrite replaces everyday phrases with the catalogue's words; the
 // everyday words and the synonyms' extra words come back as optional.
-func rewrite(words []string) (out, optional, also []string) {
+func rewrite(words []string, abbrevs map[string]string) (out, optional, also []string) {
 	for i, w := range words {
-		if full, ok := abbreviations[w]; ok {
+		if full, ok := abbrevs[w]; ok {
 			words[i] = full
 			optional = append(optional, w)
 		}
@@ -249,6 +275,9 @@ func (p *parsedQuery) boosts(cands *candidates) []query.Query {
 			pair(w[i], c)
 		}
 	}
+	if p.lead != "" {
+		qs = append(qs, term(fTitleBi, p.lead, wTitle))
+	}
 	// "làm hộ chiếu" → "cấp hộ chiếu": the words a synonym adds pair with
 	// the first meaningful word, and with each other ("cải chính").
 	for i, o := range p.also {
@@ -265,6 +294,10 @@ func (p *parsedQuery) boosts(cands *candidates) []query.Query {
 		// The whole query as the name of a field (lĩnh vực) or agency:
 		// "xuất nhập cảnh", "đăng ký, quản lý phương tiện giao thông".
 		qs = append(qs, newCandidatePhrase(w, fTopic, 2*wTitle, cands))
+		// The query as the name of a paper the procedure issues or asks
+		// for as a main document.
+		qs = append(qs, query.NewDisjunctionQuery([]query.Query{
+			newCandidatePhrase(w, fResults, wResults, cands), newCandidatePhrase(w, fRequired, wRequired, cands)}))
 	}
 	if len(w) > 2 {
 		for _, f := range []struct {
@@ -341,7 +374,7 @@ func (p *parsedQuery) withPriors(q query.Query) query.Query {
 	preferBase := !variantQuery.MatchString(p.raw)
 	fields := []string{fFlags}
 	if len(p.fields) > 0 {
-		fields = append(fields, fField)
+		fields = append(fields, fField, fTitleLen)
 	}
 	score := func(_ context.Context, d *search.DocumentMatch) (float64, error) {
 		s, prior := d.Score, 1.0
@@ -364,7 +397,7 @@ func (p *parsedQuery) withPriors(q query.Query) query.Query {
 			if hasValue(d.Fields[fField], f) {
 				// Every procedure of the field matches the request; how
 				// well its text matches the words matters less.
-				s = fieldFactor * math.Sqrt(s)
+				s = fieldFactor * math.Sqrt(s) * browseWeight(d.Fields[fTitleLen])
 				prior = math.Pow(prior, fieldPriorUp)
 				break
 			}
@@ -443,20 +476,57 @@ func edits1(t string) []string {
 }
 
 // namedFields returns the fields (lĩnh vực) a query names: its words
-// appear together in the field's name, and make up at least half of it
-// ("xuat nhap canh" names "Quản lý xuất nhập cảnh").
+// are all in the field's name, and make up at least half of it ("xuat
+// nhap canh" names "Quản lý xuất nhập cảnh", "sat hach lai xe" "Sát hạch,
+// cấp giấy phép lái xe").
 func namedFields(seq []string, fields map[string]string) []string {
 	if len(seq) == 0 {
 		return nil
 	}
-	q := " " + strings.Join(seq, " ") + " "
 	var out []string
 	for folded, name := range fields {
-		words := strings.FieldsFunc(folded, func(r rune) bool { return r == ' ' || r == ',' || r == '(' || r == ')' })
-		if 2*len(seq) >= len(words) && strings.Contains(" "+strings.Join(words, " ")+" ", q) {
+		words := fieldWords(folded)
+		if 2*len(seq) < len(words) {
+			continue
+		}
+		all := true
+		for _, w := range seq {
+			all = all && slices.Contains(words, w)
+		}
+		if all {
 			out = append(out, name)
 		}
 	}
 	sort.Strings(out)
 	return out
 }
+
+func fieldWords(folded string) []string {
+	return strings.FieldsFunc(folded, func(r rune) bool { return r == ' ' || r == ',' || r == '(' || r == ')' || r == '-' || r == '–' })
+}
+
+// isField says whether words are a field's whole name.
+func isField(words []string, fields map[string]string) bool {
+	for folded := range fields {
+		if slices.Equal(fieldWords(folded), words) {
+			return true
+		}
+	}
+	return false
+}
+
+// browseWeight weighs a procedure of a field the query names by its
+// name's length: browsing a field, its general procedures ("Cấp giấy phép
+// lái xe") come before the particular ones ("Chấp thuận lại hoạt động của
+// sân tập lái để sát hạch lái xe mô tô"). A name of browseWords words
+// weighs 1.
+func browseWeight(titleLen any) float64 {
+	s, _ := titleLen.(string)
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return 1
+	}
+	return math.Pow(browseWords/float64(n), browseExp)
+}
+
+var browseWords, browseExp = 6.0, 1.0

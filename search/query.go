@@ -88,6 +88,10 @@ const (
 	wTopic = 1.5 // lĩnh vực, agencies
 	wDocs  = 1.5
 	wBody  = 0.5
+	// The query as the name of a paper the procedure issues, or asks for
+	// as a main document (a requirement's first clause, not an aside).
+	wResults  = 3.0
+	wRequired = 2.0
 )
 
 var (
@@ -168,19 +172,18 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	loose, more := false, false
 	// Lookups by code, ID number or number/symbol, and browsing: one pass.
 	var exact query.Query
-	switch {
-	case q == "":
+	if q == "" {
 		exact = bleve.NewMatchAllQuery()
-	case procedureCode.MatchString(q):
-		exact = term(fCode, q, 1)
-	case personID.MatchString(q):
-		exact = term(fPersonIDs, q, 1)
-	case numberSymbol.MatchString(q):
-		exact = term(fNumberSymbol, strings.ToLower(q), 1)
+	} else {
+		exact = identifierQuery(q)
 	}
 	if exact != nil {
 		sr := bleve.NewSearchRequestOptions(withFilter(exact, filter), size, from, false)
 		sr.Fields = []string{fKind, fCode, fTitle, fURL}
+		if q != "" {
+			// Of equal matches, procedures by code: 1.001193 before 2.001193.
+			sr.SortBy([]string{"-_score", fCode, "_id"})
+		}
 		addFacets(sr)
 		if res, err = ix.bleve.SearchInContext(ctx, sr); err != nil {
 			return nil, searchErr(err)
@@ -218,7 +221,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		res.Total, counted = r.total, r.facets
 		marks = pq.marker()
 	}
-	out := &Result{Total: res.Total, Loose: loose, More: more}
+	out := &Result{Total: res.Total, Hits: []Hit{}, Loose: loose, More: more}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, Hit{
 			Kind:    str(h.Fields[fKind]),
@@ -234,6 +237,19 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		out.Facets = counted
 	} else {
 		out.Facets = bleveFacets(facets.Facets)
+	}
+	// Every facet the request counts is a list, empty when no hit has a
+	// value for it: clients need not tell a missing facet from an empty one.
+	names := []map[string]string{facetFields}
+	if req.Restricted {
+		names = append(names, staffFacets)
+	}
+	for _, m := range names {
+		for name := range m {
+			if out.Facets[name] == nil {
+				out.Facets[name] = []FacetValue{}
+			}
+		}
 	}
 	out.Took = time.Since(start)
 	return out, nil

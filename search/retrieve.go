@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 )
 
@@ -78,7 +79,7 @@ type retrieval struct {
 	hits       bits
 	total      uint64
 	atLeast    int  // meaningful words an item holds
-	loose      bool // fewer than strictMin
+	loose      bool // not every word
 	candidates []string
 	from       *scorch.IndexSnapshot // the snapshot they come from, for its identity only
 	derived    *derived              // derived from it
@@ -87,30 +88,30 @@ type retrieval struct {
 	facets     map[string][]FacetValue
 }
 
-// retrieve finds the items that hold every word; failing a full ranking
-// window of them, the items that hold strictMin of the words; failing any,
-// half the words. The candidates are the best rescoreWindow of them by the
-// words they hold, weighed by rarity, in the name above all, and by the
-// field the query names.
+// retrieve finds the answer, which the total and the facets count: the
+// items that hold every word, with those that hold strictMin of them and
+// score as well. When no item holds every word, the answer is loose: the
+// items that hold strictMin of the words; failing any, half the words. The candidates are the best rescoreWindow of the answer by
+// the words they hold, weighed by rarity, in the name above all, and by
+// the field the query names.
 func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 	w, err := s.words(p, filter)
 	if err != nil {
 		return nil, err
 	}
 	r := &retrieval{atLeast: len(p.required), from: s.is, derived: s.derived}
-	r.hits = w.match(s, r.atLeast)
-	r.total = r.hits.count()
-	if r.total < rescoreWindow && p.strictMin() < r.atLeast {
-		r.atLeast = p.strictMin()
-		r.hits = w.match(s, r.atLeast)
-		r.total = r.hits.count()
+	all := w.match(s, r.atLeast)
+	r.hits, r.total = all, all.count()
+	if p.strictMin() < r.atLeast {
+		// Items holding most of the words are scored too.
+		r.hits = w.match(s, p.strictMin())
 	}
-	if r.total == 0 && len(p.required) > 1 {
+	if r.hits.count() == 0 && len(p.required) > 1 {
 		r.loose, r.atLeast = true, p.looseMin()
 		r.hits = w.match(s, r.atLeast)
 		r.total = r.hits.count()
 	}
-	if r.total == 0 {
+	if r.hits.count() == 0 {
 		return r, nil
 	}
 	sc, err := s.score(p, w, r)
@@ -118,6 +119,19 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 		return nil, err
 	}
 	defer scorePool.Put(sc)
+	if !r.loose && p.strictMin() < r.atLeast {
+		if r.total == 0 {
+			r.loose, r.atLeast, r.total = true, p.strictMin(), r.hits.count()
+		} else {
+			// The answer: the items holding every word, and those
+			// holding most of them that score as well (the words they
+			// hold are in their names: "tách hộ khẩu ra riêng" is
+			// "Tách hộ" without "riêng").
+			bestAll := topK(all, sc, 1)
+			r.hits = or(all, scoring(r.hits, sc, wellMatched*bestAll[0].score))
+			r.total = r.hits.count()
+		}
+	}
 	for _, c := range topK(r.hits, sc, rescoreWindow) {
 		id, err := s.segs[c.seg].DocID(uint64(c.doc))
 		if err != nil {
@@ -128,6 +142,10 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 	}
 	return r, nil
 }
+
+// wellMatched: an item holding most of the words belongs to the answer
+// when it scores at least this share of the best item holding every word.
+var wellMatched float32 = 0.5
 
 // queryWords is the items among a filter's that hold each of a query's
 // words: the words with digits (numbers, codes), which an item must all
@@ -246,6 +264,20 @@ func (s *snapshot) score(p *parsedQuery, w *queryWords, r *retrieval) (*scores, 
 // of is an item's score.
 func (sc *scores) of(i int, d uint32) float32 {
 	return sc.field[i][d] + sc.text[i][d]*wBody*textNorm + sc.title[i][d]*float32(sc.words[i][d])*sc.share
+}
+
+// scoring is the items of hits that score at least min.
+func scoring(hits bits, sc *scores, min float32) bits {
+	out := make(bits, len(hits))
+	for i := range hits {
+		out[i] = roaring.New()
+	}
+	each(hits, func(i int, d uint32) {
+		if sc.of(i, d) >= min {
+			out[i].Add(d)
+		}
+	})
+	return out
 }
 
 // each calls f on each item of b.

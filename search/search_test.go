@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -218,5 +219,42 @@ func TestSecondWriterGetsClearError(t *testing.T) {
 	// waits for it like another process would.
 	if _, err := Open(path); err != ErrLocked {
 		t.Fatalf("second open: %v, want ErrLocked", err)
+	}
+}
+
+// TestEmptyAnswerHasArrays: the API's contract is that hits and every
+// facet list are JSON arrays, empty when nothing matches, never null or
+// missing.
+func TestEmptyAnswerHasArrays(t *testing.T) {
+	ix := testIndex(t)
+	for _, r := range []Request{
+		{Query: "zzzyyyxxx"}, {Query: "!!!"}, {Query: "9.999999"}, {Query: "999999999999"},
+		{Query: "zzzyyyxxx", Restricted: true}, {Query: "khai sinh", Field: "không có lĩnh vực này"},
+	} {
+		res, err := ix.Search(context.Background(), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(res)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got map[string]any
+		if err := json.Unmarshal(b, &got); err != nil {
+			t.Fatal(err)
+		}
+		if hits, ok := got["hits"].([]any); !ok || len(hits) != 0 {
+			t.Errorf("%+v: hits = %#v, want []", r, got["hits"])
+		}
+		want := []string{"linh_vuc", "cap", "co_quan", "loai_van_ban"}
+		if r.Restricted {
+			want = append(want, "trang_thai", "co_quan_ban_hanh")
+		}
+		facets, _ := got["facets"].(map[string]any)
+		for _, name := range want {
+			if vals, ok := facets[name].([]any); !ok || len(vals) != 0 {
+				t.Errorf("%+v: facet %s = %#v, want []", r, name, facets[name])
+			}
+		}
 	}
 }

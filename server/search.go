@@ -225,7 +225,7 @@ var resultsTmpl = template.Must(template.New("results").Funcs(template.FuncMap{
 {{- if .Error}}
 <p class="notice" role="alert">{{.Error}}</p>
 {{- else if .Res}}
-<p class="search-summary" role="status">{{if .Res.Total}}Tìm thấy {{.Res.Total}} kết quả cho “{{.Query}}”{{if .Res.Loose}} (không có kết quả chứa đủ mọi từ; đây là các kết quả gần nhất){{end}}.{{else}}Không tìm thấy kết quả cho “{{.Query}}”. Hãy thử ít từ hơn hoặc từ khác.{{end}}</p>
+<p class="search-summary" role="status">{{if .Res.Total}}Tìm thấy {{.Res.Total}} kết quả cho “{{.Query}}”.{{if .Res.Loose}} Không có kết quả chứa đủ các từ; hiển thị kết quả gần đúng.{{end}}{{else}}Không tìm thấy kết quả cho “{{.Query}}”. Hãy thử ít từ hơn hoặc từ khác.{{end}}</p>
 {{- if .Res.Hits}}
 <ol class="results" start="{{add .From 1}}">
 {{- range .Res.Hits}}

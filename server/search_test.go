@@ -150,6 +150,20 @@ func TestResultsPage(t *testing.T) {
 	if !strings.Contains(rec.Body.String(), `<li><a href="/thu-tuc/1.001193/">`) {
 		t.Errorf("results page has no hit: %s", rec.Body)
 	}
+	// Only items holding some of the words: the page says the results are
+	// approximate; with every word found it does not.
+	const loose = "Không có kết quả chứa đủ các từ; hiển thị kết quả gần đúng"
+	if rec := get(t, h, "/tim-kiem/?q=khai+sinh+zzzyyyxxx+qqqwwwvvv"); !strings.Contains(rec.Body.String(), loose) {
+		t.Errorf("loose results without the notice: %s", rec.Body)
+	}
+	if rec := get(t, h, "/tim-kiem/?q=dang+ky+khai+sinh"); strings.Contains(rec.Body.String(), loose) {
+		t.Errorf("results holding every word with the loose notice: %s", rec.Body)
+	}
+	// The API's empty answer: arrays, not null.
+	rec = get(t, h, "/api/search?q=zzzyyyxxx")
+	if b := rec.Body.String(); !strings.Contains(b, `"hits":[]`) || !strings.Contains(b, `"linh_vuc":[]`) || strings.Contains(b, "null") {
+		t.Errorf("empty answer: %s", b)
+	}
 	if rec := get(t, h, "/tim-kiem?q=a"); rec.Code != http.StatusMovedPermanently {
 		t.Errorf("/tim-kiem without slash: %d", rec.Code)
 	}

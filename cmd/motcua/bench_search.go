@@ -27,6 +27,7 @@ func runBenchSearch(args []string) error {
 	fs := flag.NewFlagSet("bench search", flag.ContinueOnError)
 	source := fs.String("source", "../shared/data/dvcqg", "dữ liệu Cổng DVC quốc gia (DIR/<bộ>/<mã>.json)")
 	judgements := fs.String("relevance", "search/testdata/relevance.tsv", "bộ truy vấn đánh giá")
+	citizens := fs.String("citizens", "search/testdata/relevance-citizens.tsv", "bộ truy vấn thứ hai, chia đôi: nửa tinh chỉnh và nửa kiểm tra (\"\" để bỏ qua)")
 	records := fs.Int("records", 100000, "số hồ sơ tổng hợp để đo ở quy mô lớn")
 	duration := fs.Duration("duration", 10*time.Second, "thời gian đo mỗi mức song song")
 	if _, err := parseFlags(fs, args); err != nil {
@@ -61,23 +62,42 @@ func runBenchSearch(args []string) error {
 	el := time.Since(start)
 	fmt.Fprintf(stdout, "index    %d procedures in %.1f s (%.0f/s)\n", len(procs), el.Seconds(), float64(len(procs))/el.Seconds())
 
-	overall, kinds, err := searcheval.Evaluate(context.Background(), func(ctx context.Context, q string) ([]string, error) {
-		res, err := ix.Search(ctx, search.Request{Query: q, Size: 10})
+	relevance := func(label string, js []searcheval.Judgement) error {
+		overall, kinds, err := searcheval.Evaluate(context.Background(), func(ctx context.Context, q string) ([]string, error) {
+			res, err := ix.Search(ctx, search.Request{Query: q, Size: 10})
+			if err != nil {
+				return nil, err
+			}
+			var codes []string
+			for _, h := range res.Hits {
+				codes = append(codes, h.Code)
+			}
+			return codes, nil
+		}, js)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		var codes []string
-		for _, h := range res.Hits {
-			codes = append(codes, h.Code)
+		fmt.Fprintf(stdout, "relevance %s, %d queries: hit@3 %.3f, MRR@10 %.3f\n", label, overall.Queries, overall.Hit3, overall.MRR10)
+		for _, k := range kinds {
+			fmt.Fprintf(stdout, "          %-10s %3d queries: hit@3 %.3f, MRR@10 %.3f\n", k.Kind, k.Queries, k.Hit3, k.MRR10)
 		}
-		return codes, nil
-	}, js)
-	if err != nil {
+		return nil
+	}
+	if err := relevance(filepath.Base(*judgements), js); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "relevance %d queries: hit@3 %.3f, MRR@10 %.3f\n", overall.Queries, overall.Hit3, overall.MRR10)
-	for _, k := range kinds {
-		fmt.Fprintf(stdout, "          %-10s %3d queries: hit@3 %.3f, MRR@10 %.3f\n", k.Kind, k.Queries, k.Hit3, k.MRR10)
+	if *citizens != "" {
+		cs, err := searcheval.LoadJudgements(*citizens)
+		if err != nil {
+			return err
+		}
+		tune, test := searcheval.Split(cs, searcheval.SplitSeed)
+		if err := relevance(filepath.Base(*citizens)+" (nửa tinh chỉnh)", tune); err != nil {
+			return err
+		}
+		if err := relevance(filepath.Base(*citizens)+" (nửa kiểm tra, không tinh chỉnh)", test); err != nil {
+			return err
+		}
 	}
 	mix := queryMix(js, procs)
 	if err := latency(ix, mix, *duration, "catalogue"); err != nil {

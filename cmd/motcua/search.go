@@ -52,6 +52,9 @@ func runSearch(args []string) error {
 		return enc.Encode(res)
 	}
 	fmt.Fprintf(stdout, "%d kết quả cho %q\n", res.Total, q)
+	if res.Loose {
+		fmt.Fprintln(stdout, "Không có kết quả chứa đủ các từ; hiển thị kết quả gần đúng.")
+	}
 	for i, h := range res.Hits {
 		fmt.Fprintf(stdout, "%2d. %s  %s\n    %s\n", i+1, h.Code, h.Title, plainSnippet(h.Snippet))
 	}

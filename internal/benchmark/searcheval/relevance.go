@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"slices"
 	"sort"
@@ -126,4 +127,37 @@ func ptrs(s []KindScore) []*KindScore {
 		out[i] = &s[i]
 	}
 	return out
+}
+
+// SplitSeed is the fixed seed the held-out relevance set is split by:
+// changing it would let queries move between the halves.
+const SplitSeed = 15
+
+// Split divides js once, by seed, into a tuning half and a test half, kind
+// by kind (each kind's queries shuffled, then dealt alternately), so that
+// both halves hold every kind. The same seed gives the same halves.
+func Split(js []Judgement, seed uint64) (tune, test []Judgement) {
+	byKind := map[string][]Judgement{}
+	var kinds []string
+	for _, j := range js {
+		if _, ok := byKind[j.Kind]; !ok {
+			kinds = append(kinds, j.Kind)
+		}
+		byKind[j.Kind] = append(byKind[j.Kind], j)
+	}
+	r := rand.New(rand.NewPCG(seed, seed))
+	for _, k := range kinds {
+		group := byKind[k]
+		for i, p := range r.Perm(len(group)) {
+			if i%2 == 0 {
+				tune = append(tune, group[p])
+			} else {
+				test = append(test, group[p])
+			}
+		}
+	}
+	byLine := func(a, b Judgement) int { return a.Line - b.Line }
+	slices.SortFunc(tune, byLine)
+	slices.SortFunc(test, byLine)
+	return tune, test
 }
