@@ -40,7 +40,8 @@ type Records interface {
 	// All calls fn for every record in ID order, without pages' words
 	// when withWords is false. Stop early by returning an error.
 	All(ctx context.Context, withWords bool, fn func(*Record) error) error
-	// UpdatedSince lists the records saved at or after t, without pages.
+	// UpdatedSince lists the records saved at or after t, without pages,
+	// each with the code of its dossier.
 	UpdatedSince(ctx context.Context, t time.Time) ([]Record, error)
 	// History returns a record's replaced versions, oldest first.
 	History(ctx context.Context, id int64) ([]Record, error)

@@ -207,7 +207,15 @@ func (s *DB) All(ctx context.Context, withWords bool, fn func(*store.Record) err
 
 // UpdatedSince lists the records saved at or after t.
 func (s *DB) UpdatedSince(ctx context.Context, t time.Time) ([]store.Record, error) {
-	return collect(ctx, s.pool, scanRecord, `SELECT `+recordCols+` FROM records WHERE updated_at >= $1 ORDER BY id`, ms(t))
+	rs, err := collect(ctx, s.pool, scanRecord, `SELECT `+recordCols+` FROM records WHERE updated_at >= $1 ORDER BY id`, ms(t))
+	if err != nil || len(rs) == 0 {
+		return rs, err
+	}
+	in, err := s.dossiersOf(ctx, rs[0].ID, rs[len(rs)-1].ID)
+	for i := range rs {
+		rs[i].Dossier = in[rs[i].ID]
+	}
+	return rs, err
 }
 
 // History returns a record's replaced versions, oldest first.

@@ -260,7 +260,15 @@ func (s *DB) All(ctx context.Context, withWords bool, fn func(*store.Record) err
 
 // UpdatedSince lists the records saved at or after t.
 func (s *DB) UpdatedSince(ctx context.Context, t time.Time) ([]store.Record, error) {
-	return s.list(ctx, `SELECT `+recordCols+` FROM records WHERE updated_at >= ? ORDER BY id`, ts(t))
+	rs, err := s.list(ctx, `SELECT `+recordCols+` FROM records WHERE updated_at >= ? ORDER BY id`, ts(t))
+	if err != nil || len(rs) == 0 {
+		return rs, err
+	}
+	in, err := s.dossiersOf(ctx, rs[0].ID, rs[len(rs)-1].ID)
+	for i := range rs {
+		rs[i].Dossier = in[rs[i].ID]
+	}
+	return rs, err
 }
 
 func (s *DB) list(ctx context.Context, q string, args ...any) ([]store.Record, error) {

@@ -737,6 +737,16 @@ func testDossiers(t *testing.T, s store.Store) {
 	if err := s.Attach(ctx, code, &store.Attachment{RecordID: loose.ID, Component: 3}); err != nil {
 		t.Fatal(err)
 	}
+	// Following the store (the index does) gives each record's dossier.
+	changed, err := s.UpdatedSince(ctx, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range changed {
+		if c.Dossier != code {
+			t.Errorf("UpdatedSince: record %d (%s) in dossier %q, want %s", c.ID, c.SHA256, c.Dossier, code)
+		}
+	}
 
 	got, err := s.Dossier(ctx, code)
 	if err != nil {
