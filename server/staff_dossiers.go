@@ -1,12 +1,10 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"image"
-	"image/png"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -20,7 +18,6 @@ import (
 	"motcua/dossier"
 	"motcua/internal/addr"
 	"motcua/internal/vi"
-	"motcua/pipeline"
 	"motcua/store"
 )
 
@@ -509,38 +506,12 @@ func (s *srv) staffThumbnail(w http.ResponseWriter, r *http.Request, u *staffUse
 		http.NotFound(w, r)
 		return
 	}
-	if err := s.audit(r.Context(), r, u.Name, store.ActImage, rec.ID, "ảnh thu nhỏ trang 1", true); err != nil {
-		internalError(w, r, err)
-		return
-	}
-	release, ok := s.acquire(r.Context())
-	if !ok {
-		http.Error(w, "Máy chủ đang bận, xin thử lại.", http.StatusServiceUnavailable)
-		return
-	}
-	defer release()
-	open, err := s.originals()
-	if err != nil {
-		internalError(w, r, err)
-		return
-	}
-	p, err := pipeline.RecordPage(rec, open, 0)
-	if err != nil {
-		internalError(w, r, err)
-		return
-	}
-	b := p.Gray.Bounds()
-	h := max(1, b.Dy()*thumbWidth/max(b.Dx(), 1))
-	small := image.NewGray(image.Rect(0, 0, thumbWidth, h))
-	draw.ApproxBiLinear.Scale(small, small.Bounds(), p.Gray, b, draw.Src, nil)
-	var buf bytes.Buffer
-	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, small); err != nil {
-		internalError(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "image/png")
-	w.Header().Set("Cache-Control", "private, no-store")
-	w.Write(buf.Bytes())
+	s.servePage(w, r, u, rec, 1, "ảnh thu nhỏ trang 1", func(g *image.Gray) image.Image {
+		b := g.Bounds()
+		small := image.NewGray(image.Rect(0, 0, thumbWidth, max(1, b.Dy()*thumbWidth/max(b.Dx(), 1))))
+		draw.ApproxBiLinear.Scale(small, small.Bounds(), g, b, draw.Src, nil)
+		return small
+	})
 }
 
 // searchDossiers lists, above a staff search's records, the dossiers the

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"image"
 	"image/png"
 	"net/http"
 	"net/url"
@@ -277,7 +278,13 @@ func (s *srv) staffPageImage(w http.ResponseWriter, r *http.Request, u *staffUse
 		http.NotFound(w, r)
 		return
 	}
-	if err := s.audit(r.Context(), r, u.Name, store.ActImage, rec.ID, strconv.Itoa(n), true); err != nil {
+	s.servePage(w, r, u, rec, n, strconv.Itoa(n), func(g *image.Gray) image.Image { return g })
+}
+
+// servePage serves page n (from 1) of rec as a PNG, drawn by render from the
+// page as the OCR saw it, after auditing the view (detail says which).
+func (s *srv) servePage(w http.ResponseWriter, r *http.Request, u *staffUser, rec *store.Record, n int, detail string, render func(*image.Gray) image.Image) {
+	if err := s.audit(r.Context(), r, u.Name, store.ActImage, rec.ID, detail, true); err != nil {
 		internalError(w, r, err)
 		return
 	}
@@ -298,7 +305,7 @@ func (s *srv) staffPageImage(w http.ResponseWriter, r *http.Request, u *staffUse
 		return
 	}
 	var buf bytes.Buffer
-	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, p.Gray); err != nil {
+	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, render(p.Gray)); err != nil {
 		internalError(w, r, err)
 		return
 	}
