@@ -57,3 +57,13 @@ type Records interface {
 	// Changes lists a record's corrections, oldest first.
 	Changes(ctx context.Context, id int64) ([]Change, error)
 }
+
+// Confine applies the rule that a record about a person is never public:
+// one with an owner, a personal ID number in it, or a place in a dossier
+// is restricted whatever its kind. Both adapters apply it when a record is
+// saved, corrected or attached to a dossier.
+func Confine(r *Record) {
+	if r.Fields.OwnerID != "" || len(r.Fields.PersonIDs) > 0 || r.Dossier != "" {
+		r.Visibility = Restricted
+	}
+}

@@ -167,8 +167,15 @@ func attachTx(ctx context.Context, tx pgx.Tx, code string, a *store.Attachment) 
 	if a.Result > 0 {
 		a.Component = 0
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO dossier_records (record_id, dossier, component, result, at) VALUES ($1, $2, $3, $4, $5)`,
-		a.RecordID, code, a.Component, a.Result, now())
+	t := now()
+	if _, err := tx.Exec(ctx, `INSERT INTO dossier_records (record_id, dossier, component, result, at) VALUES ($1, $2, $3, $4, $5)`,
+		a.RecordID, code, a.Component, a.Result, t); err != nil {
+		return err
+	}
+	// A paper of a citizen's dossier is about a person (store.Confine):
+	// restricted from now on, and re-indexed as such.
+	_, err = tx.Exec(ctx, `UPDATE records SET visibility = 'restricted', updated_at = $1 WHERE id = $2 AND visibility <> 'restricted'`,
+		t, a.RecordID)
 	return err
 }
 

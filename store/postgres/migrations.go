@@ -160,6 +160,10 @@ var migrations = []string{
 	`ALTER TABLE pages ADD COLUMN source text COLLATE "C" NOT NULL DEFAULT '';
 	ALTER TABLE pages ADD COLUMN source_page integer NOT NULL DEFAULT 0;
 	CREATE INDEX pages_source ON pages (source, source_page) WHERE source != '';`,
+	// 3: papers of a dossier are about a person (store.Confine): those
+	// stored public before the rule are restricted, and re-indexed.
+	`UPDATE records SET visibility = 'restricted', updated_at = now()
+	WHERE visibility <> 'restricted' AND id IN (SELECT record_id FROM dossier_records);`,
 }
 
 // appendOnlyTriggers are the triggers that refuse to change the audit log;

@@ -15,6 +15,7 @@ import (
 
 // Put saves r and its pages in one transaction.
 func (s *DB) Put(ctx context.Context, r *store.Record) error {
+	store.Confine(r)
 	fields, err := json.Marshal(r.Fields)
 	if err != nil {
 		return err
@@ -269,9 +270,7 @@ func (s *DB) ApplyEdit(ctx context.Context, e store.Edit) (*store.Record, error)
 		}
 		r.Fields = e.Fields
 		r.DocType = e.Fields.DocType
-		if r.Fields.OwnerID != "" || len(r.Fields.PersonIDs) > 0 {
-			r.Visibility = store.Restricted // about a person: never public
-		}
+		store.Confine(r)
 		r.Version++
 		r.UpdatedAt = t
 		fields, err := json.Marshal(r.Fields)

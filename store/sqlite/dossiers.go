@@ -194,8 +194,15 @@ func attachTx(ctx context.Context, tx *sql.Tx, code string, a *store.Attachment)
 	if a.Result > 0 {
 		a.Component = 0
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO dossier_records (record_id, dossier, component, result, at) VALUES (?, ?, ?, ?, ?)`,
-		a.RecordID, code, a.Component, a.Result, ts(now()))
+	t := ts(now())
+	if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_records (record_id, dossier, component, result, at) VALUES (?, ?, ?, ?, ?)`,
+		a.RecordID, code, a.Component, a.Result, t); err != nil {
+		return err
+	}
+	// A paper of a citizen's dossier is about a person (store.Confine):
+	// restricted from now on, and re-indexed as such.
+	_, err = tx.ExecContext(ctx, `UPDATE records SET visibility = 'restricted', updated_at = ? WHERE id = ? AND visibility <> 'restricted'`,
+		t, a.RecordID)
 	return err
 }
 

@@ -147,6 +147,10 @@ var migrations = []string{
 	`ALTER TABLE pages ADD COLUMN source TEXT NOT NULL DEFAULT '';
 	ALTER TABLE pages ADD COLUMN source_page INTEGER NOT NULL DEFAULT 0;
 	CREATE INDEX pages_source ON pages(source, source_page) WHERE source != '';`,
+	// 5: papers of a dossier are about a person (store.Confine): those
+	// stored public before the rule are restricted, and re-indexed.
+	`UPDATE records SET visibility = 'restricted', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+	WHERE visibility <> 'restricted' AND id IN (SELECT record_id FROM dossier_records);`,
 }
 
 // migrate runs the migrations not yet done, each in its own transaction,

@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Originals", testOriginals},
 		{"SourcePages", testSourcePages},
 		{"ReuseOnce", testReuseOnce},
+		{"Confine", testConfine},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
@@ -988,5 +989,42 @@ func testReuseOnce(t *testing.T, s store.Store) {
 	wg.Wait()
 	if ok.Load() != 1 {
 		t.Errorf("%d of 4 concurrent identical reuses recorded, want 1", ok.Load())
+	}
+}
+
+// A record about a person is never public: one with an owner, or a paper
+// of a dossier, whether filed with it or attached later.
+func testConfine(t *testing.T, s store.Store) {
+	const code = "000.42.27.H09-240515-0087"
+	d := &store.Dossier{Code: code, Procedure: "1.001193", OwnerID: "001090012345", OwnerName: "Nguyễn Văn An",
+		Received: "2024-05-15", Due: "2024-05-20"}
+	if err := s.PutDossier(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	// A paper of a dossier is about a person: never public, whether filed
+	// with the dossier or attached later.
+	notice := Record("notice")
+	notice.Dossier, notice.Place = code, &store.Attachment{Result: -1}
+	put(t, s, notice)
+	late := put(t, s, Record("notice-late"))
+	if late.Visibility != store.Public {
+		t.Fatalf("a decision with no owner and no dossier should stay public here: %s", late.Visibility)
+	}
+	before := time.Now()
+	if err := s.Attach(ctx, code, &store.Attachment{RecordID: late.ID, Component: 4}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{notice.ID, late.ID} {
+		if got, err := s.Get(ctx, id); err != nil || got.Visibility != store.Restricted {
+			t.Errorf("record %d of dossier %s: visibility %v (%v), want restricted", id, code, got.Visibility, err)
+		}
+	}
+	if changed, _ := s.UpdatedSince(ctx, before.Add(-time.Millisecond)); !slices.ContainsFunc(changed, func(c store.Record) bool { return c.ID == late.ID }) {
+		t.Error("a record restricted by its attachment is not among the changed records the index follows")
+	}
+	owned := Record("owned")
+	owned.Fields.OwnerID = "026223001234"
+	if put(t, s, owned); owned.Visibility != store.Restricted {
+		t.Errorf("a record with an owner saved as %s, want restricted", owned.Visibility)
 	}
 }
