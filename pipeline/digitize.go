@@ -79,21 +79,28 @@ type result struct {
 	err  error
 }
 
+// withDefaults fills what o leaves zero: a worker per core, the
+// Vietnamese model, the default limits.
+func (o Options) withDefaults() Options {
+	if o.Workers <= 0 {
+		o.Workers = runtime.NumCPU()
+	}
+	if o.Lang == "" {
+		o.Lang = Lang
+	}
+	if o.Limits == (Limits{}) {
+		o.Limits = DefaultLimits
+	}
+	return o
+}
+
 // Digitize stores a record for every file under paths. Bad input is
 // stored as a failure and the rest goes on. When ctx is cancelled the
 // pages in flight finish, files not complete are not stored, and the
 // summary says Interrupted.
 func Digitize(ctx context.Context, st store.Store, blobs store.Blobs, paths []string, opt Options) (Summary, error) {
 	start := time.Now()
-	if opt.Workers <= 0 {
-		opt.Workers = runtime.NumCPU()
-	}
-	if opt.Lang == "" {
-		opt.Lang = Lang
-	}
-	if opt.Limits == (Limits{}) {
-		opt.Limits = DefaultLimits
-	}
+	opt = opt.withDefaults()
 	var sum Summary
 	fail := func(f store.Failure) error {
 		slog.Warn("digitize failed", "file", f.Path, "reason", f.Reason)

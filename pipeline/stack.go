@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -62,12 +61,6 @@ type StackOptions struct {
 	Open func(d *store.Dossier, check bool) (Placer, error)
 }
 
-// StackStore is a store that can say which pages of an original are stored.
-type StackStore interface {
-	store.Store
-	store.PageSources
-}
-
 // StackSHA is the key of a stack document's record: the SHA-256 of its
 // pages' sources, one "sha:page\n" line each.
 func StackSHA(pages []store.Page) string {
@@ -113,17 +106,9 @@ type current struct {
 // A file that cannot be read is stored as a failure and its pages left
 // out; a cover that cannot be read or names a dossier the catalogue or
 // the store refuses is an error, before anything is stored.
-func DigitizeStack(ctx context.Context, st StackStore, blobs store.Blobs, paths []string, opt StackOptions) (Summary, error) {
+func DigitizeStack(ctx context.Context, st store.Store, blobs store.Blobs, paths []string, opt StackOptions) (Summary, error) {
 	start := time.Now()
-	if opt.Workers <= 0 {
-		opt.Workers = runtime.NumCPU()
-	}
-	if opt.Lang == "" {
-		opt.Lang = Lang
-	}
-	if opt.Limits == (Limits{}) {
-		opt.Limits = DefaultLimits
-	}
+	opt.Options = opt.Options.withDefaults()
 	if opt.Open == nil {
 		return Summary{}, errors.New("pipeline: DigitizeStack needs Open")
 	}
@@ -443,7 +428,7 @@ func sheetDossier(s cover.Sheet) *store.Dossier {
 // splitter takes the pages of a stack in order and stores its documents.
 type splitter struct {
 	ctx     context.Context
-	st      StackStore
+	st      store.Store
 	opt     StackOptions
 	sum     *Summary
 	cur     *current
