@@ -370,3 +370,51 @@ func TestCheckMends(t *testing.T) {
 		}
 	}
 }
+
+// TestPrepareTarget: a folder is taken when it is new, empty, a backup
+// folder, or holds only what a backup killed before its marker was written
+// left there; a folder with other data is refused, naming it.
+func TestPrepareTarget(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		files []string
+		ok    bool
+	}{
+		{"empty", nil, true},
+		{"backup folder", []string{markerFile, "2026-01-01T00-00-00.000Z/x"}, true},
+		{"only the lock", []string{lockFile}, true},
+		{"killed while writing the marker", []string{"." + markerFile + ".tmp12345", lockFile}, true},
+		{"other data", []string{"thu-tuc.docx"}, false},
+		{"other data beside a marker temp", []string{"." + markerFile + ".tmp1", "anh.jpg"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for _, f := range tc.files {
+				p := filepath.Join(dir, f)
+				os.MkdirAll(filepath.Dir(p), 0o755)
+				if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			err := prepareTarget(dir)
+			if tc.ok != (err == nil) {
+				t.Fatalf("prepareTarget: %v, want ok=%v", err, tc.ok)
+			}
+			if err != nil {
+				if !strings.Contains(err.Error(), dir) {
+					t.Errorf("error does not name the folder: %v", err)
+				}
+				return
+			}
+			if _, err := os.Stat(filepath.Join(dir, markerFile)); err != nil {
+				t.Errorf("no marker: %v", err)
+			}
+			ents, _ := os.ReadDir(dir)
+			for _, e := range ents {
+				if strings.Contains(e.Name(), ".tmp") {
+					t.Errorf("left behind: %s", e.Name())
+				}
+			}
+		})
+	}
+}

@@ -38,6 +38,13 @@ func prepareTarget(target string) error {
 		return fmt.Errorf("không đọc được thư mục sao lưu %s: %w", target, err)
 	}
 	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), "."+markerFile+".tmp") {
+			// A backup killed while it wrote the marker left its temp file.
+			if err := os.Remove(filepath.Join(target, e.Name())); err != nil {
+				return fmt.Errorf("không dọn được %s: %w", filepath.Join(target, e.Name()), err)
+			}
+			continue
+		}
 		if e.Name() != lockFile {
 			return fmt.Errorf("thư mục %s có dữ liệu khác, không phải kho sao lưu motcua (thiếu %s): chọn một thư mục con trống, ví dụ %s",
 				target, markerFile, filepath.Join(target, "motcua-sao-luu"))
