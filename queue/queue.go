@@ -240,6 +240,7 @@ func Work(ctx context.Context, db *postgres.DB, blobs store.Blobs, cfg Config) e
 	workers := river.NewWorkers()
 	river.AddWorker(workers, w)
 	client, err := river.NewClient(riverpgxv5.New(db.Pool()), &river.Config{
+		ID:     ClientID(),
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
 		Workers:              workers,
 		JobTimeout:           cfg.JobTimeout,
@@ -258,6 +259,13 @@ func Work(ctx context.Context, db *postgres.DB, blobs store.Blobs, cfg Config) e
 	stop, cancel := context.WithTimeout(context.Background(), stopTimeout)
 	defer cancel()
 	return client.Stop(stop)
+}
+
+// ClientID names this worker process in River's jobs (attempted_by):
+// motcua-HOST-PID.
+func ClientID() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("motcua-%s-%d", host, os.Getpid())
 }
 
 func cmpLang(l string) string {
