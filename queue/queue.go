@@ -240,7 +240,7 @@ func Work(ctx context.Context, db *postgres.DB, blobs store.Blobs, cfg Config) e
 	workers := river.NewWorkers()
 	river.AddWorker(workers, w)
 	client, err := river.NewClient(riverpgxv5.New(db.Pool()), &river.Config{
-		ID:     ClientID(),
+		ID:                   ClientID(),
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
 		Workers:              workers,
 		JobTimeout:           cfg.JobTimeout,
