@@ -325,7 +325,7 @@ func (w *worker) Work(ctx context.Context, job *river.Job[Doc]) error {
 			slog.Info("queue: stored already", "file", a.Path, "sha256", a.SHA256)
 			return complete(nil)
 		} else if !errors.Is(err, store.ErrNotFound) {
-			return err
+			return w.failed(ctx, job, err)
 		}
 	}
 	data, err := w.original(a.SHA256)
@@ -336,7 +336,7 @@ func (w *worker) Work(ctx context.Context, job *river.Job[Doc]) error {
 	select {
 	case eng = <-w.engines:
 	case <-ctx.Done():
-		return ctx.Err()
+		return w.failed(ctx, job, ctx.Err())
 	}
 	opt := w.opt
 	opt.Visibility = a.Visibility
@@ -346,7 +346,7 @@ func (w *worker) Work(ctx context.Context, job *river.Job[Doc]) error {
 		return w.failed(ctx, job, err)
 	}
 	if err := complete(func(tx pgx.Tx) error { return w.db.PutTx(ctx, tx, rec) }); err != nil {
-		return fmt.Errorf("queue: unable to store the record of %s: %w", a.Path, err)
+		return w.failed(ctx, job, fmt.Errorf("không lưu được bản ghi: %w", err))
 	}
 	slog.Debug("queue: digitized", "file", a.Path, "id", rec.ID, "status", rec.Status, "pages", len(rec.Pages), "attempt", job.Attempt)
 	if w.stored != nil {
@@ -380,13 +380,21 @@ func (w *worker) original(sha string) ([]byte, error) {
 func (w *worker) failed(ctx context.Context, job *river.Job[Doc], err error) error {
 	var ie *pipeline.InputError
 	input := errors.As(err, &ie)
-	if ctx.Err() != nil || (!input && job.Attempt < job.MaxAttempts) {
+	reason := pipeline.Reason(err)
+	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		// The job's timeout: a page that takes too long counts as an attempt.
+		reason = "quá thời gian cho một việc nhận dạng (motcua worker --job-timeout): hãy kiểm tra tệp hoặc tăng thời gian"
+	case ctx.Err() != nil:
+		return err // the worker is stopping: the job is taken again
+	}
+	if !input && job.Attempt < job.MaxAttempts {
 		slog.Warn("queue: attempt failed, will retry", "file", job.Args.Path, "attempt", job.Attempt, "of", job.MaxAttempts, "err", err)
 		return err
 	}
-	f := store.Failure{Path: job.Args.Path, SHA256: job.Args.SHA256, Reason: pipeline.Reason(err)}
+	f := store.Failure{Path: job.Args.Path, SHA256: job.Args.SHA256, Reason: reason}
 	slog.Warn("digitize failed", "file", f.Path, "reason", f.Reason, "attempt", job.Attempt)
-	if ferr := w.db.Fail(ctx, f); ferr != nil {
+	if ferr := w.db.Fail(context.WithoutCancel(ctx), f); ferr != nil {
 		return fmt.Errorf("queue: unable to store the failure of %s: %w (after: %v)", f.Path, ferr, err)
 	}
 	if input {

@@ -160,6 +160,28 @@ func TestEnqueueWork(t *testing.T) {
 	}
 }
 
+// TestJobTimeout: a job that outlives its timeout on its last attempt is
+// a stored failure that says so.
+func TestJobTimeout(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	blobs := store.DirBlobs{Dir: filepath.Join(dir, "blobs")}
+	path := filepath.Join(dir, "cv.png")
+	os.WriteFile(path, page(t, 1), 0o644)
+	if _, err := Enqueue(ctx, db, blobs, []string{path}, EnqueueOptions{MaxAttempts: 1}); err != nil {
+		t.Fatal(err)
+	}
+	s := waitFor(t, db, blobs, Config{JobTimeout: time.Millisecond})
+	fails, err := db.Failures(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Failed != 1 || len(fails) != 1 || !strings.Contains(fails[0].Reason, "quá thời gian") {
+		t.Errorf("after a timeout: %+v, failures %v", s, fails)
+	}
+}
+
 func TestMain(m *testing.M) {
 	if err := pipeline.ReexecForOMP(); err != nil {
 		panic(err)
