@@ -117,7 +117,8 @@ type EnqueueOptions struct {
 // Enqueued reports Enqueue.
 type Enqueued struct {
 	Files   int // files found
-	Jobs    int // jobs inserted (a file queued already is not queued again)
+	Jobs    int // jobs inserted
+	Queued  int // queued already and not done yet: not queued again
 	Skipped int // stored already
 	Failed  int // paths that could not be read
 	Ignored int // files in folders that are neither images nor PDFs
@@ -190,7 +191,9 @@ func Enqueue(ctx context.Context, db *postgres.DB, blobs store.Blobs, paths []st
 		}
 		res, err := client.InsertManyTx(ctx, tx, params)
 		for _, r := range res {
-			if !r.UniqueSkippedAsDuplicate {
+			if r.UniqueSkippedAsDuplicate {
+				sum.Queued++
+			} else {
 				sum.Jobs++
 			}
 		}

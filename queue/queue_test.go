@@ -103,7 +103,7 @@ func TestEnqueueWork(t *testing.T) {
 		t.Errorf("first enqueue: %+v, want 4 files, 4 jobs", sum)
 	}
 	again, err := Enqueue(ctx, db, blobs, []string{filepath.Join(in, "cv1.png")}, EnqueueOptions{})
-	if err != nil || again.Jobs != 0 {
+	if err != nil || again.Jobs != 0 || again.Queued != 1 {
 		t.Errorf("the same file queued again: %+v, %v; want no new job", again, err)
 	}
 	// An original lost from the store: not the document's fault, so it is

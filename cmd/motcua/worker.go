@@ -71,7 +71,8 @@ func enqueue(data string, paths []string, force bool, vis string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Xếp hàng: %d tệp, %d việc mới; đã có từ trước (bỏ qua): %d; lỗi: %d\n", sum.Files, sum.Jobs, sum.Skipped, sum.Failed)
+	fmt.Fprintf(stdout, "Xếp hàng: %d tệp, %d việc mới; đã có từ trước (bỏ qua): %d; đang trong hàng đợi: %d; lỗi: %d\n",
+		sum.Files, sum.Jobs, sum.Skipped, sum.Queued, sum.Failed)
 	if sum.Ignored > 0 {
 		fmt.Fprintf(stdout, "Bỏ qua %d tệp trong thư mục không phải ảnh hay PDF (theo tên và nội dung)\n", sum.Ignored)
 	}
