@@ -154,9 +154,9 @@ func TestEnqueueWork(t *testing.T) {
 	if len(fails) != 2 || !strings.Contains(reasons[bad], "bị hỏng") || !strings.Contains(reasons[lost], "không đọc được bản gốc") {
 		t.Errorf("failures %v", reasons)
 	}
-	lat, err := Latencies(ctx, db.Pool(), time.Now().Add(-time.Hour))
-	if err != nil || len(lat) != 3 || lat[0] <= 0 {
-		t.Errorf("latencies %v, %v", lat, err)
+	lat, run, err := Latencies(ctx, db.Pool(), time.Now().Add(-time.Hour))
+	if err != nil || len(lat) != 3 || len(run) != 3 || run[0] <= 0 || lat[0] < run[0] {
+		t.Errorf("latencies %v, runs %v, %v", lat, run, err)
 	}
 }
 

@@ -43,23 +43,25 @@ func Stat(ctx context.Context, pool *pgxpool.Pool) (Status, error) {
 	return s, nil
 }
 
-// Latencies are the times from enqueue to stored of the jobs done since
-// since, shortest first.
-func Latencies(ctx context.Context, pool *pgxpool.Pool, since time.Time) ([]time.Duration, error) {
-	rows, err := pool.Query(ctx, `SELECT extract(epoch FROM finalized_at - created_at) FROM river_job
-		WHERE kind = $1 AND state = 'completed' AND finalized_at >= $2`, Kind, since)
+// Latencies are, for the jobs done since since, the times from enqueue to
+// stored and those of the last attempt alone (taken to stored), each
+// shortest first.
+func Latencies(ctx context.Context, pool *pgxpool.Pool, since time.Time) (total, run []time.Duration, err error) {
+	rows, err := pool.Query(ctx, `SELECT extract(epoch FROM finalized_at - created_at), extract(epoch FROM finalized_at - attempted_at)
+		FROM river_job WHERE kind = $1 AND state = 'completed' AND finalized_at >= $2`, Kind, since)
 	if err != nil {
-		return nil, fmt.Errorf("queue: unable to read latencies: %w", err)
+		return nil, nil, fmt.Errorf("queue: unable to read latencies: %w", err)
 	}
 	defer rows.Close()
-	var d []time.Duration
 	for rows.Next() {
-		var s float64
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
+		var t, r float64
+		if err := rows.Scan(&t, &r); err != nil {
+			return nil, nil, err
 		}
-		d = append(d, time.Duration(s*float64(time.Second)))
+		total = append(total, time.Duration(t*float64(time.Second)))
+		run = append(run, time.Duration(r*float64(time.Second)))
 	}
-	slices.Sort(d)
-	return d, rows.Err()
+	slices.Sort(total)
+	slices.Sort(run)
+	return total, run, rows.Err()
 }
