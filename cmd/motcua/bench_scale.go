@@ -111,7 +111,7 @@ func runBenchScale(args []string) error {
 }
 
 type queuedRun struct {
-	rate    float64 // pages per minute, from the first enqueue to the last record stored
+	rate    float64         // pages per minute, from the first enqueue to the last record stored
 	latency []time.Duration // enqueue to stored
 	run     []time.Duration // taken to stored
 }
