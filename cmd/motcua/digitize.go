@@ -25,7 +25,7 @@ import (
 func init() {
 	register(&command{
 		name:    "digitize",
-		summary: "số hóa bản quét (PNG, JPEG, TIFF, PDF): digitize [--data DIR] [--workers N] [--stack] [--dossier MÃ --procedure P --owner SỐ] ĐƯỜNG_DẪN...",
+		summary: "số hóa bản quét (PNG, JPEG, TIFF, PDF): digitize [--data DIR] [--workers N] [--queue --db postgres://…] [--stack] [--dossier MÃ --procedure P --owner SỐ] ĐƯỜNG_DẪN...",
 		run:     runDigitize,
 		ocr:     true,
 	})

@@ -37,15 +37,17 @@ func letters(t testing.TB, n int) string {
 	return dir
 }
 
-// TestQueueNeedsPostgres: with the embedded database, --queue, worker and
-// queue say that they need a PostgreSQL URL.
+// TestQueueNeedsPostgres: with the embedded database, --queue, worker,
+// queue and bench scale say that they need a PostgreSQL URL.
 func TestQueueNeedsPostgres(t *testing.T) {
 	t.Setenv(dbEnv, "")
+	t.Setenv(testPostgresEnv, "")
 	data := t.TempDir()
 	for _, args := range [][]string{
 		{"digitize", "--queue", "--data", data, "x.png"},
 		{"worker", "--data", data},
 		{"queue", "--data", data},
+		{"bench", "scale"},
 	} {
 		code, out := runCLI(t, args...)
 		if code != 2 || !strings.Contains(out, "--db postgres://") {
