@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -122,8 +123,13 @@ func TestEnqueueWork(t *testing.T) {
 		t.Errorf("before the worker: %+v, %v; want 5 waiting", s, err)
 	}
 
+	var mu sync.Mutex
 	var stored []string
-	s := waitFor(t, db, blobs, Config{Workers: 2, Stored: func(r *store.Record) { stored = append(stored, r.SourceName) }})
+	s := waitFor(t, db, blobs, Config{Workers: 2, Stored: func(r *store.Record) {
+		mu.Lock()
+		defer mu.Unlock()
+		stored = append(stored, r.SourceName)
+	}})
 	if s.Done != 3 || s.Failed != 2 || s.PerMinute != 3.0/latencyWindow.Minutes() {
 		t.Errorf("counts after the worker: %+v, want 3 done, 2 failed", s)
 	}
