@@ -22,6 +22,7 @@ import (
 	"motcua/internal/addr"
 	"motcua/internal/vi"
 	"motcua/reuse"
+	"motcua/search/querylog"
 )
 
 // Index field names.
@@ -285,6 +286,9 @@ type Index struct {
 	// abbrevs are the abbreviations, by hand and mined from the
 	// catalogue; nil until read from the index.
 	abbrevs map[string]string
+	// learned are the procedures learnt from the query log by query
+	// (see learned.go); nil until read from the index.
+	learned map[string][]querylog.Learned
 
 	derived derivedCache // what the first pass derives from a snapshot
 }

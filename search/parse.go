@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"motcua/search/querylog"
 )
 
 // fillers are everyday words that say how a citizen asks, not what about
@@ -110,6 +112,7 @@ type parsedQuery struct {
 	lead     string            // a filler word and the meaningful word after it, for a pair ("thẻ tạm": "the" is also thế)
 	fields   []string          // fields (lĩnh vực) the query names
 	vocab    map[string]uint64
+	learned  []querylog.Learned // procedures chosen for the query (see learned.go)
 }
 
 func (ix *Index) parse(q string) (*parsedQuery, error) {
@@ -117,7 +120,7 @@ func (ix *Index) parse(q string) (*parsedQuery, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &parsedQuery{vocab: vocab, alts: map[string]string{}}
+	p := &parsedQuery{vocab: vocab, alts: map[string]string{}, learned: ix.learnedFor(q)}
 	if hasDiacritics(q) {
 		p.exact = ix.terms(analyzerExact, q)
 	}
@@ -318,7 +321,7 @@ func (p *parsedQuery) boosts(cands *candidates) []query.Query {
 	for _, o := range p.optional {
 		qs = append(qs, p.rank(o, 0.3, cands))
 	}
-	return qs
+	return append(qs, p.learnedBoosts()...)
 }
 
 // strictMin is how many meaningful words an item must hold: all of them,
