@@ -135,4 +135,3 @@ func TestQueryLogLearning(t *testing.T) {
 		t.Errorf("a bad id redirects to %q", loc)
 	}
 }
-
