@@ -22,7 +22,6 @@ import (
 	"motcua/internal/addr"
 	"motcua/internal/vi"
 	"motcua/reuse"
-	"motcua/search/querylog"
 )
 
 // Index field names.
@@ -288,7 +287,7 @@ type Index struct {
 	abbrevs map[string]string
 	// learned are the procedures learnt from the query log by query
 	// (see learned.go); nil until read from the index.
-	learned map[string][]querylog.Learned
+	learned *learntIndex
 
 	derived derivedCache // what the first pass derives from a snapshot
 }

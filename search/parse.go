@@ -112,7 +112,8 @@ type parsedQuery struct {
 	lead     string            // a filler word and the meaningful word after it, for a pair ("thẻ tạm": "the" is also thế)
 	fields   []string          // fields (lĩnh vực) the query names
 	vocab    map[string]uint64
-	learned  []querylog.Learned // procedures chosen for the query (see learned.go)
+	learned    []querylog.Learned // procedures chosen for the query (see learned.go)
+	expansions []expansion        // learnt expansions the query's words hold
 }
 
 func (ix *Index) parse(q string) (*parsedQuery, error) {
@@ -132,6 +133,7 @@ func (ix *Index) parse(q string) (*parsedQuery, error) {
 		words, replaced, also = rewrite(words, ix.abbreviations())
 	}
 	p.raw = strings.Join(words, " ")
+	p.expansions = ix.learntIndex().expand(words)
 	for _, t := range words {
 		switch {
 		case fillers[t] && !hasDigit(t):
@@ -321,7 +323,7 @@ func (p *parsedQuery) boosts(cands *candidates) []query.Query {
 	for _, o := range p.optional {
 		qs = append(qs, p.rank(o, 0.3, cands))
 	}
-	return append(qs, p.learnedBoosts()...)
+	return append(qs, p.learnedBoosts(cands)...)
 }
 
 // strictMin is how many meaningful words an item must hold: all of them,

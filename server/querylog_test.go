@@ -112,8 +112,16 @@ func TestQueryLogLearning(t *testing.T) {
 	if got := first(); got != chosen {
 		t.Errorf("after 3 sessions chose %s for %q, first is %s", chosen, q, got)
 	}
+	// What it teaches about words: another query holding "mở quán ăn"
+	// finds the procedure first.
+	rec := get(t, h, "/api/search?q="+url.QueryEscape("muốn mở quán ăn sáng ở nhà"))
+	var res search.Result
+	json.Unmarshal(rec.Body.Bytes(), &res)
+	if len(res.Hits) == 0 || res.Hits[0].Code != chosen {
+		t.Errorf("a query holding the learnt words does not find %s first: %s", chosen, rec.Body)
+	}
 	// Another query is not changed by what was learnt.
-	rec := get(t, h, "/api/search?q="+url.QueryEscape("an toan thuc pham quan an"))
+	rec = get(t, h, "/api/search?q="+url.QueryEscape("an toan thuc pham quan an"))
 	if strings.Index(rec.Body.String(), chosen) >= 0 {
 		t.Errorf("an unrelated query found %s: %s", chosen, rec.Body)
 	}
