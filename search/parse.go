@@ -101,17 +101,17 @@ func set(words ...string) map[string]bool {
 
 // parsedQuery is a query's words, sorted by role.
 type parsedQuery struct {
-	required []string          // folded meaningful words, each once
-	seq      []string          // the meaningful words in query order, for pairs
-	adjacent []string          // the query's words from the first meaningful one to the last, for phrases
-	optional []string          // filler and everyday words that only add to the score
-	exact    []string          // the words as typed, when typed with diacritics
-	raw      string            // the folded query after rewriting
-	alts     map[string]string // a rare word → the common word one edit away
-	also     []string          // words synonyms add (optional)
-	lead     string            // a filler word and the meaningful word after it, for a pair ("thẻ tạm": "the" is also thế)
-	fields   []string          // fields (lĩnh vực) the query names
-	vocab    map[string]uint64
+	required   []string          // folded meaningful words, each once
+	seq        []string          // the meaningful words in query order, for pairs
+	adjacent   []string          // the query's words from the first meaningful one to the last, for phrases
+	optional   []string          // filler and everyday words that only add to the score
+	exact      []string          // the words as typed, when typed with diacritics
+	raw        string            // the folded query after rewriting
+	alts       map[string]string // a rare word → the common word one edit away
+	also       []string          // words synonyms add (optional)
+	lead       string            // a filler word and the meaningful word after it, for a pair ("thẻ tạm": "the" is also thế)
+	fields     []string          // fields (lĩnh vực) the query names
+	vocab      map[string]uint64
 	learned    []querylog.Learned // procedures chosen for the query (see learned.go)
 	expansions []expansion        // learnt expansions the query's words hold
 }
