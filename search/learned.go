@@ -63,8 +63,20 @@ func (ix *Index) Learn(learned []querylog.Learned) error {
 		if err != nil {
 			return err
 		}
-		if title != "" {
-			l.Expansions = append(l.Expansions, expansions(p.Query, lead(title))...)
+		if title == "" {
+			continue
+		}
+		for _, e := range expansions(p.Query, lead(title)) {
+			// Only words the names do not use stand for others: "con"
+			// of "làm căn cước cho con" is the catalogue's own word
+			// ("nhận cha, mẹ, con"), "mở quán" is not.
+			named, err := ix.named(e.From)
+			if err != nil {
+				return err
+			}
+			if !named {
+				l.Expansions = append(l.Expansions, e)
+			}
 		}
 	}
 	b, err := json.Marshal(l)
@@ -78,6 +90,29 @@ func (ix *Index) Learn(learned []querylog.Learned) error {
 	ix.learned = l.index()
 	ix.mu.Unlock()
 	return nil
+}
+
+// named says whether some item's title holds the words: the word, or
+// each pair of adjacent words.
+func (ix *Index) named(words string) (bool, error) {
+	ws := strings.Fields(words)
+	var terms []*query.TermQuery
+	if len(ws) == 1 {
+		terms = append(terms, term(fTitle, ws[0], 0))
+	}
+	for i := 0; i+1 < len(ws); i++ {
+		terms = append(terms, term(fTitleBi, ws[i]+" "+ws[i+1], 0))
+	}
+	for _, t := range terms {
+		res, err := ix.bleve.Search(bleve.NewSearchRequestOptions(t, 0, 0, false))
+		if err != nil {
+			return false, err
+		}
+		if res.Total == 0 {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // title is an item's stored title, "" when it is not in the index.
