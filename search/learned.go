@@ -17,12 +17,13 @@ import (
 // What the search learns from its query log (see querylog.Learn): the
 // procedures citizens chose among a query's results, in enough distinct
 // sessions. A query learnt brings them among its candidates and raises
-// them; the words' own ranking decides the rest. And words: the query's
-// words that the chosen procedure's name lacks ("quán ăn" of "mở quán
-// ăn") stand, in any query, for the words of that name's first clause
-// the query lacks ("đăng ký thành lập hộ kinh doanh"): an item holding
-// these holds those, and the name's words weigh as an expansion, below
-// the words typed.
+// them; the words' own ranking decides the rest. And words: of the
+// query's words that the chosen procedure's name lacks, each word and
+// adjacent pair that no name uses ("mở quán" of "mở quán ăn") stands, in
+// any query, for the words of that name's first clause the query lacks
+// ("đăng ký thành lập hộ kinh doanh"): an item holding these holds
+// those, and the name's words weigh as an expansion, below the words
+// typed.
 
 // learnedKey is where the index keeps what it learnt.
 var learnedKey = []byte("motcua_learned")
@@ -69,13 +70,25 @@ func (ix *Index) Learn(learned []querylog.Learned) error {
 		for _, e := range expansions(p.Query, lead(title)) {
 			// Only words the names do not use stand for others: "con"
 			// of "làm căn cước cho con" is the catalogue's own word
-			// ("nhận cha, mẹ, con"), "mở quán" is not.
-			named, err := ix.named(e.From)
-			if err != nil {
-				return err
+			// ("nhận cha, mẹ, con"), "mở quán" is not. Each such word
+			// of the run, and each such pair, stands for the name's
+			// words in any query that holds it.
+			ws := strings.Fields(e.From)
+			var units []string
+			for i, w := range ws {
+				units = append(units, w)
+				if i+1 < len(ws) {
+					units = append(units, w+" "+ws[i+1])
+				}
 			}
-			if !named {
-				l.Expansions = append(l.Expansions, e)
+			for _, u := range units {
+				named, err := ix.named(u)
+				if err != nil {
+					return err
+				}
+				if !named && !slices.ContainsFunc(l.Expansions, func(x expansion) bool { return x.From == u && slices.Equal(x.To, e.To) }) {
+					l.Expansions = append(l.Expansions, expansion{From: u, To: e.To})
+				}
 			}
 		}
 	}
