@@ -285,6 +285,9 @@ type Index struct {
 	// abbrevs are the abbreviations, by hand and mined from the
 	// catalogue; nil until read from the index.
 	abbrevs map[string]string
+	// learned are the procedures learnt from the query log by query
+	// (see learned.go); nil until read from the index.
+	learned *learntIndex
 
 	derived derivedCache // what the first pass derives from a snapshot
 }

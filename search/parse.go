@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"motcua/search/querylog"
 )
 
 // fillers are everyday words that say how a citizen asks, not what about
@@ -99,17 +101,19 @@ func set(words ...string) map[string]bool {
 
 // parsedQuery is a query's words, sorted by role.
 type parsedQuery struct {
-	required []string          // folded meaningful words, each once
-	seq      []string          // the meaningful words in query order, for pairs
-	adjacent []string          // the query's words from the first meaningful one to the last, for phrases
-	optional []string          // filler and everyday words that only add to the score
-	exact    []string          // the words as typed, when typed with diacritics
-	raw      string            // the folded query after rewriting
-	alts     map[string]string // a rare word → the common word one edit away
-	also     []string          // words synonyms add (optional)
-	lead     string            // a filler word and the meaningful word after it, for a pair ("thẻ tạm": "the" is also thế)
-	fields   []string          // fields (lĩnh vực) the query names
-	vocab    map[string]uint64
+	required   []string          // folded meaningful words, each once
+	seq        []string          // the meaningful words in query order, for pairs
+	adjacent   []string          // the query's words from the first meaningful one to the last, for phrases
+	optional   []string          // filler and everyday words that only add to the score
+	exact      []string          // the words as typed, when typed with diacritics
+	raw        string            // the folded query after rewriting
+	alts       map[string]string // a rare word → the common word one edit away
+	also       []string          // words synonyms add (optional)
+	lead       string            // a filler word and the meaningful word after it, for a pair ("thẻ tạm": "the" is also thế)
+	fields     []string          // fields (lĩnh vực) the query names
+	vocab      map[string]uint64
+	learned    []querylog.Learned // procedures chosen for the query (see learned.go)
+	expansions []expansion        // learnt expansions the query's words hold
 }
 
 func (ix *Index) parse(q string) (*parsedQuery, error) {
@@ -117,7 +121,7 @@ func (ix *Index) parse(q string) (*parsedQuery, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &parsedQuery{vocab: vocab, alts: map[string]string{}}
+	p := &parsedQuery{vocab: vocab, alts: map[string]string{}, learned: ix.learnedFor(q)}
 	if hasDiacritics(q) {
 		p.exact = ix.terms(analyzerExact, q)
 	}
@@ -129,6 +133,7 @@ func (ix *Index) parse(q string) (*parsedQuery, error) {
 		words, replaced, also = rewrite(words, ix.abbreviations())
 	}
 	p.raw = strings.Join(words, " ")
+	p.expansions = ix.learntIndex().expand(words)
 	for _, t := range words {
 		switch {
 		case fillers[t] && !hasDigit(t):
@@ -318,7 +323,7 @@ func (p *parsedQuery) boosts(cands *candidates) []query.Query {
 	for _, o := range p.optional {
 		qs = append(qs, p.rank(o, 0.3, cands))
 	}
-	return qs
+	return append(qs, p.learnedBoosts(cands)...)
 }
 
 // strictMin is how many meaningful words an item must hold: all of them,

@@ -211,6 +211,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, searchErr(err)
 		}
+		r.addLearned(pq.learned)
 		res = &bleve.SearchResult{}
 		if len(r.candidates) > 0 && from < len(r.candidates) {
 			if res, err = page(pq.query(r), filter, from); err != nil {

@@ -171,6 +171,11 @@ func (s *snapshot) words(p *parsedQuery, filter bits) (*queryWords, error) {
 			}
 			b = or(b, alt)
 		}
+		if e, err := s.expansionBits(p, t); err != nil {
+			return nil, err
+		} else if e != nil {
+			b = or(b, e) // a learnt expansion of the word (see learned.go)
+		}
 		if p.fuzzy(t) {
 			// A rare word also matches the words one edit away in the
 			// names and documents; the full texts' vocabulary (OCR

@@ -2,6 +2,7 @@ package search
 
 import (
 	"encoding/json"
+	"maps"
 	"regexp"
 	"strings"
 	"unicode"
@@ -81,9 +82,13 @@ func (ix *Index) saveAbbreviations(m map[string]string) error {
 }
 
 // loadAbbreviations reads the index's abbreviations: those written by hand
-// (abbreviations) and those mined from its catalogue.
+// (abbreviations), those mined from its catalogue and those mined from the
+// portal's at build time (see mined.go), in this order of precedence.
 func (ix *Index) loadAbbreviations() map[string]string {
-	out := map[string]string{}
+	out := maps.Clone(mined().Abbreviations)
+	if out == nil {
+		out = map[string]string{}
+	}
 	if b, err := ix.bleve.GetInternal(abbrevKey); err == nil && len(b) > 0 {
 		json.Unmarshal(b, &out)
 	}

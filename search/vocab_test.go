@@ -46,3 +46,38 @@ func TestMinedAbbreviations(t *testing.T) {
 		}
 	}
 }
+
+// TestMinedFile: the vocabulary mined from the portal's catalogue at build
+// time parses, and an abbreviation only the larger catalogue defines finds
+// what a procedure writes out.
+func TestMinedFile(t *testing.T) {
+	m, err := parseMined(minedTSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Abbreviations["nnt"] != "nguoi nop thue" {
+		t.Errorf("mined.tsv: nnt = %q, want nguoi nop thue", m.Abbreviations["nnt"])
+	}
+	if _, err := parseMined("abbr\tnnt\n"); err == nil {
+		t.Error("a line without what the abbreviation stands for parsed")
+	}
+	procs := []*content.Procedure{
+		{Code: "1.000001", Name: "Đăng ký thuế lần đầu đối với người nộp thuế là hộ kinh doanh", Field: "Thuế"},
+		{Code: "1.000002", Name: "Đăng ký thuế lần đầu đối với tổ chức", Field: "Thuế"},
+	}
+	ix, err := Open(filepath.Join(t.TempDir(), "index.bleve"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if _, _, err := ix.SyncProcedures(procs); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(context.Background(), Request{Query: "dang ky thue nnt"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codes(res); len(got) == 0 || got[0] != "1.000001" {
+		t.Errorf("nnt: %v, want 1.000001 first", got)
+	}
+}

@@ -289,6 +289,10 @@ func (s *srv) resultsPage(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		data.Res = res
+		s.logSearch(w, r, req.Query, req.Page)
+		for i, h := range res.Hits {
+			res.Hits[i].URL = chooseURL(s.queryLog != nil, req.Query, h.Kind, h.Code, h.URL)
+		}
 		data.From = (req.Page - 1) * req.Size
 		if req.Page > 1 {
 			data.Prev = req.Page - 1

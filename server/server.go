@@ -19,6 +19,7 @@ import (
 	"motcua/content"
 	"motcua/internal/addr"
 	"motcua/search"
+	"motcua/search/querylog"
 	"motcua/server/auth"
 	"motcua/store"
 )
@@ -48,6 +49,9 @@ type Config struct {
 	Now func() time.Time
 	// Archive is the last backup and fixity check, for /metrics; nil: none.
 	Archive *Archive
+	// QueryLog logs the results page's searches and the procedures
+	// chosen among them (see querylog); nil: none.
+	QueryLog *querylog.Log
 }
 
 type srv struct {
@@ -65,6 +69,8 @@ type srv struct {
 	now     func() time.Time
 	pdfSlot chan struct{}
 	stats   statsCache
+
+	queryLog *querylog.Log
 }
 
 // New returns the server's handler.
@@ -76,7 +82,7 @@ func newSrv(cfg Config) *srv {
 		n = 4 * runtime.GOMAXPROCS(0)
 	}
 	s := &srv{public: cfg.Public, index: cfg.Index, slots: make(chan struct{}, n), metrics: newMetrics(cfg.Archive),
-		store: cfg.Store, blobs: cfg.Blobs, auth: cfg.Auth, now: cfg.Now, pdfSlot: make(chan struct{}, 1),
+		store: cfg.Store, blobs: cfg.Blobs, auth: cfg.Auth, now: cfg.Now, pdfSlot: make(chan struct{}, 1), queryLog: cfg.QueryLog,
 		procs: map[string]*content.Procedure{}, logins: &auth.Limiter{Burst: 10, Every: 6 * time.Second}}
 	for _, p := range cfg.Procedures {
 		s.procs[p.Code] = p
@@ -104,6 +110,7 @@ func (s *srv) routes() http.Handler {
 	route("GET /api/search", "api_search", s.apiSearch)
 	route("GET /api/suggest", "api_suggest", s.apiSuggest)
 	route("GET "+addr.Search+"{$}", "tim_kiem", s.resultsPage)
+	route("GET "+choosePath, "tim_kiem_chon", s.chooseProcedure)
 	route("GET "+strings.TrimSuffix(addr.Search, "/"), "tim_kiem", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, addr.Search+"?"+r.URL.RawQuery, http.StatusMovedPermanently)
 	})

@@ -20,6 +20,7 @@ import (
 	"motcua/content/dvcqg"
 	"motcua/internal/benchmark/searcheval"
 	"motcua/search"
+	"motcua/search/querylog"
 	"motcua/server"
 )
 
@@ -96,6 +97,21 @@ func runBenchSearch(args []string) error {
 			return err
 		}
 		if err := relevance(filepath.Base(*citizens)+" (nửa kiểm tra, không tinh chỉnh)", test); err != nil {
+			return err
+		}
+		// The tuning half as a query log: each query chosen its answer
+		// in learnSessions sessions. What the search learns from it
+		// must not cost the other sets.
+		if err := ix.Learn(querylog.Learn(simulatedLog(tune), learnSessions, learnShare)); err != nil {
+			return err
+		}
+		if err := relevance(filepath.Base(*judgements)+" (học từ nhật ký = nửa tinh chỉnh)", js); err != nil {
+			return err
+		}
+		if err := relevance(filepath.Base(*citizens)+" (nửa kiểm tra, học từ nhật ký = nửa tinh chỉnh)", test); err != nil {
+			return err
+		}
+		if err := ix.Learn(nil); err != nil {
 			return err
 		}
 	}
@@ -270,4 +286,21 @@ func pct(ds []time.Duration, p int) string {
 	slices.Sort(s)
 	i := min(len(s)-1, len(s)*p/100)
 	return fmt.Sprintf("%.1f ms", float64(s[i].Microseconds())/1000)
+}
+
+// simulatedLog is a query log in which each judgement's query was
+// followed by the choice of its first expected procedure in learnSessions
+// distinct sessions.
+func simulatedLog(js []searcheval.Judgement) []querylog.Event {
+	var events []querylog.Event
+	for i, j := range js {
+		key, ok := querylog.Key(j.Query)
+		if !ok {
+			continue
+		}
+		for n := range learnSessions {
+			events = append(events, querylog.Event{Query: key, Mark: fmt.Sprintf("%d-%d", i, n), Code: j.Expected[0]})
+		}
+	}
+	return events
 }

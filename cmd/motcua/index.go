@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"motcua/search"
+	"motcua/search/querylog"
 )
 
 func init() {
@@ -30,9 +31,14 @@ func runIndex(args []string) error {
 	data := fs.String("data", defaultData, "thư mục dữ liệu")
 	dir := fs.String("catalogue", defaultCatalogue, "thư mục danh mục thủ tục")
 	rebuild := fs.Bool("rebuild", false, "dựng lại chỉ mục từ đầu")
+	learnMin := fs.Int("learn-sessions", defaultLearnSessions, "số phiên tìm kiếm khác nhau tối thiểu đã chọn một thủ tục cho một câu tìm để tìm kiếm học theo")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if *learnMin < 1 {
+		return usageError{"--learn-sessions phải từ 1 trở lên"}
+	}
+	learnSessions = *learnMin
 	start := time.Now()
 	rep, err := buildIndex(*data, *dir, *rebuild)
 	if err != nil {
@@ -40,11 +46,14 @@ func runIndex(args []string) error {
 	}
 	fmt.Fprintf(stdout, "Chỉ mục %s: %d thủ tục và %d hồ sơ số hóa được lập chỉ mục, %d mục cũ bị xóa, tổng %d mục, trong %.1f s.\n",
 		indexPath(*data), rep.Procedures, rep.Records, rep.Removed, rep.Total, time.Since(start).Seconds())
+	if rep.Learned > 0 {
+		fmt.Fprintf(stdout, "Học từ nhật ký tìm kiếm: %d cặp câu tìm → thủ tục được ít nhất %d phiên chọn.\n", rep.Learned, learnSessions)
+	}
 	return nil
 }
 
 // indexReport says what buildIndex did.
-type indexReport struct{ Procedures, Records, Removed, Total int }
+type indexReport struct{ Procedures, Records, Removed, Total, Learned int }
 
 // buildIndex brings the index in data up to date with the catalogue in dir
 // and the records store in data, or makes it anew (rebuild).
@@ -80,12 +89,40 @@ func buildIndex(data, dir string, rebuild bool) (indexReport, error) {
 		}
 		rep.Records, rep.Removed = synced.Indexed, rep.Removed+synced.Removed
 	}
+	if rep.Learned, err = learnQueryLog(ix, data); err != nil {
+		return rep, err
+	}
 	if err := ix.Compact(context.Background()); err != nil {
 		return rep, err
 	}
 	n, _ := ix.Count()
 	rep.Total = int(n)
 	return rep, nil
+}
+
+// What the search learns from serve's query log: a query → procedure
+// pair chosen in at least learnSessions distinct sessions, holding at
+// least learnShare of the query's choices.
+const (
+	defaultLearnSessions = 3
+	learnShare           = 0.2
+)
+
+var learnSessions = defaultLearnSessions
+
+// learnQueryLog teaches the index the procedures chosen for queries in
+// the query log of data (see querylog.Learn); it returns how many pairs.
+func learnQueryLog(ix *search.Index, data string) (int, error) {
+	path := filepath.Join(data, querylog.File)
+	events, bad, err := querylog.Read(path)
+	if err != nil {
+		return 0, err
+	}
+	if bad > 0 {
+		slog.Warn("query log: lines skipped", "file", path, "lines", bad)
+	}
+	learned := querylog.Learn(events, learnSessions, learnShare)
+	return len(learned), ix.Learn(learned)
 }
 
 // storeFile is the records database inside the data directory.

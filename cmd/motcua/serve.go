@@ -10,10 +10,12 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
 	"motcua/search"
+	"motcua/search/querylog"
 	"motcua/server"
 	"motcua/store"
 )
@@ -70,6 +72,11 @@ func runServe(args []string) error {
 	if err != nil {
 		return err
 	}
+	qlog, err := querylog.Open(filepath.Join(*data, querylog.File))
+	if err != nil {
+		return fmt.Errorf("không mở được nhật ký tìm kiếm: %w", err)
+	}
+	defer qlog.Close()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("không lắng nghe được trên %s: %w", *addr, err)
@@ -77,7 +84,7 @@ func runServe(args []string) error {
 	archive := &server.Archive{}
 	srv := &http.Server{
 		Handler: server.New(server.Config{Public: *public, Index: ix, Store: db, Blobs: blobs, Procedures: cat.Procedures,
-			Archive: archive}),
+			Archive: archive, QueryLog: qlog}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      30 * time.Second,
