@@ -74,6 +74,12 @@ func runServe(args []string) error {
 	if err != nil {
 		return fmt.Errorf("không lắng nghe được trên %s: %w", *addr, err)
 	}
+	if _, err := localBlobs(blobs, "--backup-to"); err != nil && *backupTo != "" {
+		return usageError{err.Error()}
+	} else if err != nil && *verifyEvery > 0 {
+		slog.Info("originals in an object store: no scheduled fixity check (the bucket keeps its own)", "blobs", blobs)
+		*verifyEvery = 0
+	}
 	archive := &server.Archive{}
 	srv := &http.Server{
 		Handler: server.New(server.Config{Public: *public, Index: ix, Store: db, Blobs: blobs, Procedures: cat.Procedures,
