@@ -114,6 +114,9 @@ func openStore(dir string) (store.Store, store.Blobs, error) {
 		return nil, blobs, err
 	}
 	if c.postgres == "" {
+		if err := os.MkdirAll(filepath.Dir(c.sqlite), 0o755); err != nil {
+			return nil, nil, fmt.Errorf("không tạo được thư mục dữ liệu %s: %w", filepath.Dir(c.sqlite), err)
+		}
 		db, err := sqlite.Open(c.sqlite)
 		return db, blobs, err
 	}
