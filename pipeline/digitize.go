@@ -109,14 +109,8 @@ func Digitize(ctx context.Context, st store.Store, blobs store.Blobs, paths []st
 		return st.Fail(context.WithoutCancel(ctx), f)
 	}
 
-	files, bad := Collect(paths)
-	// A file named on the command line is digitized or fails; a file met
-	// in a folder (a scanner's sidecar, notes) is passed over when neither
-	// its name nor its content is a scan's.
-	named := map[string]bool{}
-	for _, p := range paths {
-		named[p] = true
-	}
+	files, bad, ignored := Scans(paths)
+	sum.Ignored = ignored
 	for _, f := range bad {
 		if err := fail(f); err != nil {
 			return sum, err
@@ -131,11 +125,6 @@ func Digitize(ctx context.Context, st store.Store, blobs store.Blobs, paths []st
 		if ctx.Err() != nil {
 			sum.Interrupted = true
 			break
-		}
-		if !named[p] && extKind(p) == "" && !looksLikeScan(p) {
-			sum.Ignored++
-			slog.Debug("digitize: not a scan, passed over", "file", p)
-			continue
 		}
 		sum.Files++
 		f, err := scan(ctx, st, p, opt)
@@ -217,9 +206,7 @@ func Digitize(ctx context.Context, st store.Store, blobs store.Blobs, paths []st
 				continue
 			}
 			if f.src.TextLayer != nil {
-				for i, t := range f.src.TextLayer {
-					f.pages[i] = store.Page{N: i + 1, Text: t}
-				}
+				f.textPages()
 				results <- result{f: f, i: -1}
 				continue
 			}
@@ -256,12 +243,7 @@ func Digitize(ctx context.Context, st store.Store, blobs store.Blobs, paths []st
 				slog.Info("digitize: another run is digitizing the file or has stored it; skipped", "file", f.path)
 				return
 			}
-			reason := "lỗi khi nhận dạng: " + f.err.Error()
-			var ie *InputError
-			if errors.As(f.err, &ie) {
-				reason = ie.Reason
-			}
-			storeErr = fail(store.Failure{Path: f.path, SHA256: f.sha, Reason: reason})
+			storeErr = fail(store.Failure{Path: f.path, SHA256: f.sha, Reason: Reason(f.err)})
 			return
 		}
 		// The original first (written whole or not at all), then the
@@ -334,6 +316,78 @@ func Digitize(ctx context.Context, st store.Store, blobs store.Blobs, paths []st
 	sum.Interrupted = ctx.Err() != nil
 	sum.Elapsed = time.Since(start)
 	return sum, storeErr
+}
+
+// Scans lists the files under paths to digitize (Collect), the paths
+// that cannot be read, and how many files met in folders were passed over.
+// A file named on the command line is digitized or fails; a file met in a
+// folder (a scanner's sidecar, notes) is passed over when neither its name
+// nor its content is a scan's.
+func Scans(paths []string) (files []string, bad []store.Failure, ignored int) {
+	all, bad := Collect(paths)
+	named := map[string]bool{}
+	for _, p := range paths {
+		named[p] = true
+	}
+	for _, p := range all {
+		if !named[p] && extKind(p) == "" && !looksLikeScan(p) {
+			ignored++
+			slog.Debug("digitize: not a scan, passed over", "file", p)
+			continue
+		}
+		files = append(files, p)
+	}
+	return files, bad, ignored
+}
+
+// Reason is the stored failure's reason for an error of digitizing a file:
+// the input's own reason, or the error.
+func Reason(err error) string {
+	var ie *InputError
+	if errors.As(err, &ie) {
+		return ie.Reason
+	}
+	return "lỗi khi nhận dạng: " + err.Error()
+}
+
+// Recognize makes the record of one original, data read from path: every
+// page recognised in turn with eng (or read from the PDF's text layer),
+// the fields extracted. The record is not stored: a queue worker (package
+// queue) stores it with its job's completion. Digitize does the same work
+// with a file's pages spread over its engines.
+func Recognize(ctx context.Context, eng *Engine, path string, data []byte, opt Options) (*store.Record, error) {
+	opt = opt.withDefaults()
+	src, err := OpenSource(path, data, opt.Limits)
+	if err != nil {
+		return nil, err
+	}
+	if src.Warning != "" {
+		slog.Warn("digitize", "file", path, "warning", src.Warning)
+	}
+	f := &file{path: path, sha: store.SHA256(data), src: src, pages: make([]store.Page, src.Pages)}
+	if src.TextLayer != nil {
+		f.textPages()
+		return buildRecord(f, opt), nil
+	}
+	for i := range src.Pages {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		pg, err := recognizePage(eng, src, i)
+		if err != nil {
+			return nil, err
+		}
+		pg.N = i + 1
+		f.pages[i] = pg
+	}
+	return buildRecord(f, opt), nil
+}
+
+// textPages fills the file's pages from its PDF's text layer.
+func (f *file) textPages() {
+	for i, t := range f.src.TextLayer {
+		f.pages[i] = store.Page{N: i + 1, Text: t}
+	}
 }
 
 // reopen reads a scanned file again for processing and checks that it

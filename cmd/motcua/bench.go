@@ -18,7 +18,7 @@ import (
 func init() {
 	register(&command{
 		name:    "bench",
-		summary: "đo hiệu năng: bench site [--source DIR] | bench ocr DIR | bench search [--records N] | bench dossier [DIR] | bench backup [--records N] | bench blobs [--blobs URL]",
+		summary: "đo hiệu năng: bench site [--source DIR] | bench ocr DIR | bench search [--records N] | bench dossier [DIR] | bench backup [--records N] | bench scale [--pages N] | bench blobs [--blobs URL]",
 		run:     runBench,
 		ocr:     true,
 	})
@@ -33,6 +33,9 @@ func runBench(args []string) error {
 	}
 	if len(args) > 0 && args[0] == "search" {
 		return runBenchSearch(args[1:])
+	}
+	if len(args) > 0 && args[0] == "scale" {
+		return runBenchScale(args[1:])
 	}
 	if len(args) > 0 && args[0] == "backup" {
 		return runBenchBackup(args[1:])

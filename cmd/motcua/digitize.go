@@ -25,7 +25,7 @@ import (
 func init() {
 	register(&command{
 		name:    "digitize",
-		summary: "số hóa bản quét (PNG, JPEG, TIFF, PDF): digitize [--data DIR] [--workers N] [--stack] [--dossier MÃ --procedure P --owner SỐ] ĐƯỜNG_DẪN...",
+		summary: "số hóa bản quét (PNG, JPEG, TIFF, PDF): digitize [--data DIR] [--workers N] [--queue --db postgres://…] [--stack] [--dossier MÃ --procedure P --owner SỐ] ĐƯỜNG_DẪN...",
 		run:     runDigitize,
 		ocr:     true,
 	})
@@ -41,6 +41,7 @@ func runDigitize(args []string) error {
 	dossierCode := fs.String("dossier", "", "đưa các văn bản vào hồ sơ có mã này (cần --procedure và --owner)")
 	dir := fs.String("catalogue", defaultCatalogue, "thư mục danh mục thủ tục (với --dossier, --stack)")
 	stack := fs.Bool("stack", false, "các tệp là các trang của một lượt quét: tờ bìa (mã QR) và giấy tiếp nhận tách hồ sơ, mỗi văn bản một bản ghi")
+	queued := fs.Bool("queue", false, "chỉ lưu bản gốc và xếp hàng việc nhận dạng (mỗi tệp một việc) cho motcua worker; cần --db postgres://…")
 	h := dossierFlags(fs)
 	paths, err := parseFlags(fs, args)
 	if err != nil {
@@ -48,6 +49,12 @@ func runDigitize(args []string) error {
 	}
 	if len(paths) == 0 {
 		return usageError{"cần ít nhất một tệp hoặc thư mục: motcua digitize [--data DIR] ĐƯỜNG_DẪN..."}
+	}
+	if *queued {
+		if *stack || *dossierCode != "" {
+			return usageError{"--queue chưa dùng được với --stack hay --dossier: hãy số hóa các tệp đó không có --queue"}
+		}
+		return enqueue(*data, paths, *force, *vis)
 	}
 	opt := pipeline.Options{Workers: *workers, Force: *force, Limits: pipeline.DefaultLimits}
 	opt.Limits.MaxPixels = *maxMP * 1_000_000

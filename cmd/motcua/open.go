@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"motcua/queue"
 	"motcua/store"
 	"motcua/store/bucket"
 	"motcua/store/postgres"
@@ -125,6 +126,10 @@ func openStore(dir string) (store.Store, store.Blobs, error) {
 	db, err := postgres.Open(ctx, c.postgres)
 	if err != nil {
 		return nil, blobs, fmt.Errorf("không mở được cơ sở dữ liệu %s (kiểm tra máy chủ PostgreSQL, tên người dùng, mật khẩu và tên cơ sở dữ liệu trong --db hoặc %s): %w", c, dbEnv, err)
+	}
+	if err := queue.Migrate(ctx, db.Pool()); err != nil { // River's tables, with motcua's
+		db.Close()
+		return nil, blobs, fmt.Errorf("không mở được cơ sở dữ liệu %s: %w", c, err)
 	}
 	return db, blobs, nil
 }

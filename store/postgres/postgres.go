@@ -49,6 +49,10 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	return s, nil
 }
 
+// Pool is the database's connection pool, for work that shares its
+// transactions (the OCR job queue, package queue).
+func (s *DB) Pool() *pgxpool.Pool { return s.pool }
+
 // Close closes the connections.
 func (s *DB) Close() error {
 	s.pool.Close()

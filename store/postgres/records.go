@@ -15,6 +15,13 @@ import (
 
 // Put saves r and its pages in one transaction.
 func (s *DB) Put(ctx context.Context, r *store.Record) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return s.PutTx(ctx, tx, r) })
+}
+
+// PutTx saves r and its pages as part of the caller's transaction tx, which
+// the caller commits: a queue worker stores a record and completes its job
+// at once.
+func (s *DB) PutTx(ctx context.Context, tx pgx.Tx, r *store.Record) error {
 	store.Confine(r)
 	fields, err := json.Marshal(r.Fields)
 	if err != nil {
@@ -24,7 +31,7 @@ func (s *DB) Put(ctx context.Context, r *store.Record) error {
 	if err != nil {
 		return err
 	}
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err = func() error {
 		// Writers of the same file (workers on several machines) take
 		// turns, so that each finds the version before it: a row lock
 		// cannot wait for a row not inserted yet.
@@ -94,7 +101,7 @@ func (s *DB) Put(ctx context.Context, r *store.Record) error {
 		}
 		_, err = tx.Exec(ctx, `DELETE FROM failures WHERE path = $1 OR sha256 = $2`, r.SourcePath, r.SHA256)
 		return err
-	})
+	}()
 	if err != nil {
 		return fmt.Errorf("store: unable to save record %s: %w", r.SourceName, err)
 	}
@@ -326,11 +333,16 @@ func (s *DB) Changes(ctx context.Context, id int64) ([]store.Change, error) {
 }
 
 // Fail records a failed file.
-func (s *DB) Fail(ctx context.Context, f store.Failure) error {
+func (s *DB) Fail(ctx context.Context, f store.Failure) error { return s.fail(ctx, s.pool, f) }
+
+// FailTx saves a failure as part of the caller's transaction tx.
+func (s *DB) FailTx(ctx context.Context, tx pgx.Tx, f store.Failure) error { return s.fail(ctx, tx, f) }
+
+func (s *DB) fail(ctx context.Context, q querier, f store.Failure) error {
 	if f.At.IsZero() {
 		f.At = now()
 	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO failures (path, sha256, reason, at) VALUES ($1, $2, $3, $4)
+	_, err := q.Exec(ctx, `INSERT INTO failures (path, sha256, reason, at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (path) DO UPDATE SET sha256 = excluded.sha256, reason = excluded.reason, at = excluded.at`,
 		f.Path, f.SHA256, f.Reason, ms(f.At))
 	if err != nil {
