@@ -67,6 +67,8 @@ func (ix *Index) Follow(ctx context.Context, st Followed, l Listener, poll time.
 			}
 			if err := ix.indexIDs(ctx, st, batch); err != nil && ctx.Err() == nil {
 				slog.Warn("follow store: indexing changed records", "error", err)
+			} else {
+				slog.Debug("indexed records the store announced", "count", len(batch))
 			}
 		}
 	}

@@ -53,8 +53,9 @@ func TestFollowPostgres(t *testing.T) {
 			defer func() { stop(); <-done }()
 			time.Sleep(300 * time.Millisecond) // caught up, listening
 			if tc.cut {
-				if n := killListeners(t, url); n != 1 {
-					t.Fatalf("killed %d listening connections, want 1", n)
+				// (the first subtest's listener may still be closing)
+				if n := killListeners(t, url); n < 1 {
+					t.Fatal("no listening connection to kill")
 				}
 			}
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -49,7 +50,7 @@ func runBenchBlobs(args []string) error {
 		targets = append(targets, struct {
 			name  string
 			blobs store.Blobs
-		}{fmt.Sprint(b), b})
+		}{strings.SplitN(fmt.Sprint(b), "?", 2)[0], b})
 	}
 	fmt.Fprintf(stdout, "%d bản gốc × %s, %d luồng:\n", *n, humanBytes(int64(*size)), *workers)
 	var ref [2]time.Duration
