@@ -1,9 +1,11 @@
 package store
 
 import (
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -38,5 +40,47 @@ func TestDirBlobs(t *testing.T) {
 	}
 	if _, err := b.Open(SHA256([]byte("x"))); err != ErrNotFound {
 		t.Errorf("missing blob: %v", err)
+	}
+}
+
+func TestDirBlobsCorruptRead(t *testing.T) {
+	b := DirBlobs{Dir: t.TempDir()}
+	data := []byte("bản gốc sẽ hỏng")
+	sha := SHA256(data)
+	if err := b.Put(sha, data); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := b.Path(sha)
+	os.Chmod(p, 0o644)
+	if err := os.WriteFile(p, []byte("bản gốc đã hỏng"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rc, err := b.Open(sha)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	_, err = io.ReadAll(rc)
+	var ce *CorruptBlobError
+	if !errors.As(err, &ce) || ce.SHA256 != sha {
+		t.Errorf("reading a damaged original: %v, want a CorruptBlobError", err)
+	}
+}
+
+func TestBlobKey(t *testing.T) {
+	sha := SHA256([]byte("x"))
+	for _, tc := range []struct {
+		sha, want string
+	}{
+		{sha, sha[:2] + "/" + sha},
+		{strings.ToUpper(sha), ""},
+		{sha[:63], ""},
+		{"../" + sha[3:], ""},
+		{strings.Repeat("g", 64), ""},
+	} {
+		got, err := BlobKey(tc.sha)
+		if got != tc.want || (err == nil) != (tc.want != "") {
+			t.Errorf("BlobKey(%q) = %q, %v; want %q", tc.sha, got, err, tc.want)
+		}
 	}
 }

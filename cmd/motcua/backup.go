@@ -84,8 +84,12 @@ func runBackup(args []string) error {
 
 // runBackupOnce backs up the store in data to target and writes the
 // outcome, success or failure, to the audit log.
-func runBackupOnce(ctx context.Context, db store.Store, blobs store.DirBlobs, data, target string, keep int,
+func runBackupOnce(ctx context.Context, db store.Store, originals store.Blobs, data, target string, keep int,
 	user, remote string, prog func(done, total int)) (*backup.Result, error) {
+	blobs, err := localBlobs(originals, "motcua backup")
+	if err != nil {
+		return nil, err
+	}
 	if inside(target, data) {
 		return nil, fmt.Errorf("thư mục sao lưu %s nằm trong thư mục dữ liệu %s: một lần hỏng đĩa sẽ mất cả hai; chọn một đĩa khác", target, data)
 	}
@@ -112,9 +116,9 @@ func runBackupOnce(ctx context.Context, db store.Store, blobs store.DirBlobs, da
 
 // openExistingStore opens the store in data, which must hold one: a
 // mistyped --data is an error, not a new empty store.
-func openExistingStore(data string) (store.Store, store.DirBlobs, error) {
+func openExistingStore(data string) (store.Store, store.Blobs, error) {
 	if !storeExists(data) {
-		return nil, store.DirBlobs{}, fmt.Errorf("không có cơ sở dữ liệu motcua trong %s: kiểm tra --data (hoặc --db)", data)
+		return nil, nil, fmt.Errorf("không có cơ sở dữ liệu motcua trong %s: kiểm tra --data (hoặc --db)", data)
 	}
 	return openStore(data)
 }
@@ -253,7 +257,7 @@ func humanBytes(n int64) string {
 // archiveJobs are serve's scheduled fixity checks and backups.
 type archiveJobs struct {
 	db          store.Store
-	blobs       store.DirBlobs
+	blobs       store.Blobs
 	data        string
 	backupTo    string
 	backupEvery time.Duration

@@ -18,7 +18,7 @@ import (
 func init() {
 	register(&command{
 		name:    "bench",
-		summary: "đo hiệu năng: bench site [--source DIR] | bench ocr DIR | bench search [--records N] | bench dossier [DIR] | bench backup [--records N] | bench scale [--pages N]",
+		summary: "đo hiệu năng: bench site [--source DIR] | bench ocr DIR | bench search [--records N] | bench dossier [DIR] | bench backup [--records N] | bench scale [--pages N] | bench blobs [--blobs URL]",
 		run:     runBench,
 		ocr:     true,
 	})
@@ -39,6 +39,9 @@ func runBench(args []string) error {
 	}
 	if len(args) > 0 && args[0] == "backup" {
 		return runBenchBackup(args[1:])
+	}
+	if len(args) > 0 && args[0] == "blobs" {
+		return runBenchBlobs(args[1:])
 	}
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	source := fs.String("source", "../shared/data/dvcqg", "dữ liệu Cổng DVC quốc gia (DIR/<bộ>/<mã>.json)")

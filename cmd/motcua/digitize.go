@@ -153,7 +153,7 @@ func stackDossiers(db store.Store, cat *content.Catalogue, ch store.Channel) fun
 
 // digitizeFiles runs the pipeline on paths with a progress bar, prints the
 // summary and indexes what it stored.
-func digitizeFiles(db store.Store, blobs store.DirBlobs, data string, paths []string, opt pipeline.Options) error {
+func digitizeFiles(db store.Store, blobs store.Blobs, data string, paths []string, opt pipeline.Options) error {
 	return digitizeWith(db, data, func(ctx context.Context, opt pipeline.Options) (pipeline.Summary, error) {
 		return pipeline.Digitize(ctx, db, blobs, paths, opt)
 	}, opt)

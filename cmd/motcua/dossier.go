@@ -107,10 +107,10 @@ func (h dossierHeader) read(dir, code string) (*store.Dossier, *content.Procedur
 }
 
 // openWithCatalogue loads the catalogue, then opens the store.
-func openWithCatalogue(dir, data string) (*content.Catalogue, store.Store, store.DirBlobs, error) {
+func openWithCatalogue(dir, data string) (*content.Catalogue, store.Store, store.Blobs, error) {
 	cat, err := loadCatalogue(dir)
 	if err != nil {
-		return nil, nil, store.DirBlobs{}, err
+		return nil, nil, nil, err
 	}
 	db, blobs, err := openStore(data)
 	return cat, db, blobs, err

@@ -6,7 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"motcua/search"
@@ -16,7 +19,7 @@ import (
 func init() {
 	register(&command{
 		name:    "index",
-		summary: "dựng hoặc cập nhật chỉ mục tìm kiếm: index [--data DIR] [--catalogue DIR] [--rebuild]",
+		summary: "dựng hoặc cập nhật chỉ mục tìm kiếm: index [--data DIR] [--catalogue DIR] [--rebuild] [--follow]",
 		run:     runIndex,
 	})
 }
@@ -32,6 +35,7 @@ func runIndex(args []string) error {
 	dir := fs.String("catalogue", defaultCatalogue, "thư mục danh mục thủ tục")
 	rebuild := fs.Bool("rebuild", false, "dựng lại chỉ mục từ đầu")
 	learnMin := fs.Int("learn-sessions", defaultLearnSessions, "số phiên tìm kiếm khác nhau tối thiểu đã chọn một thủ tục cho một câu tìm để tìm kiếm học theo")
+	follow := fs.Bool("follow", false, "sau đó tiếp tục cập nhật chỉ mục theo kho hồ sơ (ngay khi PostgreSQL báo, và mỗi 5 giây) tới khi Ctrl-C")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -49,6 +53,33 @@ func runIndex(args []string) error {
 	if rep.Learned > 0 {
 		fmt.Fprintf(stdout, "Học từ nhật ký tìm kiếm: %d cặp câu tìm → thủ tục được ít nhất %d phiên chọn.\n", rep.Learned, learnSessions)
 	}
+	if *follow {
+		return followIndex(*data)
+	}
+	return nil
+}
+
+// followIndex keeps the index in data current with the store until Ctrl-C.
+func followIndex(data string) error {
+	ix, err := openIndex(search.Open, data)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	db, _, err := openStore(data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	how := "mỗi 5 giây"
+	if _, ok := db.(search.Listener); ok {
+		how = "ngay khi cơ sở dữ liệu báo (LISTEN/NOTIFY), và mỗi 5 giây"
+	}
+	c, _ := chooseDB(data)
+	fmt.Fprintf(stdout, "Đang theo kho hồ sơ %s: cập nhật chỉ mục %s (Ctrl-C để dừng).\n", c, how)
+	followStore(ctx, db, ix)
 	return nil
 }
 

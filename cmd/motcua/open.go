@@ -12,30 +12,38 @@ import (
 
 	"motcua/queue"
 	"motcua/store"
+	"motcua/store/bucket"
 	"motcua/store/postgres"
 	"motcua/store/sqlite"
 )
 
 // The records database is chosen here and nowhere else: --db URL on every
 // command that has --data, else $MOTCUA_DB, else motcua.db in the data
-// folder. The originals (blobs/) and the search index stay in the data
-// folder whichever database holds the records.
+// folder. The originals likewise: --blobs URL, else $MOTCUA_BLOBS, else
+// blobs/ in the data folder. The search index stays in the data folder.
 
 // dbEnv names the variable that chooses the database when --db is not given.
 const dbEnv = "MOTCUA_DB"
 
-// dbFlag is --db of the command being run (see addDBFlag).
-var dbFlag string
+// blobsEnv names the variable that chooses where the originals are when
+// --blobs is not given.
+const blobsEnv = "MOTCUA_BLOBS"
+
+// dbFlag and blobsFlag are --db and --blobs of the command being run (see
+// addDBFlag).
+var dbFlag, blobsFlag string
 
 // addDBFlag gives a command that has --data the --db flag; parseFlags
 // calls it for every command.
 func addDBFlag(fs *flag.FlagSet) {
-	dbFlag = ""
+	dbFlag, blobsFlag = "", ""
 	if fs.Lookup("data") == nil || fs.Lookup("db") != nil {
 		return
 	}
 	fs.StringVar(&dbFlag, "db", "", "cơ sở dữ liệu hồ sơ: sqlite:ĐƯỜNG_DẪN hoặc postgres://người_dùng@máy:cổng/tên "+
-		"(mặc định: biến "+dbEnv+", không có thì motcua.db trong --data); bản gốc vẫn ở --data")
+		"(mặc định: biến "+dbEnv+", không có thì motcua.db trong --data)")
+	fs.StringVar(&blobsFlag, "blobs", "", "nơi giữ bản gốc: file:///THƯ_MỤC hoặc s3://BUCKET?endpoint=http://máy:cổng "+
+		"(mặc định: biến "+blobsEnv+", không có thì thư mục blobs trong --data)")
 }
 
 // dbChoice is the chosen database: a PostgreSQL URL or a SQLite file.
@@ -95,17 +103,21 @@ func storeExists(dir string) bool {
 	return err == nil
 }
 
-// openStore opens the chosen records database and the originals under dir.
-func openStore(dir string) (store.Store, store.DirBlobs, error) {
+// openStore opens the chosen records database and originals; dir is the
+// data folder.
+func openStore(dir string) (store.Store, store.Blobs, error) {
 	c, err := chooseDB(dir)
 	if err != nil {
-		return nil, store.DirBlobs{}, err
+		return nil, nil, err
 	}
 	blobs, err := openBlobs(dir)
 	if err != nil {
 		return nil, blobs, err
 	}
 	if c.postgres == "" {
+		if err := os.MkdirAll(filepath.Dir(c.sqlite), 0o755); err != nil {
+			return nil, nil, fmt.Errorf("không tạo được thư mục dữ liệu %s: %w", filepath.Dir(c.sqlite), err)
+		}
 		db, err := sqlite.Open(c.sqlite)
 		return db, blobs, err
 	}
@@ -125,7 +137,7 @@ func openStore(dir string) (store.Store, store.DirBlobs, error) {
 // openSQLite opens the SQLite database in dir whatever --db says: for work
 // on a folder of its own (benchmarks, a restored copy).
 func openSQLite(dir string) (*sqlite.DB, store.DirBlobs, error) {
-	blobs, err := openBlobs(dir)
+	blobs, err := folderBlobs(filepath.Join(dir, "blobs"))
 	if err != nil {
 		return nil, blobs, err
 	}
@@ -143,9 +155,49 @@ func sqliteOnly(command, instead string) error {
 	return usageError{fmt.Sprintf("%s chỉ dùng cho cơ sở dữ liệu SQLite; với PostgreSQL (%s) hãy dùng %s", command, c, instead)}
 }
 
-func openBlobs(dir string) (store.DirBlobs, error) {
-	if err := os.MkdirAll(filepath.Join(dir, "blobs"), 0o755); err != nil {
-		return store.DirBlobs{}, fmt.Errorf("không tạo được thư mục dữ liệu %s: %w", dir, err)
+// openBlobs opens where the originals are: --blobs or $MOTCUA_BLOBS, else
+// blobs/ in the data folder dir. file:// is that content-addressed folder
+// (store.DirBlobs), s3:// a bucket on an S3-compatible server.
+func openBlobs(dir string) (store.Blobs, error) {
+	u, from := blobsFlag, "--blobs"
+	if u == "" {
+		u, from = os.Getenv(blobsEnv), blobsEnv
 	}
-	return store.DirBlobs{Dir: filepath.Join(dir, "blobs")}, nil
+	switch {
+	case u == "":
+		return folderBlobs(filepath.Join(dir, "blobs"))
+	case strings.HasPrefix(u, "file://"):
+		p := strings.TrimPrefix(u, "file://")
+		if p == "" {
+			return nil, usageError{fmt.Sprintf("%s %q: thiếu thư mục, ví dụ file:///srv/motcua/blobs", from, u)}
+		}
+		return folderBlobs(filepath.FromSlash(p))
+	case strings.HasPrefix(u, "s3://"):
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		b, err := bucket.Open(ctx, u)
+		if err != nil {
+			return nil, fmt.Errorf("không mở được kho bản gốc %s (kiểm tra tên bucket, endpoint và AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY): %w", redacted(u), err)
+		}
+		return b, nil
+	}
+	return nil, usageError{fmt.Sprintf("%s %q: dùng file:///THƯ_MỤC hoặc s3://BUCKET?endpoint=http://máy:cổng&region=VÙNG", from, redacted(u))}
+}
+
+// folderBlobs is the originals' folder, made if need be.
+func folderBlobs(dir string) (store.DirBlobs, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return store.DirBlobs{}, fmt.Errorf("không tạo được thư mục bản gốc %s: %w", dir, err)
+	}
+	return store.DirBlobs{Dir: dir}, nil
+}
+
+// localBlobs is blobs as a folder, for what copies or hashes its files
+// (backup, verify); originals in an object store are refused, saying why.
+func localBlobs(blobs store.Blobs, command string) (store.DirBlobs, error) {
+	if d, ok := blobs.(store.DirBlobs); ok {
+		return d, nil
+	}
+	return store.DirBlobs{}, fmt.Errorf("%s chỉ làm việc với bản gốc trong thư mục (file://); bản gốc ở %v "+
+		"được giữ bởi chính kho đối tượng: bật versioning và nhân bản (replication) của bucket", command, blobs)
 }

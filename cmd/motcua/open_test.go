@@ -1,11 +1,13 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"motcua/store"
 	"motcua/store/storetest"
 )
 
@@ -71,5 +73,59 @@ func TestDBPostgres(t *testing.T) {
 	// --db sqlite: overrides the variable.
 	if code, out := runCLI(t, "users", "list", "--data", data, "--db", "sqlite:"+filepath.Join(data, "khac.db")); code != 0 || !strings.Contains(out, "0 tài khoản") {
 		t.Errorf("users list --db sqlite: exit %d\n%s", code, out)
+	}
+}
+
+func TestOpenBlobs(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "motcua")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "motcua-secret")
+	data := t.TempDir()
+	other := t.TempDir()
+	for _, c := range []struct {
+		flag, env string
+		want      string // the store, as %v
+		err       string
+	}{
+		{"", "", fmt.Sprint(store.DirBlobs{Dir: filepath.Join(data, "blobs")}), ""},
+		{"file://" + other, "", fmt.Sprint(store.DirBlobs{Dir: other}), ""},
+		{"", "file://" + other, fmt.Sprint(store.DirBlobs{Dir: other}), ""},
+		{"s3://ban-goc?endpoint=http://127.0.0.1:1", "file://" + other, // the flag wins
+			"s3://ban-goc?endpoint=http%3A%2F%2F127.0.0.1%3A1&region=us-east-1&use_path_style=true", ""},
+		{"file://", "", "", "--blobs \"file://\": thiếu thư mục"},
+		{"", "gs://ban-goc", "", "MOTCUA_BLOBS \"gs://ban-goc\": dùng file:///THƯ_MỤC hoặc s3://"},
+		{"/srv/blobs", "", "", "--blobs \"/srv/blobs\": dùng file:///"},
+	} {
+		blobsFlag = c.flag
+		t.Setenv(blobsEnv, c.env)
+		got, err := openBlobs(data)
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("--blobs %q, %s=%q: error %v, want %q", c.flag, blobsEnv, c.env, err, c.err)
+			}
+			continue
+		}
+		if err != nil || fmt.Sprint(got) != c.want {
+			t.Errorf("--blobs %q, %s=%q: %v %v, want %v", c.flag, blobsEnv, c.env, got, err, c.want)
+		}
+	}
+	blobsFlag = ""
+}
+
+// TestBlobsS3Refused: verify and backup refuse originals in a bucket,
+// saying that the bucket keeps them.
+func TestBlobsS3Refused(t *testing.T) {
+	data := t.TempDir()
+	t.Setenv(dbEnv, "")
+	t.Setenv(blobsEnv, "s3://ban-goc?endpoint=http://127.0.0.1:1")
+	t.Setenv("AWS_ACCESS_KEY_ID", "motcua")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "motcua-secret")
+	if code, out := runCLI(t, "users", "list", "--data", data); code != 0 {
+		t.Fatalf("users list: exit %d\n%s", code, out)
+	}
+	for _, args := range [][]string{{"verify", "--data", data}, {"backup", "--data", data, "--to", t.TempDir()}} {
+		code, out := runCLI(t, args...)
+		if code == 0 || !strings.Contains(out, "versioning") {
+			t.Errorf("%s with originals in a bucket: exit %d\n%s", args[0], code, out)
+		}
 	}
 }

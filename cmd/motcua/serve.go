@@ -81,6 +81,12 @@ func runServe(args []string) error {
 	if err != nil {
 		return fmt.Errorf("không lắng nghe được trên %s: %w", *addr, err)
 	}
+	if _, err := localBlobs(blobs, "--backup-to"); err != nil && *backupTo != "" {
+		return usageError{err.Error()}
+	} else if err != nil && *verifyEvery > 0 {
+		slog.Info("originals in an object store: no scheduled fixity check (the bucket keeps its own)", "blobs", blobs)
+		*verifyEvery = 0
+	}
 	archive := &server.Archive{}
 	srv := &http.Server{
 		Handler: server.New(server.Config{Public: *public, Index: ix, Store: db, Blobs: blobs, Procedures: cat.Procedures,
@@ -123,26 +129,13 @@ func runServe(args []string) error {
 }
 
 // followStore indexes the records other processes save while the server
-// holds the index (motcua digitize cannot open it then): every few
-// seconds, whatever was saved since the last look.
+// holds the index (motcua digitize cannot open it then): at once when the
+// store announces them (PostgreSQL), else every few seconds.
 func followStore(ctx context.Context, db store.Store, ix *search.Index) {
-	t := time.NewTicker(5 * time.Second)
-	defer t.Stop()
-	mark := time.Now().Add(-time.Minute)
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		synced, err := ix.IndexSince(ctx, db, mark)
-		if err != nil {
-			slog.Warn("follow store", "error", err)
-			continue
-		}
-		if synced.Indexed > 0 {
-			slog.Info("indexed new or changed records from the store", "count", synced.Indexed)
-		}
-		mark = synced.Mark
-	}
+	l, _ := db.(search.Listener)
+	ix.Follow(ctx, db, l, followPoll)
 }
+
+// followPoll is how often a follower catches up with the store whatever it
+// was told.
+const followPoll = 5 * time.Second

@@ -53,7 +53,7 @@ func runVerify(args []string) error {
 			return err
 		}
 	} else {
-		printFixity(db, blobs, f)
+		printFixity(db, blobs.(store.DirBlobs), f)
 	}
 	if !f.OK() {
 		return exitError{1}
@@ -62,7 +62,11 @@ func runVerify(args []string) error {
 }
 
 // checkFixity checks every original and writes the result to the audit log.
-func checkFixity(ctx context.Context, db store.Store, blobs store.DirBlobs, user, remote string, prog func(done, total int)) (*store.Fixity, error) {
+func checkFixity(ctx context.Context, db store.Store, originals store.Blobs, user, remote string, prog func(done, total int)) (*store.Fixity, error) {
+	blobs, err := localBlobs(originals, "motcua verify")
+	if err != nil {
+		return nil, err
+	}
 	f, err := store.CheckFixity(ctx, db, blobs, prog)
 	e := store.Event{User: user, Action: store.ActFixity, Remote: remote, OK: err == nil && f.OK()}
 	if err != nil {

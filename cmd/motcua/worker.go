@@ -36,13 +36,13 @@ func init() {
 }
 
 // openQueue opens the chosen database, which must be PostgreSQL.
-func openQueue(data, command string) (*postgres.DB, store.DirBlobs, error) {
+func openQueue(data, command string) (*postgres.DB, store.Blobs, error) {
 	c, err := chooseDB(data)
 	if err != nil {
-		return nil, store.DirBlobs{}, err
+		return nil, nil, err
 	}
 	if c.postgres == "" {
-		return nil, store.DirBlobs{}, usageError{command + " cần cơ sở dữ liệu PostgreSQL dùng chung: thêm --db postgres://người_dùng@máy:cổng/tên (hoặc đặt biến " + dbEnv +
+		return nil, nil, usageError{command + " cần cơ sở dữ liệu PostgreSQL dùng chung: thêm --db postgres://người_dùng@máy:cổng/tên (hoặc đặt biến " + dbEnv +
 			"); với cơ sở dữ liệu nhúng (SQLite) hãy chạy motcua digitize không có --queue, lệnh tự nhận dạng"}
 	}
 	db, blobs, err := openStore(data)

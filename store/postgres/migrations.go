@@ -164,6 +164,38 @@ var migrations = []string{
 	// stored public before the rule are restricted, and re-indexed.
 	`UPDATE records SET visibility = 'restricted', updated_at = now()
 	WHERE visibility <> 'restricted' AND id IN (SELECT record_id FROM dossier_records);`,
+	// 4: every change to a record or to its dossier is announced on the
+	// channel Changes listens to (NOTIFY, delivered at commit), the
+	// payload the record's id, so that search indexes follow at once.
+	`CREATE FUNCTION motcua_notify_record() RETURNS trigger LANGUAGE plpgsql AS $$
+	DECLARE
+		channel text := 'motcua_' || TG_TABLE_SCHEMA;
+	BEGIN
+		IF TG_TABLE_NAME = 'records' THEN
+			IF TG_OP = 'DELETE' THEN
+				PERFORM pg_notify(channel, OLD.id::text);
+			ELSE
+				PERFORM pg_notify(channel, NEW.id::text);
+			END IF;
+		ELSIF TG_TABLE_NAME = 'dossier_records' THEN
+			IF TG_OP <> 'INSERT' THEN
+				PERFORM pg_notify(channel, OLD.record_id::text);
+			END IF;
+			IF TG_OP <> 'DELETE' THEN
+				PERFORM pg_notify(channel, NEW.record_id::text);
+			END IF;
+		ELSIF TG_OP <> 'INSERT' THEN -- dossiers: each of its records
+			PERFORM pg_notify(channel, dr.record_id::text)
+				FROM dossier_records dr WHERE dr.dossier = OLD.code;
+		END IF;
+		RETURN NULL;
+	END $$;
+	CREATE TRIGGER records_notify AFTER INSERT OR UPDATE OR DELETE ON records
+		FOR EACH ROW EXECUTE FUNCTION motcua_notify_record();
+	CREATE TRIGGER dossier_records_notify AFTER INSERT OR UPDATE OR DELETE ON dossier_records
+		FOR EACH ROW EXECUTE FUNCTION motcua_notify_record();
+	CREATE TRIGGER dossiers_notify AFTER UPDATE OR DELETE ON dossiers
+		FOR EACH ROW EXECUTE FUNCTION motcua_notify_record();`,
 }
 
 // appendOnlyTriggers are the triggers that refuse to change the audit log;
