@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
@@ -287,22 +288,10 @@ func Extract(pages []store.Page) (store.Fields, store.Confidence) {
 	f.DocType, conf[store.DocType] = h.docType, h.docTypeConf
 	f.Summary, conf[store.Summary] = h.summary, h.summaryConf
 
-	// The place-and-date line: in the header, or above the signature.
-	layouts := []*Layout{first}
-	if last != first {
-		layouts = append(layouts, last)
-	}
-	for _, l := range layouts {
-		if f.IssueDate != "" {
-			break
-		}
-		for _, s := range l.Segs {
-			if place, date, ok := ParseDateLine(s.Text); ok {
-				f.IssuePlace, f.IssueDate = place, date
-				conf[store.IssueDate], conf[store.IssuePlace] = s.Conf, s.Conf
-				break
-			}
-		}
+	f.IssuePlace, f.IssueDate, conf[store.IssueDate] = issueDate(first, last)
+	conf[store.IssuePlace] = conf[store.IssueDate]
+	if f.IssuePlace == "" {
+		conf[store.IssuePlace] = 0
 	}
 
 	sg := signer(last)
@@ -339,6 +328,51 @@ func Extract(pages []store.Page) (store.Fields, store.Confidence) {
 		conf[k] = math.Round(v*1000) / 1000
 	}
 	return f, conf
+}
+
+// issueDate finds the place-and-date line: in the header, or above the
+// signature; else a date line without a place in the header's right
+// half or above the signature, less sure. Its confidence is that of its
+// least sure digits, and low for a date no document could bear.
+func issueDate(first, last *Layout) (place, date string, conf float64) {
+	layouts := []*Layout{first}
+	if last != first {
+		layouts = append(layouts, last)
+	}
+	for _, l := range layouts {
+		for _, s := range l.Segs {
+			if p, d, ok := ParseDateLine(s.Text); ok {
+				return p, d, dateConf(s, d)
+			}
+		}
+	}
+	for _, l := range layouts {
+		for _, s := range l.Segs {
+			if s.cx() < 0.5*float64(l.W) && !l.textOnly {
+				continue
+			}
+			if d, ok := ParseBareDate(s.Text); ok {
+				return "", d, min(dateConf(s, d), 0.7)
+			}
+		}
+	}
+	return "", "", 0
+}
+
+// dateConf is the confidence of the words of a date line that hold
+// digits, lowered for a date outside what a document in a dossier may
+// bear: before 1976 or after today.
+func dateConf(s Segment, date string) float64 {
+	c := s.Conf
+	for _, w := range s.Words {
+		if strings.ContainsAny(w.Text, "0123456789") {
+			c = min(c, w.Conf)
+		}
+	}
+	if date < "1976-01-01" || date > time.Now().AddDate(0, 0, 1).Format("2006-01-02") {
+		c = min(c, 0.5)
+	}
+	return c
 }
 
 func joinText(p store.Page) string {

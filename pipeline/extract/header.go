@@ -2,7 +2,6 @@ package extract
 
 import (
 	"strings"
-	"unicode"
 
 	"motcua/internal/vi"
 )
@@ -10,38 +9,6 @@ import (
 type headerFields struct {
 	issuer, number, docType, summary                 string
 	issuerConf, numberConf, docTypeConf, summaryConf float64
-}
-
-// kinds are the document types named by a title's first words: Decree
-// 30's kinds, plus the citizen's forms. A title that starts with none of
-// them (a certificate, an extract, a receipt) is its own type.
-var kinds = []string{
-	"Nghị quyết", "Quyết định", "Chỉ thị", "Quy chế", "Quy định", "Thông cáo", "Thông báo", "Hướng dẫn",
-	"Chương trình", "Kế hoạch", "Phương án", "Đề án", "Dự án", "Báo cáo", "Biên bản", "Tờ trình", "Hợp đồng",
-	"Công điện", "Bản ghi nhớ", "Bản thỏa thuận", "Giấy ủy quyền", "Giấy mời", "Giấy giới thiệu", "Giấy nghỉ phép",
-	"Phiếu gửi", "Phiếu chuyển", "Phiếu báo", "Nghị định", "Thông tư", "Công văn", "Tờ khai", "Đơn",
-}
-
-// kindOf returns the document type a title names, and whether the title
-// was a known kind (rather than its own type).
-func kindOf(title string) (string, bool) {
-	ft := vi.Fold(title)
-	for _, k := range kinds {
-		fk := vi.Fold(k)
-		if ft == fk || strings.HasPrefix(ft, fk+" ") {
-			return k, true
-		}
-	}
-	return sentenceCase(title), false
-}
-
-// sentenceCase: "TRÍCH LỤC KHAI SINH" → "Trích lục khai sinh".
-func sentenceCase(s string) string {
-	r := []rune(strings.ToLower(s))
-	if len(r) > 0 {
-		r[0] = unicode.ToUpper(r[0])
-	}
-	return string(r)
 }
 
 func meanConf(segs []Segment) float64 {
@@ -101,27 +68,37 @@ func header(l *Layout) headerFields {
 	}
 	left := func(s Segment) bool { return hasLeft && s.cx() < colX && float64(s.Box[0]) < 0.4*W }
 
-	// Number: the first "Số:" line of the header.
+	// Number: the first "Số:" line of the header, in either column or
+	// under the title (a permit's, a certificate's), in the top part of
+	// the page; else a certificate's register number ("Số vào sổ …"),
+	// which is less sure.
 	numIdx := -1
-	for i := 0; i < end; i++ {
-		rest, ok := numberLabel(segs[i])
-		if !ok {
-			continue
+	for pass, label := range []func(Segment) (string, bool){numberLabel, registerLabel} {
+		for i := 0; i < end && numIdx < 0; i++ {
+			if !l.textOnly && float64(segs[i].Box[1]) > 0.4*float64(l.H) {
+				break
+			}
+			rest, ok := label(segs[i])
+			if !ok {
+				continue
+			}
+			src := []Segment{segs[i]}
+			if rest == "" && i+1 < end && segs[i+1].Row == segs[i].Row {
+				rest, src = segs[i+1].Text, append(src, segs[i+1])
+			}
+			num, valid := ParseNumber(rest)
+			if num == "" || !strings.ContainsAny(num, "0123456789") {
+				continue
+			}
+			h.number, h.numberConf = num, numberWordConf(src, num)
+			if !valid {
+				h.numberConf = min(h.numberConf, 0.7) // no symbol, or not Decree 30's form
+			}
+			if pass > 0 {
+				h.numberConf = min(h.numberConf, 0.7)
+			}
+			numIdx = i
 		}
-		src := []Segment{segs[i]}
-		if rest == "" && i+1 < end && segs[i+1].Row == segs[i].Row {
-			rest, src = segs[i+1].Text, append(src, segs[i+1])
-		}
-		num, valid := ParseNumber(rest)
-		if num == "" {
-			continue
-		}
-		h.number, h.numberConf = num, numberWordConf(src, num)
-		if !valid {
-			h.numberConf *= 0.85
-		}
-		numIdx = i
-		break
 	}
 
 	// Issuer: the capitalised lines of the left column above the number
@@ -208,14 +185,12 @@ func header(l *Layout) headerFields {
 	}
 	if title >= 0 {
 		t := []Segment{segs[title]}
-		k, known := kindOf(segs[title].Text)
-		// A long title wraps onto a second centred line in capitals.
-		if j := title + 1; !known || vi.Fold(k) != segs[title].Fold {
-			if j < len(segs) && isUpperLine(segs[j].Text) && !strings.HasPrefix(segs[j].Text, "(") && centred(segs[j], W) &&
-				gapBelow(segs[title], segs[j]) < 1.2*l.lineH && !known {
-				t = append(t, segs[j])
-				k, known = kindOf(joinSegs(t))
-			}
+		k, class := classify(segs[title].Text)
+		// A long title wraps onto a second centred line in capitals; a
+		// kind's title ("QUYẾT ĐỊNH") is the kind alone.
+		if j := title + 1; class != exactKind && j < len(segs) && titleGoesOn(l, segs[title], segs[j]) {
+			t = append(t, segs[j])
+			k, class = classify(joinSegs(t))
 		}
 		h.docType, h.docTypeConf = k, meanConf(t)
 		if st := SymbolType(h.number); st != "" && st != k {
@@ -249,9 +224,37 @@ func lastRow(segs []Segment) int {
 	return segs[len(segs)-1].Row
 }
 
+// titleGoesOn says whether next is the second line of title: centred,
+// in capitals, close under it, and not the number, the date or a
+// parenthesised subtitle printed under a title.
+func titleGoesOn(l *Layout, title, next Segment) bool {
+	if !isUpperLine(next.Text) || strings.HasPrefix(next.Text, "(") || !centred(next, float64(l.W)) ||
+		gapBelow(title, next) >= 1.2*l.lineH || isNationalTitle(next) || isMotto(next) {
+		return false
+	}
+	if _, ok := numberLabel(next); ok {
+		return false
+	}
+	if _, ok := registerLabel(next); ok {
+		return false
+	}
+	_, _, date := ParseDateLine(next.Text)
+	return !date && !strings.ContainsAny(next.Text, ":/")
+}
+
 func centred(s Segment, W float64) bool { c := s.cx(); return c > 0.3*W && c < 0.7*W }
 
 func gapBelow(a, b Segment) float64 { return float64(b.Box[1] - a.Box[3]) }
+
+// registerLabel matches a certificate's register number, "Số vào sổ
+// cấp GCN: CS 01234", and returns what follows its colon.
+func registerLabel(s Segment) (rest string, ok bool) {
+	if !strings.HasPrefix(s.Fold, "so vao so") {
+		return "", false
+	}
+	_, rest, ok = strings.Cut(s.Text, ":")
+	return strings.TrimSpace(rest), ok
+}
 
 // numberWordConf is the confidence of the words holding the number.
 func numberWordConf(src []Segment, num string) float64 {
@@ -304,7 +307,8 @@ func summaryAfter(l *Layout, title int, titleText string, titleConf float64) (st
 		if len(lines) == 0 && strings.HasPrefix(s.Text, "(") && strings.HasSuffix(s.Text, ")") {
 			return titleText + " " + s.Text, (titleConf + s.Conf) / 2
 		}
-		if bodyLine(s) || labelLine(s.Text) || isUpperLine(s.Text) || gapBelow(prev, s) > 1.8*l.lineH ||
+		about := len(lines) == 0 && (strings.HasPrefix(s.Fold, "ve viec ") || strings.HasPrefix(s.Fold, "v/v "))
+		if bodyLine(s) || labelLine(s.Text) || isUpperLine(s.Text) && !about || gapBelow(prev, s) > 1.8*l.lineH ||
 			!l.centredOn(s, segs[title].cx()) || sentenceEnd(s.Text) || len(lines) > 0 && strings.Contains(s.Text, ":") {
 			break
 		}
