@@ -287,6 +287,10 @@ func Extract(pages []store.Page) (store.Fields, store.Confidence) {
 	f.NumberSymbol, conf[store.NumberSymbol] = h.number, h.numberConf
 	f.DocType, conf[store.DocType] = h.docType, h.docTypeConf
 	f.Summary, conf[store.Summary] = h.summary, h.summaryConf
+	if h.form && slices.Contains(citizenKinds, f.DocType) && f.Issuer == "" && f.NumberSymbol == "" {
+		// A citizen's form has neither: as sure of that as of its title.
+		conf[store.Issuer], conf[store.NumberSymbol] = h.docTypeConf, h.docTypeConf
+	}
 
 	f.IssuePlace, f.IssueDate, conf[store.IssueDate] = issueDate(first, last)
 	conf[store.IssuePlace] = conf[store.IssueDate]
@@ -324,6 +328,13 @@ func Extract(pages []store.Page) (store.Fields, store.Confidence) {
 		money = append(money, formatMoney(m))
 	}
 	conf[store.MoneyVND] = listConf(pages, money)
+	// A page read poorly (a fax, a photo) misleads in ways its words'
+	// confidences do not show one by one: its key fields need review.
+	if q := first.quality(); q < qualityFloor {
+		for _, k := range store.KeyFields {
+			conf[k] = min(conf[k], q)
+		}
+	}
 	for k, v := range conf {
 		conf[k] = math.Round(v*1000) / 1000
 	}
@@ -373,6 +384,32 @@ func dateConf(s Segment, date string) float64 {
 		c = min(c, 0.5)
 	}
 	return c
+}
+
+// citizenKinds are the papers a citizen writes: no issuer, no number.
+var citizenKinds = []string{"Tờ khai", "Đơn"}
+
+// qualityFloor is the mean word confidence under which a page's key
+// fields are no surer than the page.
+const qualityFloor = 0.8
+
+// quality is the mean confidence of the page's words.
+func (l *Layout) quality() float64 {
+	if l.textOnly {
+		return 1
+	}
+	var sum float64
+	n := 0
+	for _, s := range l.Segs {
+		for _, w := range s.Words {
+			sum += w.Conf
+			n++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return sum / float64(n)
 }
 
 func joinText(p store.Page) string {

@@ -9,6 +9,7 @@ import (
 type headerFields struct {
 	issuer, number, docType, summary                 string
 	issuerConf, numberConf, docTypeConf, summaryConf float64
+	form                                             bool // a citizen's form: a centred national title, no left column
 }
 
 func meanConf(segs []Segment) float64 {
@@ -20,6 +21,46 @@ func meanConf(segs []Segment) float64 {
 		c += s.Conf
 	}
 	return c / float64(len(segs))
+}
+
+// minWordConf is the confidence of the least sure word of segs.
+func minWordConf(segs []Segment) float64 {
+	c := 1.0
+	for _, s := range segs {
+		for _, w := range s.Words {
+			c = min(c, w.Conf)
+		}
+	}
+	return c
+}
+
+// titleSlack is how far a title's least sure word may fall below what
+// an auto record needs.
+const titleSlack = 0.1
+
+// issuerSlack is how far an issuer's least sure word may fall below what
+// an auto record needs: a word of a body's name is a common word.
+const issuerSlack = 0.1
+
+// bodies are the first words of an issuing body's name (folded).
+var bodies = []string{"uy ban", "ubnd", "hoi dong", "hdnd", "so ", "bo ", "cuc ", "tong cuc", "chi cuc", "phong ",
+	"cong an", "ban ", "van phong", "toa an", "vien ", "truong ", "benh vien", "trung tam", "kho bac", "ngan hang",
+	"bao hiem", "chi nhanh", "cong ty", "tong cong ty", "doi ", "don ", "thanh tra", "dang uy", "bo phan", "hoc vien",
+	"dai hoc", "quan khu", "bo chi huy", "bo tu lenh", "hoi ", "lien doan", "mat tran", "doan ", "chinh phu",
+	"quoc hoi", "thu tuong", "chu tich", "tinh uy", "thanh uy", "huyen uy", "quan uy", "thi uy", "dang bo",
+	"hop tac xa", "nha ", "ky tuc", "lien minh", "chi bo", "to dan pho", "thon ", "xa ", "phuong ", "thi tran",
+	"tinh ", "thanh pho", "huyen ", "quan ", "thi xa", "cac ", "ca ", "vp ", "btc", "bqp", "bca", "bgd", "btp", "byt"}
+
+// bodyLike says whether an issuer names a body: its first words are a
+// kind of body.
+func bodyLike(issuer string) bool {
+	f := vi.Fold(issuer) + " "
+	for _, b := range bodies {
+		if strings.HasPrefix(f, b) {
+			return true
+		}
+	}
+	return false
 }
 
 func joinSegs(segs []Segment) string {
@@ -66,6 +107,7 @@ func header(l *Layout) headerFields {
 			break
 		}
 	}
+	h.form = !hasLeft && !l.textOnly
 	left := func(s Segment) bool { return hasLeft && s.cx() < colX && float64(s.Box[0]) < 0.4*W }
 
 	// Number: the first "Số:" line of the header, in either column or
@@ -142,7 +184,10 @@ func header(l *Layout) headerFields {
 		for _, s := range issuer {
 			parts = append(parts, strings.TrimRight(s.Text, ".,"))
 		}
-		h.issuer, h.issuerConf = strings.Join(parts, " "), meanConf(issuer)
+		h.issuer, h.issuerConf = strings.Join(parts, " "), min(meanConf(issuer), minWordConf(issuer)+issuerSlack)
+		if !bodyLike(h.issuer) {
+			h.issuerConf = min(h.issuerConf, 0.7) // a line in capitals that names no body
+		}
 	}
 	if vv < 0 {
 		for i := 0; i < end; i++ {
@@ -192,7 +237,10 @@ func header(l *Layout) headerFields {
 			t = append(t, segs[j])
 			k, class = classify(joinSegs(t))
 		}
-		h.docType, h.docTypeConf = k, meanConf(t)
+		h.docType, h.docTypeConf = k, min(meanConf(t), minWordConf(t)+titleSlack)
+		if class == unknownKind {
+			h.docTypeConf = min(h.docTypeConf, 0.7) // a title of no kind motcua knows
+		}
 		if st := SymbolType(h.number); st != "" && st != k {
 			h.docTypeConf *= 0.7
 		}
