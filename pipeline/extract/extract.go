@@ -332,7 +332,7 @@ func Extract(pages []store.Page) (store.Fields, store.Confidence) {
 	// confidences do not show one by one: its key fields need review.
 	if q := first.quality(); q < qualityFloor {
 		for _, k := range store.KeyFields {
-			conf[k] = min(conf[k], q)
+			conf[k] = min(conf[k], q*poorPage/qualityFloor)
 		}
 	}
 	for k, v := range conf {
@@ -390,8 +390,12 @@ func dateConf(s Segment, date string) float64 {
 var citizenKinds = []string{"Tờ khai", "Đơn"}
 
 // qualityFloor is the mean word confidence under which a page's key
-// fields are no surer than the page.
-const qualityFloor = 0.8
+// fields are no surer than poorPage, less the further below it is: clean
+// scans read at 0.95 and more, faxes and phone photos at 0.85–0.9.
+const (
+	qualityFloor = 0.93
+	poorPage     = 0.75
+)
 
 // quality is the mean confidence of the page's words.
 func (l *Layout) quality() float64 {

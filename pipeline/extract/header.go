@@ -2,6 +2,7 @@ package extract
 
 import (
 	"strings"
+	"unicode"
 
 	"motcua/internal/vi"
 )
@@ -115,7 +116,7 @@ func header(l *Layout) headerFields {
 	// the page; else a certificate's register number ("Số vào sổ …"),
 	// which is less sure.
 	numIdx := -1
-	for pass, label := range []func(Segment) (string, bool){numberLabel, registerLabel} {
+	for pass, label := range []func(Segment) (string, bool){numberLabel, misreadNumberLabel, registerLabel} {
 		for i := 0; i < end && numIdx < 0; i++ {
 			if !l.textOnly && float64(segs[i].Box[1]) > 0.4*float64(l.H) {
 				break
@@ -129,7 +130,7 @@ func header(l *Layout) headerFields {
 				rest, src = segs[i+1].Text, append(src, segs[i+1])
 			}
 			num, valid := ParseNumber(rest)
-			if num == "" || !strings.ContainsAny(num, "0123456789") {
+			if num == "" || !strings.ContainsAny(num, "0123456789") || pass == 1 && !valid {
 				continue
 			}
 			h.number, h.numberConf = num, numberWordConf(src, num)
@@ -159,8 +160,8 @@ func header(l *Layout) headerFields {
 		if i == numIdx || (numIdx >= 0 && s.Row >= segs[numIdx].Row) {
 			break
 		}
-		if !isUpperLine(s.Text) {
-			break
+		if !isUpperLine(s.Text) || strings.ContainsAny(s.Text, "0123456789/:") {
+			break // a body's name holds no number: a number line misread
 		}
 		issuer = append(issuer, s)
 	}
@@ -293,6 +294,24 @@ func titleGoesOn(l *Layout, title, next Segment) bool {
 func centred(s Segment, W float64) bool { c := s.cx(); return c > 0.3*W && c < 0.7*W }
 
 func gapBelow(a, b Segment) float64 { return float64(b.Box[1] - a.Box[3]) }
+
+// misreadNumberLabel matches "Số:" with its second letter misread
+// ("Sđ::", "Sé:"); what follows must then be a number of Decree 30's
+// form, which the caller checks.
+func misreadNumberLabel(s Segment) (rest string, ok bool) {
+	t := []rune(s.Text)
+	if len(t) < 4 || t[0] != 'S' || !unicode.IsLetter(t[1]) && !unicode.IsDigit(t[1]) {
+		return "", false
+	}
+	i := 2
+	for i < len(t) && t[i] == ' ' {
+		i++
+	}
+	if i >= len(t) || t[i] != ':' && t[i] != ';' {
+		return "", false
+	}
+	return strings.TrimLeft(string(t[i:]), ":; "), true
+}
 
 // registerLabel matches a certificate's register number, "Số vào sổ
 // cấp GCN: CS 01234", and returns what follows its colon.

@@ -22,7 +22,7 @@ var dateRe = regexp.MustCompile(`(?:^|:\s*)([\p{L}][\p{L}.\- ]{0,40}?)\s*,\s*` +
 
 // dateForm is a date as documents write it, in folded text: "ngày 5
 // tháng 3 năm 2024", "ngày 05/03/2024", "05-03-2024", "05.03.2024".
-const dateForm = `(?:n[gq]a[yv]\s*)?(\d{1,2})\s*(?:t\s?h\s?an[gq]\s*|\s?[/.-]\s?)(\d{1,2})\s*(?:na(?:m|rn)\s*|\s?[/.-]\s?)(\d{4})\b`
+const dateForm = `(?:n[gq]a[yv]\s*[:;.,']?\s*)?(\d{1,2})\s*(?:t\s?h\s?an[gq]\s*[:;.,']?\s*|\s?[/.-]\s?)(\d{1,2})\s*(?:na(?:m|rn)\s*[:;.,']?\s*|\s?[/.-]\s?)(\d{4})\b`
 
 // bareDateRe matches a date line without a place ("ngày 05 tháng 11 năm
 // 2019", or a place left as dots): the place-and-date line of a form.

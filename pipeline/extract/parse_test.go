@@ -29,11 +29,12 @@ func TestParseDateLine(t *testing.T) {
 		{"Hà Nội, ngày 1 tháng 13 năm 2020", "", ""},
 		{"Đông Anh, 09/5/2024", "Đông Anh", "2024-05-09"},
 		{"Đà Nẵng, ngày 09-05-2024", "Đà Nẵng", "2024-05-09"},
-		{"Bắc Ninh, ngày 15.03.2O24", "Bắc Ninh", "2024-03-15"},       // O read for 0
-		{"Hà Nội, ngàv l5 thảng 3 nărn 2024", "Hà Nội", "2024-03-15"}, // OCR's letters
-		{"Cần Thơ, ngày05tháng 11năm2019", "Cần Thơ", "2019-11-05"},   // spaces lost
-		{"Hà Nội, ngày 15 tháng 3 năm 2024.", "Hà Nội", "2024-03-15"}, // a speck after it
-		{"Hà Nội, 15/3/24", "", ""},                                   // a two-digit year is no issue date
+		{"Bắc Ninh, ngày 15.03.2O24", "Bắc Ninh", "2024-03-15"},            // O read for 0
+		{"Hà Nội, ngàv l5 thảng 3 nărn 2024", "Hà Nội", "2024-03-15"},      // OCR's letters
+		{"Cần Thơ, ngày05tháng 11năm2019", "Cần Thơ", "2019-11-05"},        // spaces lost
+		{"Hà Nội, ngày 15 tháng 3 năm 2024.", "Hà Nội", "2024-03-15"},      // a speck after it
+		{"Thanh Hóa, ngày 21 tháng:8 năm 2024", "Thanh Hóa", "2024-08-21"}, // a speck read as a colon
+		{"Hà Nội, 15/3/24", "", ""},                                        // a two-digit year is no issue date
 		{"Hà Nội, 1.500.000 đồng", "", ""},
 		{"Căn cứ Nghị định số 61/2018/NĐ-CP, 12/3/2018", "", ""},
 		{"", "", ""},
@@ -172,6 +173,9 @@ var isoDate = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 func FuzzParseDateLine(f *testing.F) {
 	f.Add("Hà Nội, ngày 05 tháng 11 năm 2019")
 	f.Fuzz(func(t *testing.T, s string) {
+		if date, ok := ParseBareDate(s); ok != (date != "") || ok && !isoDate.MatchString(date) {
+			t.Fatalf("bare date %q, %v", date, ok)
+		}
 		place, date, ok := ParseDateLine(s)
 		if !ok {
 			if place != "" || date != "" {
