@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -11,6 +12,7 @@ type headerFields struct {
 	issuer, number, docType, summary                 string
 	issuerConf, numberConf, docTypeConf, summaryConf float64
 	form                                             bool // a citizen's form: a centred national title, no left column
+	numberFallback                                   bool // the number came from a fallback rule
 }
 
 func meanConf(segs []Segment) float64 {
@@ -139,6 +141,7 @@ func header(l *Layout) headerFields {
 			}
 			if pass > 0 {
 				h.numberConf = min(h.numberConf, 0.7)
+				h.numberFallback = true
 			}
 			numIdx = i
 		}
@@ -257,7 +260,54 @@ func header(l *Layout) headerFields {
 	if vv >= 0 {
 		h.summary, h.summaryConf = vvSummary(l, vv, left)
 	}
+	if !h.numberFallback {
+		h.numberConf = vouched(h.number, h.numberConf, h.docType, h.issuer)
+	}
 	return h
+}
+
+// vouched raises a number's confidence where the rest of the header
+// vouches for it: OCR is least sure of a word like "1234/QĐ-UBND" that no
+// dictionary holds, yet when its symbol names the title's kind, or its
+// agency's initials are the issuer's, those letters were read right.
+func vouched(number string, conf float64, docType, issuer string) float64 {
+	if _, valid := ParseNumber(number); !valid || conf < 0.35 {
+		return conf
+	}
+	if st := SymbolType(number); st != "" && st == docType || agencyOf(number, issuer) {
+		return max(conf, vouchedConf)
+	}
+	return conf
+}
+
+// vouchedConf is the confidence of a number its header vouches for.
+const vouchedConf = 0.85
+
+// agencyOf says whether a part of the number's symbol is the initials of
+// words of the issuer ("STNMT" in 3758/STNMT-ĐĐ: Sở Tài nguyên và Môi
+// trường; "UBND" is its own initials).
+func agencyOf(number, issuer string) bool {
+	parts := strings.Split(number, "/")
+	sym := vi.Fold(parts[len(parts)-1])
+	var initials strings.Builder
+	for _, w := range strings.Fields(vi.Fold(issuer)) {
+		switch {
+		case w == "va" || w == "-":
+		case slices.Contains([]string{"ubnd", "hdnd", "ttg", "cp"}, w):
+			initials.WriteString(w)
+		default:
+			initials.WriteString(w[:1])
+		}
+	}
+	for i, p := range strings.Split(sym, "-") {
+		if i == 0 && SymbolType(number) != "" {
+			continue // the kind's letters, checked against the title
+		}
+		if len(p) >= 3 && strings.Contains(initials.String(), p) {
+			return true
+		}
+	}
+	return false
 }
 
 // sentenceEnd: a body sentence or list item ends so; a trích yếu does

@@ -1,0 +1,25 @@
+package extract
+
+import "testing"
+
+func TestVouched(t *testing.T) {
+	for _, c := range []struct {
+		number, docType, issuer string
+		conf, want              float64
+	}{
+		{"1234/QĐ-UBND", "Quyết định", "ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM", 0.62, vouchedConf},               // kind and agency
+		{"0098217/QĐ-XPHC", "Quyết định", "CÔNG AN HUYỆN GIA LÂM", 0.58, vouchedConf},                     // the kind
+		{"3758/STNMT-ĐĐ", "Công văn", "UBND TỈNH LÂM ĐỒNG SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG", 0.6, vouchedConf}, // the agency
+		{"36/BN-CAX", "Giấy biên nhận hồ sơ", "CÔNG AN TỈNH ĐỒNG THÁP CÔNG AN XÃ MỸ AN", 0.6, vouchedConf},
+		{"36/BN-GAX", "Giấy biên nhận hồ sơ", "CÔNG AN TỈNH ĐỒNG THÁP CÔNG AN XÃ MỸ AN", 0.6, 0.6}, // C read as G
+		{"12/TB-UBND", "Quyết định", "SỞ TƯ PHÁP", 0.6, 0.6},                                       // neither
+		{"12/QĐ-UBND", "Quyết định", "ỦY BAN NHÂN DÂN", 0.3, 0.3},                                  // too doubtful
+		{"46A8024719", "Giấy chứng nhận", "ỦY BAN NHÂN DÂN", 0.6, 0.6},                             // no symbol
+		{"5/QĐ-QĐ", "Thông báo", "QUẬN ĐỐNG ĐA", 0.6, 0.6},                                         // the kind's letters are no agency
+		{"12/QĐ-UBND", "Quyết định", "ỦY BAN NHÂN DÂN", 0.9, 0.9},
+	} {
+		if got := vouched(c.number, c.conf, c.docType, c.issuer); got != c.want {
+			t.Errorf("vouched(%q, %.2f, %q, %q) = %.2f, want %.2f", c.number, c.conf, c.docType, c.issuer, got, c.want)
+		}
+	}
+}
