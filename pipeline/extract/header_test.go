@@ -23,3 +23,30 @@ func TestVouched(t *testing.T) {
 		}
 	}
 }
+
+func TestClassify(t *testing.T) {
+	for _, c := range []struct {
+		title, want string
+		class       kindClass
+	}{
+		{"QUYẾT ĐỊNH", "Quyết định", exactKind},
+		{"QUYÉT ĐỊNH", "Quyết định", exactKind}, // a mark misread
+		{"ĐƠN ĐỀ NGHỊ CẤP BẢN SAO GIẤY KHAI SINH", "Đơn", exactKind},
+		{"PHIẾU LÝ LỊCH TƯ PHÁP SỐ 1", "Phiếu lý lịch tư pháp", exactKind},
+		{"THƯ CÔNG", "Thư công", exactKind},
+		{"GIẤY MỜI", "Giấy mời", exactKind},
+		{"GIẤY CHỨNG NHẬN ĐĂNG KÝ HỘ KINH DOANH", "Giấy chứng nhận đăng ký hộ kinh doanh", familyKind},
+		{"GIÃY PHÉP  KINH DOANH", "Giấy phép kinh doanh", familyKind},
+		{"TRÍCH LỤC KHAI SINH", "Trích lục khai sinh", familyKind},
+		{"GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", familyKind},
+		{"GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN", "Giấy xác nhận tình trạng hôn nhân", familyKind},
+		{"BIÊN NHẬN HỒ SƠ", "Biên nhận hồ sơ", familyKind},
+		{"BIÊN BẢN HỌP", "Biên bản", exactKind},
+		{"DANH SÁCH HỌC SINH", "Danh sách học sinh", unknownKind},
+		{"ĐƠNVỊ", "Đơnvị", unknownKind}, // a kind is a whole word
+	} {
+		if got, class := classify(c.title); got != c.want || class != c.class {
+			t.Errorf("classify(%q) = %q, %d; want %q, %d", c.title, got, class, c.want, c.class)
+		}
+	}
+}

@@ -65,9 +65,12 @@ func classify(title string) (string, kindClass) {
 			return kinds[i], exactKind
 		}
 	}
-	for _, fk := range foldedFamilies {
+	for i, fk := range foldedFamilies {
 		if starts(fk) {
-			return sentenceCase(title), familyKind
+			// The family's words as they are spelt, whatever marks OCR
+			// put on them ("GIÃY PHÉP …"); the rest as printed.
+			rest := []rune(title)[len([]rune(fk)):]
+			return families[i] + strings.ToLower(string(rest)), familyKind
 		}
 	}
 	return sentenceCase(title), unknownKind
