@@ -37,22 +37,13 @@ func minWordConf(segs []Segment) float64 {
 	return c
 }
 
-// titleSlack is how far a title's least sure word may fall below what
-// an auto record needs.
-const titleSlack = 0.1
-
-// issuerSlack is how far an issuer's least sure word may fall below what
-// an auto record needs: a word of a body's name is a common word.
-const issuerSlack = 0.1
-
 // bodies are the first words of an issuing body's name (folded).
 var bodies = []string{"uy ban", "ubnd", "hoi dong", "hdnd", "so ", "bo ", "cuc ", "tong cuc", "chi cuc", "phong ",
 	"cong an", "ban ", "van phong", "toa an", "vien ", "truong ", "benh vien", "trung tam", "kho bac", "ngan hang",
 	"bao hiem", "chi nhanh", "cong ty", "tong cong ty", "doi ", "don ", "thanh tra", "dang uy", "bo phan", "hoc vien",
 	"dai hoc", "quan khu", "bo chi huy", "bo tu lenh", "hoi ", "lien doan", "mat tran", "doan ", "chinh phu",
 	"quoc hoi", "thu tuong", "chu tich", "tinh uy", "thanh uy", "huyen uy", "quan uy", "thi uy", "dang bo",
-	"hop tac xa", "nha ", "ky tuc", "lien minh", "chi bo", "to dan pho", "thon ", "xa ", "phuong ", "thi tran",
-	"tinh ", "thanh pho", "huyen ", "quan ", "thi xa", "cac ", "ca ", "vp ", "btc", "bqp", "bca", "bgd", "btp", "byt"}
+	"hop tac xa", "nha ", "lien minh", "chi bo", "ca ", "vp ", "btc", "bqp", "bca", "bgd", "btp", "byt"}
 
 // bodyLike says whether an issuer names a body: its first words are a
 // kind of body.
@@ -188,7 +179,7 @@ func header(l *Layout) headerFields {
 		for _, s := range issuer {
 			parts = append(parts, strings.TrimRight(s.Text, ".,"))
 		}
-		h.issuer, h.issuerConf = strings.Join(parts, " "), min(meanConf(issuer), minWordConf(issuer)+issuerSlack)
+		h.issuer, h.issuerConf = strings.Join(parts, " "), minWordConf(issuer)
 		if !bodyLike(h.issuer) {
 			h.issuerConf = min(h.issuerConf, 0.7) // a line in capitals that names no body
 		}
@@ -241,7 +232,7 @@ func header(l *Layout) headerFields {
 			t = append(t, segs[j])
 			k, class = classify(joinSegs(t))
 		}
-		h.docType, h.docTypeConf = k, min(meanConf(t), minWordConf(t)+titleSlack)
+		h.docType, h.docTypeConf = k, minWordConf(t)
 		if class == unknownKind {
 			h.docTypeConf = min(h.docTypeConf, 0.7) // a title of no kind motcua knows
 		}
