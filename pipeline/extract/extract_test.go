@@ -175,7 +175,8 @@ C|Về việc công nhận tổ hòa giải`
 		name, old, new string
 		field          store.Field
 	}{
-		{"a doubtful word of the issuer", "PHÒNG TƯ", "PHÒNG ~TƯ", store.Issuer},
+		{"a doubtful word of the issuer", "AN LÃO ||", "AN ~LÃO ||", store.Issuer},
+		{"a rejected word of the issuer's vocabulary", "PHÒNG TƯ", "PHÒNG ~TƯ", store.Issuer},
 		{"an issuer that names no body", "UBND HUYỆN AN LÃO", "HUYỆN AN LÃO", store.Issuer},
 		{"a doubtful word of the title", "C|QUYẾT ĐỊNH", "C|~QUYẾT ĐỊNH", store.DocType},
 		{"a title of no known kind", "C|QUYẾT ĐỊNH", "C|DANH SÁCH", store.DocType},

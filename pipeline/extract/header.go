@@ -179,7 +179,12 @@ func header(l *Layout) headerFields {
 		for _, s := range issuer {
 			parts = append(parts, strings.TrimRight(s.Text, ".,"))
 		}
-		h.issuer, h.issuerConf = strings.Join(parts, " "), minWordConf(issuer)
+		h.issuer, h.issuerConf = strings.Join(parts, " "), 1.0
+		for _, s := range issuer {
+			for _, w := range s.Words {
+				h.issuerConf = min(h.issuerConf, bodyWordConf(w.Text, w.Conf))
+			}
+		}
 		if !bodyLike(h.issuer) {
 			h.issuerConf = min(h.issuerConf, 0.7) // a line in capitals that names no body
 		}
