@@ -45,6 +45,9 @@ func ParseDateLine(s string) (place, date string, ok bool) {
 	if !ok || !placeLike(place) {
 		return "", "", false
 	}
+	if after := folded[m[3]:m[4]]; m[0] > 0 && !strings.Contains(after, "n") {
+		return "", "", false // "Họ tên: Nguyễn Văn An, 12/03/1990": a field, not a place and date
+	}
 	return place, date, true
 }
 

@@ -36,6 +36,9 @@ func TestParseDateLine(t *testing.T) {
 		{"Thanh Hóa, ngày 21 tháng:8 năm 2024", "Thanh Hóa", "2024-08-21"}, // a speck read as a colon
 		{"Hà Nội, 15/3/24", "", ""},                                        // a two-digit year is no issue date
 		{"Hà Nội, 1.500.000 đồng", "", ""},
+		{"Họ và tên: Nguyễn Văn An, 12/03/1990", "", ""}, // a field's value and a birth date
+		{"Làm tại: Nghi Phong, 12/6/2024", "", ""},
+		{"Làm tại: Nghi Phong, ngày 12/6/2024", "Nghi Phong", "2024-06-12"},
 		{"Căn cứ Nghị định số 61/2018/NĐ-CP, 12/3/2018", "", ""},
 		{"", "", ""},
 	} {
