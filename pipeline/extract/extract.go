@@ -351,9 +351,17 @@ func issueDate(first, last *Layout) (place, date string, conf float64) {
 		layouts = append(layouts, last)
 	}
 	for _, l := range layouts {
-		for _, s := range l.Segs {
+		for i, s := range l.Segs {
 			if p, d, ok := ParseDateLine(s.Text); ok {
 				return p, d, dateConf(s, d)
+			}
+			// A narrow column wraps the line: "Đà Nẵng, ngày 25" / "tháng
+			// 4 năm 2021".
+			if next, ok := l.under(i); ok && strings.Contains(s.Fold, "ngay") {
+				both := newSegment(append(slices.Clone(s.Words), next.Words...))
+				if p, d, ok := ParseDateLine(both.Text); ok {
+					return p, d, dateConf(both, d)
+				}
 			}
 		}
 	}
@@ -368,6 +376,21 @@ func issueDate(first, last *Layout) (place, date string, conf float64) {
 		}
 	}
 	return "", "", 0
+}
+
+// under returns the segment on the row under segment i that shares its
+// column.
+func (l *Layout) under(i int) (Segment, bool) {
+	s := l.Segs[i]
+	for _, t := range l.Segs[i+1:] {
+		if t.Row > s.Row+1 {
+			break
+		}
+		if t.Row == s.Row+1 && t.Box[0] < s.Box[2] && s.Box[0] < t.Box[2] {
+			return t, true
+		}
+	}
+	return Segment{}, false
 }
 
 // dateConf is the confidence of the words of a date line that hold

@@ -154,8 +154,8 @@ func header(l *Layout) headerFields {
 		if i == numIdx || (numIdx >= 0 && s.Row >= segs[numIdx].Row) {
 			break
 		}
-		if !isUpperLine(s.Text) || strings.ContainsAny(s.Text, "0123456789/:") {
-			break // a body's name holds no number: a number line misread
+		if !isUpperLine(s.Text) || strings.ContainsAny(s.Text, "/:") {
+			break // a body's name holds no "/" nor ":": a number line misread
 		}
 		issuer = append(issuer, s)
 	}
@@ -173,11 +173,9 @@ func header(l *Layout) headerFields {
 		}
 	}
 	if len(issuer) > 0 {
-		// A speck read as a full stop or comma: an issuer's lines end in
-		// neither.
 		var parts []string
 		for _, s := range issuer {
-			parts = append(parts, strings.TrimRight(s.Text, ".,"))
+			parts = append(parts, issuerLine(s.Text))
 		}
 		h.issuer, h.issuerConf = strings.Join(parts, " "), 1.0
 		for _, s := range issuer {
@@ -357,6 +355,25 @@ func misreadNumberLabel(s Segment) (rest string, ok bool) {
 		return "", false
 	}
 	return strings.TrimLeft(string(t[i:]), ":; "), true
+}
+
+// issuerLine cleans a line of the issuer of the specks OCR read as
+// punctuation: a body's name holds no full stop or comma but in "TP.",
+// and a dash only between words ("TÀI CHÍNH - KẾ HOẠCH").
+func issuerLine(line string) string {
+	var out []string
+	ws := strings.Fields(line)
+	for i, w := range ws {
+		if w != "TP." {
+			w = strings.Trim(w, ".,;:'`")
+		}
+		dash := w == "-" || w == "–"
+		if w == "" || dash && (i == 0 || i == len(ws)-1) || letters(w) == 0 && !dash && !strings.ContainsAny(w, "0123456789") {
+			continue
+		}
+		out = append(out, w)
+	}
+	return strings.Join(out, " ")
 }
 
 // registerLabel matches a certificate's register number, "Số vào sổ

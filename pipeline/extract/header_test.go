@@ -50,3 +50,19 @@ func TestClassify(t *testing.T) {
 		}
 	}
 }
+
+func TestIssuerLine(t *testing.T) {
+	for in, want := range map[string]string{
+		"ỦY BAN NHẬN. DÂN":               "ỦY BAN NHẬN DÂN",
+		".UBND TỈNH SÓC TRĂNG":           "UBND TỈNH SÓC TRĂNG",
+		"XÃ NGHĨA. DŨNG -":               "XÃ NGHĨA DŨNG",
+		"SÓC TRĂNG . SỞ TƯ PHÁP":         "SÓC TRĂNG SỞ TƯ PHÁP",
+		"PHÒNG TÀI CHÍNH - KẾ HOẠCH":     "PHÒNG TÀI CHÍNH - KẾ HOẠCH",
+		"UBND TP. HỒ CHÍ MINH,":          "UBND TP. HỒ CHÍ MINH",
+		"ĐỘI CẢNH SÁT GIAO THÔNG SỐ 2 '": "ĐỘI CẢNH SÁT GIAO THÔNG SỐ 2",
+	} {
+		if got := issuerLine(in); got != want {
+			t.Errorf("issuerLine(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
