@@ -297,6 +297,12 @@ func Extract(pages []store.Page) (store.Fields, store.Confidence) {
 	if f.IssuePlace == "" {
 		conf[store.IssuePlace] = 0
 	}
+	// A number with a year (15/2023/NQ-HĐND) is issued that year: when the
+	// date says another, one of them was misread.
+	if y := NumberYear(f.NumberSymbol); y != "" && f.IssueDate != "" && y != f.IssueDate[:4] {
+		conf[store.IssueDate] = min(conf[store.IssueDate], 0.6)
+		conf[store.NumberSymbol] = min(conf[store.NumberSymbol], 0.6)
+	}
 
 	sg := signer(last)
 	f.SignerName, conf[store.SignerName] = sg.name, sg.nameConf

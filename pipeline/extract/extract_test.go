@@ -186,6 +186,8 @@ C|Về việc công nhận tổ hòa giải`
 		{"a date before any dossier", "năm 2024", "năm 1960", store.IssueDate},
 		{"a date to come", "năm 2024", "năm 2099", store.IssueDate},
 		{"a date line without a place", "An Lão, ngày", "……, ngày", store.IssueDate},
+		{"a date of another year than the number's", "12/QĐ-PTP", "12/2023/QĐ-PTP", store.IssueDate},
+		{"a number of another year than the date's", "12/QĐ-PTP", "12/2023/QĐ-PTP", store.NumberSymbol},
 	} {
 		_, conf := Extract([]store.Page{layoutPage(page)})
 		if conf[c.field] < store.Confident {

@@ -162,6 +162,16 @@ func ParseNumber(s string) (string, bool) {
 	return s, numberRe.MatchString(s)
 }
 
+// NumberYear is the year a number and symbol carries (61/2018/NĐ-CP →
+// 2018), or "".
+func NumberYear(number string) string {
+	parts := strings.Split(number, "/")
+	if len(parts) == 3 && len(parts[1]) == 4 && allDigits(parts[1]) {
+		return parts[1]
+	}
+	return ""
+}
+
 var digitRun = regexp.MustCompile(`\d+`)
 
 // PersonIDs finds valid 12-digit personal ID numbers in text, in order,

@@ -117,6 +117,14 @@ func TestSigningPrefix(t *testing.T) {
 	}
 }
 
+func TestNumberYear(t *testing.T) {
+	for in, want := range map[string]string{"61/2018/NĐ-CP": "2018", "66.7/2025/NQ-CP": "2025", "12/QĐ-UBND": "", "214/2024/ATTP-CNĐK": "2024", "1/20/X": "", "": ""} {
+		if got := NumberYear(in); got != want {
+			t.Errorf("NumberYear(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestSymbolType(t *testing.T) {
 	for in, want := range map[string]string{
 		"12/QĐ-UBND": "Quyết định", "61/2018/NĐ-CP": "Nghị định", "85/2019/TT-BTC": "Thông tư",
