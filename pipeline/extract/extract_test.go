@@ -188,6 +188,7 @@ C|Về việc công nhận tổ hòa giải`
 		{"a date line without a place", "An Lão, ngày", "……, ngày", store.IssueDate},
 		{"a date of another year than the number's", "12/QĐ-PTP", "12/2023/QĐ-PTP", store.IssueDate},
 		{"a number of another year than the date's", "12/QĐ-PTP", "12/2023/QĐ-PTP", store.NumberSymbol},
+		{"a page read poorly", "C|Về việc công nhận tổ hòa giải", "C|~Về ~việc ~công ~nhận ~tổ ~hòa ~giải", store.Issuer},
 	} {
 		_, conf := Extract([]store.Page{layoutPage(page)})
 		if conf[c.field] < store.Confident {
