@@ -18,7 +18,7 @@ import (
 // tháng m năm yyyy" or "Place, ngày dd/mm/yyyy" (also with "-" or "."),
 // the place 1–6 words before the comma; the words as OCR misreads them
 // ("ngàv", "nărn") are accepted.
-var dateRe = regexp.MustCompile(`(?:^|:\s*)([\p{L}][\p{L}.\- ]{0,40}?)\s*,\s*` + dateForm)
+var dateRe = regexp.MustCompile(`(?:^[^\p{L}\d]*|:\s*)([\p{L}][\p{L}.\- ]{0,40}?)\s*,\s*` + dateForm)
 
 // dateForm is a date as documents write it, in folded text: "ngày 5
 // tháng 3 năm 2024", "ngày 05/03/2024", "05-03-2024", "05.03.2024".
@@ -45,7 +45,7 @@ func ParseDateLine(s string) (place, date string, ok bool) {
 	if !ok || !placeLike(place) {
 		return "", "", false
 	}
-	if after := folded[m[3]:m[4]]; m[0] > 0 && !strings.Contains(after, "n") {
+	if after := folded[m[3]:m[4]]; strings.Contains(folded[m[0]:m[2]], ":") && !strings.Contains(after, "n") {
 		return "", "", false // "Họ tên: Nguyễn Văn An, 12/03/1990": a field, not a place and date
 	}
 	return place, date, true

@@ -34,6 +34,7 @@ func TestParseDateLine(t *testing.T) {
 		{"Cần Thơ, ngày05tháng 11năm2019", "Cần Thơ", "2019-11-05"},        // spaces lost
 		{"Hà Nội, ngày 15 tháng 3 năm 2024.", "Hà Nội", "2024-03-15"},      // a speck after it
 		{"Thanh Hóa, ngày 21 tháng:8 năm 2024", "Thanh Hóa", "2024-08-21"}, // a speck read as a colon
+		{"` ..—--_ Đà Nẵng, ngày 25 tháng 4 năm 2021", "Đà Nẵng", "2021-04-25"}, // specks before it
 		{"Hà Nội, 15/3/24", "", ""},                                        // a two-digit year is no issue date
 		{"Hà Nội, 1.500.000 đồng", "", ""},
 		{"Họ và tên: Nguyễn Văn An, 12/03/1990", "", ""}, // a field's value and a birth date
