@@ -29,13 +29,13 @@ func TestParseDateLine(t *testing.T) {
 		{"Hà Nội, ngày 1 tháng 13 năm 2020", "", ""},
 		{"Đông Anh, 09/5/2024", "Đông Anh", "2024-05-09"},
 		{"Đà Nẵng, ngày 09-05-2024", "Đà Nẵng", "2024-05-09"},
-		{"Bắc Ninh, ngày 15.03.2O24", "Bắc Ninh", "2024-03-15"},            // O read for 0
-		{"Hà Nội, ngàv l5 thảng 3 nărn 2024", "Hà Nội", "2024-03-15"},      // OCR's letters
-		{"Cần Thơ, ngày05tháng 11năm2019", "Cần Thơ", "2019-11-05"},        // spaces lost
-		{"Hà Nội, ngày 15 tháng 3 năm 2024.", "Hà Nội", "2024-03-15"},      // a speck after it
-		{"Thanh Hóa, ngày 21 tháng:8 năm 2024", "Thanh Hóa", "2024-08-21"}, // a speck read as a colon
+		{"Bắc Ninh, ngày 15.03.2O24", "Bắc Ninh", "2024-03-15"},                 // O read for 0
+		{"Hà Nội, ngàv l5 thảng 3 nărn 2024", "Hà Nội", "2024-03-15"},           // OCR's letters
+		{"Cần Thơ, ngày05tháng 11năm2019", "Cần Thơ", "2019-11-05"},             // spaces lost
+		{"Hà Nội, ngày 15 tháng 3 năm 2024.", "Hà Nội", "2024-03-15"},           // a speck after it
+		{"Thanh Hóa, ngày 21 tháng:8 năm 2024", "Thanh Hóa", "2024-08-21"},      // a speck read as a colon
 		{"` ..—--_ Đà Nẵng, ngày 25 tháng 4 năm 2021", "Đà Nẵng", "2021-04-25"}, // specks before it
-		{"Hà Nội, 15/3/24", "", ""},                                        // a two-digit year is no issue date
+		{"Hà Nội, 15/3/24", "", ""},                                             // a two-digit year is no issue date
 		{"Hà Nội, 1.500.000 đồng", "", ""},
 		{"Họ và tên: Nguyễn Văn An, 12/03/1990", "", ""}, // a field's value and a birth date
 		{"Làm tại: Nghi Phong, 12/6/2024", "", ""},
