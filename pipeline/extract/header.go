@@ -265,7 +265,7 @@ func header(l *Layout) headerFields {
 // dictionary holds, yet when its symbol names the title's kind, or its
 // agency's initials are the issuer's, those letters were read right.
 func vouched(number string, conf float64, docType, issuer string) float64 {
-	if _, valid := ParseNumber(number); !valid || conf < 0.35 {
+	if _, valid := ParseNumber(number); !valid || conf < vouchFloor {
 		return conf
 	}
 	if st := SymbolType(number); st != "" && st == docType || agencyOf(number, issuer) {
@@ -274,8 +274,14 @@ func vouched(number string, conf float64, docType, issuer string) float64 {
 	return conf
 }
 
-// vouchedConf is the confidence of a number its header vouches for.
-const vouchedConf = 0.85
+// vouchedConf is the confidence of a number its header vouches for;
+// vouchFloor the least OCR confidence it may have had: a fax's misread
+// digits ("2198/STP-HCTP" for 2199) are read at 0.5–0.55, a clean scan's
+// "1234/QĐ-UBND" at 0.6–0.9.
+const (
+	vouchedConf = 0.85
+	vouchFloor  = 0.6
+)
 
 // agencyOf says whether a part of the number's symbol is the initials of
 // words of the issuer ("STNMT" in 3758/STNMT-ĐĐ: Sở Tài nguyên và Môi

@@ -8,7 +8,7 @@ func TestVouched(t *testing.T) {
 		conf, want              float64
 	}{
 		{"1234/QĐ-UBND", "Quyết định", "ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM", 0.62, vouchedConf},               // kind and agency
-		{"0098217/QĐ-XPHC", "Quyết định", "CÔNG AN HUYỆN GIA LÂM", 0.58, vouchedConf},                     // the kind
+		{"0098217/QĐ-XPHC", "Quyết định", "CÔNG AN HUYỆN GIA LÂM", 0.68, vouchedConf},                     // the kind
 		{"3758/STNMT-ĐĐ", "Công văn", "UBND TỈNH LÂM ĐỒNG SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG", 0.6, vouchedConf}, // the agency
 		{"36/BN-CAX", "Giấy biên nhận hồ sơ", "CÔNG AN TỈNH ĐỒNG THÁP CÔNG AN XÃ MỸ AN", 0.6, vouchedConf},
 		{"36/BN-GAX", "Giấy biên nhận hồ sơ", "CÔNG AN TỈNH ĐỒNG THÁP CÔNG AN XÃ MỸ AN", 0.6, 0.6}, // C read as G
