@@ -6,6 +6,7 @@ import (
 	"unicode"
 
 	"motcua/internal/vi"
+	"motcua/store"
 )
 
 type headerFields struct {
@@ -173,16 +174,23 @@ func header(l *Layout) headerFields {
 		}
 	}
 	if len(issuer) > 0 {
+		var words []store.Word
+		for _, s := range issuer {
+			words = append(words, issuerLine(s.Words)...)
+		}
+		var known []bool
+		words, known = spellBodies(words)
 		var parts []string
-		for _, s := range issuer {
-			parts = append(parts, issuerLine(s.Text))
-		}
-		h.issuer, h.issuerConf = strings.Join(parts, " "), 1.0
-		for _, s := range issuer {
-			for _, w := range s.Words {
-				h.issuerConf = min(h.issuerConf, bodyWordConf(w.Text, w.Conf))
+		h.issuerConf = 1.0
+		for i, w := range words {
+			parts = append(parts, w.Text)
+			c := bodyWordConf(w.Text, w.Conf)
+			if known[i] && w.Conf >= 0.4 {
+				c = max(c, knownWordConf)
 			}
+			h.issuerConf = min(h.issuerConf, c)
 		}
+		h.issuer = strings.Join(parts, " ")
 		if !bodyLike(h.issuer) {
 			h.issuerConf = min(h.issuerConf, 0.7) // a line in capitals that names no body
 		}
@@ -366,20 +374,19 @@ func misreadNumberLabel(s Segment) (rest string, ok bool) {
 // issuerLine cleans a line of the issuer of the specks OCR read as
 // punctuation: a body's name holds no full stop or comma but in "TP.",
 // and a dash only between words ("TÀI CHÍNH - KẾ HOẠCH").
-func issuerLine(line string) string {
-	var out []string
-	ws := strings.Fields(line)
-	for i, w := range ws {
-		if w != "TP." {
-			w = strings.Trim(w, ".,;:'`")
+func issuerLine(line []store.Word) []store.Word {
+	var out []store.Word
+	for i, w := range line {
+		if w.Text != "TP." {
+			w.Text = strings.Trim(w.Text, ".,;:'`")
 		}
-		dash := w == "-" || w == "–"
-		if w == "" || dash && (i == 0 || i == len(ws)-1) || letters(w) == 0 && !dash && !strings.ContainsAny(w, "0123456789") {
+		dash := w.Text == "-" || w.Text == "–"
+		if w.Text == "" || dash && (i == 0 || i == len(line)-1) || letters(w.Text) == 0 && !dash && !strings.ContainsAny(w.Text, "0123456789") {
 			continue
 		}
 		out = append(out, w)
 	}
-	return strings.Join(out, " ")
+	return out
 }
 
 // registerLabel matches a certificate's register number, "Số vào sổ

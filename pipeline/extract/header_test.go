@@ -1,6 +1,11 @@
 package extract
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"motcua/store"
+)
 
 func TestVouched(t *testing.T) {
 	for _, c := range []struct {
@@ -61,7 +66,15 @@ func TestIssuerLine(t *testing.T) {
 		"UBND TP. HỒ CHÍ MINH,":          "UBND TP. HỒ CHÍ MINH",
 		"ĐỘI CẢNH SÁT GIAO THÔNG SỐ 2 '": "ĐỘI CẢNH SÁT GIAO THÔNG SỐ 2",
 	} {
-		if got := issuerLine(in); got != want {
+		var line []store.Word
+		for _, w := range strings.Fields(in) {
+			line = append(line, store.Word{Text: w})
+		}
+		var got []string
+		for _, w := range issuerLine(line) {
+			got = append(got, w.Text)
+		}
+		if got := strings.Join(got, " "); got != want {
 			t.Errorf("issuerLine(%q) = %q, want %q", in, got, want)
 		}
 	}

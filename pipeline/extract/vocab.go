@@ -1,9 +1,13 @@
 package extract
 
 import (
+	"slices"
 	"strings"
 
 	"golang.org/x/text/unicode/norm"
+
+	"motcua/internal/vi"
+	"motcua/store"
 )
 
 // OCR doubts a word of a body's name ("TRĂNG", "SỞ") as often as one it
@@ -49,3 +53,101 @@ func bodyWordConf(w string, conf float64) float64 {
 
 // knownWordConf is the confidence of a word found in the vocabulary.
 const knownWordConf = 0.9
+
+// bodyPhrases are names of bodies, or their first words, spelt right.
+// Folded, each names one thing only: a word that folds to its place in
+// one ("BẠN" in "ỦY BẠN NHÂN DÂN") was misread, and is spelt as the
+// phrase has it.
+var bodyPhrases = strings.Split(`ỦY BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|SỞ TƯ PHÁP|SỞ TÀI CHÍNH|SỞ Y TẾ|SỞ XÂY DỰNG|SỞ NỘI VỤ|
+SỞ CÔNG THƯƠNG|SỞ KẾ HOẠCH VÀ ĐẦU TƯ|SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG|SỞ GIÁO DỤC VÀ ĐÀO TẠO|SỞ GIAO THÔNG VẬN TẢI|
+SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI|SỞ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN|SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG|
+SỞ THÔNG TIN VÀ TRUYỀN THÔNG|SỞ KHOA HỌC VÀ CÔNG NGHỆ|SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH|PHÒNG TƯ PHÁP|
+PHÒNG TÀI CHÍNH - KẾ HOẠCH|PHÒNG KINH TẾ VÀ HẠ TẦNG|PHÒNG KINH TẾ, HẠ TẦNG VÀ ĐÔ THỊ|PHÒNG TÀI NGUYÊN VÀ MÔI TRƯỜNG|
+PHÒNG QUẢN LÝ ĐÔ THỊ|PHÒNG NỘI VỤ|PHÒNG GIÁO DỤC VÀ ĐÀO TẠO|PHÒNG VĂN HÓA - XÃ HỘI|PHÒNG CẢNH SÁT|CÔNG AN|
+CHI CỤC THUẾ|CỤC THUẾ|TỔNG CỤC THUẾ|CHI CỤC|BỘ PHẬN MỘT CỬA|BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ|
+TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG|VĂN PHÒNG ĐĂNG KÝ ĐẤT ĐAI|CHI NHÁNH VĂN PHÒNG ĐĂNG KÝ ĐẤT ĐAI|BAN CHỈ HUY QUÂN SỰ|
+BẢO HIỂM XÃ HỘI|KHO BẠC NHÀ NƯỚC|TÒA ÁN NHÂN DÂN|VIỆN KIỂM SÁT NHÂN DÂN|CHI CỤC THI HÀNH ÁN DÂN SỰ|
+BỘ TƯ PHÁP|BỘ CÔNG AN|BỘ TÀI CHÍNH|BỘ XÂY DỰNG|BỘ Y TẾ|BỘ NỘI VỤ|BỘ GIÁO DỤC VÀ ĐÀO TẠO`, "|")
+
+// levels are the levels of government a body's name goes on with
+// ("ỦY BAN NHÂN DÂN" / "TỈNH …"), spelt right.
+var levels = []string{"TỈNH", "HUYỆN", "XÃ", "PHƯỜNG", "QUẬN", "THỊ XÃ", "THỊ TRẤN", "THÀNH PHỐ", "ĐẶC KHU"}
+
+type phrase struct {
+	words []string // as spelt
+	folds []string
+}
+
+var bodyPhraseList, levelList = phrases(append(bodyPhrases, "UBND", "HĐND")), phrases(levels)
+
+func phrases(list []string) []phrase {
+	var out []phrase
+	for _, p := range list {
+		ws := strings.Fields(norm.NFC.String(p))
+		var fs []string
+		for _, w := range ws {
+			fs = append(fs, foldWord(w))
+		}
+		out = append(out, phrase{ws, fs})
+	}
+	return out
+}
+
+// takesLevel: the bodies of a level of government, named with it
+// ("ỦY BAN NHÂN DÂN TỈNH …", "CÔNG AN XÃ …", "SỞ Y TẾ TỈNH …").
+func takesLevel(p phrase) bool {
+	f := strings.Join(p.folds, " ")
+	return slices.Contains([]string{"uy ban nhan dan", "hoi dong nhan dan", "ubnd", "hdnd", "cong an"}, f) || p.folds[0] == "so"
+}
+
+func foldWord(w string) string { return vi.Fold(strings.Trim(w, ",")) }
+
+// match returns the longest phrase of list that words start with.
+func match(words []store.Word, list []phrase) (phrase, bool) {
+	var best phrase
+	for _, p := range list {
+		if len(p.folds) > len(words) || len(p.folds) <= len(best.folds) {
+			continue
+		}
+		ok := true
+		for j, f := range p.folds {
+			if foldWord(words[j].Text) != f {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			best = p
+		}
+	}
+	return best, len(best.words) > 0
+}
+
+// spellBodies spells the words of an issuer that fold to a body's name
+// as that name is spelt, and a level of government after one; known says
+// which words it checked so.
+func spellBodies(words []store.Word) ([]store.Word, []bool) {
+	out := slices.Clone(words)
+	known := make([]bool, len(out))
+	for i := 0; i < len(out); {
+		p, ok := match(out[i:], bodyPhraseList)
+		if !ok {
+			i++
+			continue
+		}
+		for j, w := range p.words {
+			out[i+j].Text, known[i+j] = w, true
+		}
+		i += len(p.words)
+		if !takesLevel(p) {
+			continue
+		}
+		if l, ok := match(out[i:], levelList); ok {
+			for j, w := range l.words {
+				out[i+j].Text, known[i+j] = w, true
+			}
+			i += len(l.words)
+		}
+	}
+	return out, known
+}

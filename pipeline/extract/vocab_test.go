@@ -1,6 +1,11 @@
 package extract
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"motcua/store"
+)
 
 func TestBodyWordConf(t *testing.T) {
 	for _, c := range []struct {
@@ -18,6 +23,32 @@ func TestBodyWordConf(t *testing.T) {
 	} {
 		if got := bodyWordConf(c.word, c.conf); got != c.want {
 			t.Errorf("bodyWordConf(%q, %.2f) = %.2f, want %.2f", c.word, c.conf, got, c.want)
+		}
+	}
+}
+
+func TestSpellBodies(t *testing.T) {
+	for in, want := range map[string]string{
+		"ỦY BẠN NHÂN DÂN PHƯỜNG TRIỆU ÁI":                         "ỦY BAN NHÂN DÂN PHƯỜNG TRIỆU ÁI",
+		"UBND TỈNH SÓC TRĂNG SƠ TƯ PHÁP":                          "UBND TỈNH SÓC TRĂNG SỞ TƯ PHÁP",
+		"UY BAN NHAN DAN TINH HA TINH":                            "ỦY BAN NHÂN DÂN TỈNH HA TINH", // the place is not spelt
+		"BỘ CÔNG AN CÔNG AN TỈNH BẮC NINH PHÒNG CẢNH SÁT QUẢN LÝ": "BỘ CÔNG AN CÔNG AN TỈNH BẮC NINH PHÒNG CẢNH SÁT QUẢN LÝ",
+		"SỞ Y TẾ TÍNH NGHỆ AN":                                    "SỞ Y TẾ TỈNH NGHỆ AN",
+		"HỘI ĐỒNG NHÂN DÂN":                                       "HỘI ĐỒNG NHÂN DÂN",
+		"ỦY BAN":                                                  "ỦY BAN",
+		"TRƯỜNG ĐẠI HỌC SỰ PHẠM":                                  "TRƯỜNG ĐẠI HỌC SỰ PHẠM", // no phrase: left as read
+	} {
+		var ws []store.Word
+		for _, w := range strings.Fields(in) {
+			ws = append(ws, store.Word{Text: w, Conf: 0.5})
+		}
+		out, known := spellBodies(ws)
+		var got []string
+		for _, w := range out {
+			got = append(got, w.Text)
+		}
+		if g := strings.Join(got, " "); g != want || len(known) != len(out) {
+			t.Errorf("spellBodies(%q) = %q, want %q", in, g, want)
 		}
 	}
 }
