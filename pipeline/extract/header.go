@@ -191,6 +191,11 @@ func header(l *Layout) headerFields {
 			h.issuerConf = min(h.issuerConf, c)
 		}
 		h.issuer = strings.Join(parts, " ")
+		if elsewhere := otherText(segs, issuer); misspeltElsewhere(words, known, elsewhere) {
+			// The page names the body again, its place spelt otherwise:
+			// one of the two was misread.
+			h.issuerConf = min(h.issuerConf, 0.6)
+		}
 		if !bodyLike(h.issuer) {
 			h.issuerConf = min(h.issuerConf, 0.7) // a line in capitals that names no body
 		}

@@ -151,3 +151,66 @@ func spellBodies(words []store.Word) ([]store.Word, []bool) {
 	}
 	return out, known
 }
+
+// otherText is the words of the page outside the segments of skip.
+func otherText(segs, skip []Segment) []string {
+	var out []string
+	for _, s := range segs {
+		if slices.ContainsFunc(skip, func(k Segment) bool { return k.Box == s.Box }) {
+			continue
+		}
+		for _, w := range strings.Fields(s.Text) {
+			out = append(out, strings.Trim(w, ".,;:()\"'"))
+		}
+	}
+	return out
+}
+
+// misspeltElsewhere says whether a run of the issuer's words that no
+// phrase checked (a place's name: "TRIỆU ÁI") is found elsewhere on the
+// page folded alike but spelt otherwise ("Triệu Ài"), in more places
+// than it is spelt alike.
+func misspeltElsewhere(words []store.Word, known []bool, elsewhere []string) bool {
+	folded := make([]string, len(elsewhere))
+	for i, w := range elsewhere {
+		folded[i] = foldWord(w)
+	}
+	for i := 0; i < len(words); {
+		if known[i] {
+			i++
+			continue
+		}
+		j := i
+		for j < len(words) && !known[j] {
+			j++
+		}
+		run := words[i:j]
+		i = j
+		if len(run) < 2 && letters(run[0].Text) < 4 {
+			continue // too short to be found by chance alone
+		}
+		alike, other := 0, 0
+		for k := 0; k+len(run) <= len(folded); k++ {
+			same, spelt := true, true
+			for r, w := range run {
+				if folded[k+r] != foldWord(w.Text) {
+					same = false
+					break
+				}
+				if strings.ToLower(elsewhere[k+r]) != strings.ToLower(w.Text) {
+					spelt = false
+				}
+			}
+			switch {
+			case same && spelt:
+				alike++
+			case same:
+				other++
+			}
+		}
+		if other > alike {
+			return true
+		}
+	}
+	return false
+}

@@ -52,3 +52,29 @@ func TestSpellBodies(t *testing.T) {
 		}
 	}
 }
+
+func TestMisspeltElsewhere(t *testing.T) {
+	for _, c := range []struct {
+		issuer, page string
+		want         bool
+	}{
+		{"ỦY BAN NHÂN DÂN PHƯỜNG TRIỆU ÀI", "tại trụ sở Ủy ban nhân dân phường Triệu Ái, chúng tôi", true},
+		{"ỦY BAN NHÂN DÂN PHƯỜNG TRIỆU ÁI", "tại trụ sở Ủy ban nhân dân phường Triệu Ái, chúng tôi", false},
+		{"ỦY BAN NHÂN DÂN PHƯỜNG TRIỆU ÁI", "Triệu Ái, ngày 5 tháng 3 năm 2019 … phường Triệu Ài", false}, // alike as often
+		{"ỦY BAN NHÂN DÂN PHƯỜNG TRIỆU ÁI", "không nơi nào khác", false},
+		{"UBND TỈNH SÓC TRĂNG SỞ TƯ PHÁP", "Sóc Trắng, ngày 28 tháng 10 năm 2025", true},
+	} {
+		var ws []store.Word
+		for _, w := range strings.Fields(c.issuer) {
+			ws = append(ws, store.Word{Text: w, Conf: 0.9})
+		}
+		ws, known := spellBodies(ws)
+		var page []string
+		for _, w := range strings.Fields(c.page) {
+			page = append(page, strings.Trim(w, ".,;:"))
+		}
+		if got := misspeltElsewhere(ws, known, page); got != c.want {
+			t.Errorf("misspeltElsewhere(%q, %q) = %v", c.issuer, c.page, got)
+		}
+	}
+}
