@@ -102,25 +102,49 @@ func takesLevel(p phrase) bool {
 
 func foldWord(w string) string { return vi.Fold(strings.Trim(w, ",")) }
 
-// match returns the longest phrase of list that words start with.
-func match(words []store.Word, list []phrase) (phrase, bool) {
+// match returns the longest phrase of list that words start with, and
+// how many words it spans: OCR may break a word in two ("TỈN H").
+func match(words []store.Word, list []phrase) (phrase, int) {
 	var best phrase
+	n := 0
 	for _, p := range list {
-		if len(p.folds) > len(words) || len(p.folds) <= len(best.folds) {
+		if len(p.folds) <= len(best.folds) {
 			continue
 		}
-		ok := true
-		for j, f := range p.folds {
-			if foldWord(words[j].Text) != f {
-				ok = false
+		k := 0
+		for _, f := range p.folds {
+			switch {
+			case k < len(words) && foldWord(words[k].Text) == f:
+				k++
+			case k+1 < len(words) && foldWord(words[k].Text+words[k+1].Text) == f:
+				k += 2
+			default:
+				k = -1
+			}
+			if k < 0 {
 				break
 			}
 		}
-		if ok {
-			best = p
+		if k > 0 {
+			best, n = p, k
 		}
 	}
-	return best, len(best.words) > 0
+	return best, n
+}
+
+// spell puts p's words in place of words[i:i+n].
+func spell(words []store.Word, known []bool, i, n int, p phrase) ([]store.Word, []bool) {
+	conf := 1.0
+	for _, w := range words[i : i+n] {
+		conf = min(conf, w.Conf)
+	}
+	var ws []store.Word
+	for _, w := range p.words {
+		ws = append(ws, store.Word{Text: w, Conf: conf, Box: words[i].Box, Line: words[i].Line})
+	}
+	words = slices.Replace(slices.Clone(words), i, i+n, ws...)
+	known = slices.Replace(slices.Clone(known), i, i+n, slices.Repeat([]bool{true}, len(ws))...)
+	return words, known
 }
 
 // spellBodies spells the words of an issuer that fold to a body's name
@@ -130,22 +154,18 @@ func spellBodies(words []store.Word) ([]store.Word, []bool) {
 	out := slices.Clone(words)
 	known := make([]bool, len(out))
 	for i := 0; i < len(out); {
-		p, ok := match(out[i:], bodyPhraseList)
-		if !ok {
+		p, n := match(out[i:], bodyPhraseList)
+		if n == 0 {
 			i++
 			continue
 		}
-		for j, w := range p.words {
-			out[i+j].Text, known[i+j] = w, true
-		}
+		out, known = spell(out, known, i, n, p)
 		i += len(p.words)
 		if !takesLevel(p) {
 			continue
 		}
-		if l, ok := match(out[i:], levelList); ok {
-			for j, w := range l.words {
-				out[i+j].Text, known[i+j] = w, true
-			}
+		if l, n := match(out[i:], levelList); n > 0 {
+			out, known = spell(out, known, i, n, l)
 			i += len(l.words)
 		}
 	}
