@@ -382,10 +382,10 @@ func misreadNumberLabel(s Segment) (rest string, ok bool) {
 func issuerLine(line []store.Word) []store.Word {
 	var out []store.Word
 	for i, w := range line {
-		if w.Text != "TP." {
-			w.Text = strings.Trim(w.Text, ".,;:'`")
-		}
 		dash := w.Text == "-" || w.Text == "–"
+		if w.Text != "TP." && !dash {
+			w.Text = strings.Trim(w.Text, ".,;:'`-–")
+		}
 		if w.Text == "" || dash && (i == 0 || i == len(line)-1) || letters(w.Text) == 0 && !dash && !strings.ContainsAny(w.Text, "0123456789") {
 			continue
 		}

@@ -62,6 +62,7 @@ func TestIssuerLine(t *testing.T) {
 		".UBND TỈNH SÓC TRĂNG":           "UBND TỈNH SÓC TRĂNG",
 		"XÃ NGHĨA. DŨNG -":               "XÃ NGHĨA DŨNG",
 		"SÓC TRĂNG . SỞ TƯ PHÁP":         "SÓC TRĂNG SỞ TƯ PHÁP",
+		"-'QUẬN LƯƠNG- SƠN":              "QUẬN LƯƠNG SƠN",
 		"PHÒNG TÀI CHÍNH - KẾ HOẠCH":     "PHÒNG TÀI CHÍNH - KẾ HOẠCH",
 		"UBND TP. HỒ CHÍ MINH,":          "UBND TP. HỒ CHÍ MINH",
 		"ĐỘI CẢNH SÁT GIAO THÔNG SỐ 2 '": "ĐỘI CẢNH SÁT GIAO THÔNG SỐ 2",
