@@ -248,7 +248,7 @@ func header(l *Layout) headerFields {
 			t = append(t, segs[j])
 			k, class = classify(joinSegs(t))
 		}
-		h.docType, h.docTypeConf = k, minWordConf(t)
+		h.docType, h.docTypeConf = k, titleConf(t, class)
 		if class == unknownKind {
 			h.docTypeConf = min(h.docTypeConf, 0.7) // a title of no kind motcua knows
 		}
@@ -334,6 +334,32 @@ func lastRow(segs []Segment) int {
 		return -1
 	}
 	return segs[len(segs)-1].Row
+}
+
+// titleConf is the confidence of the type a title names: its least sure
+// word, but the words of a kind or family it starts with, which are
+// spelt as the kind is whatever OCR read ("GIẦY XÁC NHẬN …"), count as
+// known unless OCR all but rejected them; an exact kind's type is those
+// words alone.
+func titleConf(t []Segment, class kindClass) float64 {
+	var words []store.Word
+	for _, s := range t {
+		words = append(words, s.Words...)
+	}
+	n := 0
+	if class != unknownKind {
+		n = len(strings.Fields(kindPrefix(joinSegs(t))))
+	}
+	c := 1.0
+	for i, w := range words {
+		switch {
+		case i < n && w.Conf >= 0.4:
+			c = min(c, max(w.Conf, knownWordConf))
+		case i < n || class != exactKind:
+			c = min(c, w.Conf)
+		}
+	}
+	return c
 }
 
 // titleGoesOn says whether next is the second line of title: centred,

@@ -80,3 +80,28 @@ func TestIssuerLine(t *testing.T) {
 		}
 	}
 }
+
+func TestTitleConf(t *testing.T) {
+	seg := func(words string, confs ...float64) []Segment {
+		var ws []store.Word
+		for i, w := range strings.Fields(words) {
+			ws = append(ws, store.Word{Text: w, Conf: confs[i]})
+		}
+		return []Segment{newSegment(ws)}
+	}
+	for _, c := range []struct {
+		t    []Segment
+		want float64
+	}{
+		{seg("GIẦY XÁC NHẬN TÌNH TRẠNG", 0.52, 0.93, 0.93, 0.93, 0.92), 0.9}, // the family's words, misread, are spelt
+		{seg("GIẤY XÁC NHẬN TÌNH TRẠNG", 0.93, 0.93, 0.93, 0.6, 0.92), 0.6},  // the rest is as OCR read it
+		{seg("QUYẾT ĐỊNH", 0.3, 0.93), 0.3},                                  // all but rejected
+		{seg("ĐƠN ĐỀ NGHỊ CẤP", 0.93, 0.5, 0.5, 0.5), 0.93},                  // a kind's type is the kind alone
+		{seg("DANH SÁCH", 0.95, 0.7), 0.7},
+	} {
+		_, class := classify(joinSegs(c.t))
+		if got := titleConf(c.t, class); got != c.want {
+			t.Errorf("titleConf(%q) = %.2f, want %.2f", c.t[0].Text, got, c.want)
+		}
+	}
+}

@@ -76,6 +76,19 @@ func classify(title string) (string, kindClass) {
 	return sentenceCase(title), unknownKind
 }
 
+// kindPrefix is the kind or family a title starts with, or "".
+func kindPrefix(title string) string {
+	ft := vi.Fold(strings.Join(strings.Fields(title), " "))
+	for _, list := range [][]string{kinds, families} {
+		for _, k := range list {
+			if fk := vi.Fold(k); ft == fk || strings.HasPrefix(ft, fk+" ") {
+				return k
+			}
+		}
+	}
+	return ""
+}
+
 // kindOf returns the document type a title names, and whether the title
 // was a known kind or family (rather than a type of its own).
 func kindOf(title string) (string, bool) {
