@@ -15,7 +15,7 @@
 //
 // The same seed makes the same bytes. Never tune anything on the test half.
 //
-// Usage: go run ./tools/devset -out build/devset [-seed 13] [-variants 3] [-conds clean,fax] [-workers N]
+// Usage: go run ./tools/devset -out build/devset [-seed 13] [-variants 2] [-conds clean,fax] [-workers N]
 package main
 
 import (
@@ -36,7 +36,7 @@ func main() {
 	src := flag.String("src", "tools/devset/docs", "the templates' folder")
 	out := flag.String("out", "build/devset", "output folder")
 	seed := flag.Uint64("seed", devset.Seed, "seed of the variants, typefaces and the split")
-	variants := flag.Int("variants", 3, "documents per kind")
+	variants := flag.Int("variants", 2, "documents per kind")
 	conds := flag.String("conds", strings.Join(scanmaker.Conditions, ","), "conditions to make")
 	workers := flag.Int("workers", runtime.NumCPU(), "pages made at once")
 	flag.Parse()
