@@ -354,11 +354,15 @@ func (c *composer) fit(cl cell, pt float64, limit int) (font.Face, int, error) {
 // cells sets one row of cells, column i starting at xs[i] and ws[i] wide.
 func (c *composer) cells(cells []cell, pt float64, xs, ws []int, leftAll bool) error {
 	h := c.lineH(pt)
-	onlyRules := true
+	// A row of rules only (no text) is a thin one; an empty row is a
+	// line of space (room for a signature).
+	onlyRules := false
 	for _, cl := range cells {
 		if cl.text != "" {
 			onlyRules = false
+			break
 		}
+		onlyRules = onlyRules || cl.rule
 	}
 	if onlyRules {
 		h = h * 2 / 5
