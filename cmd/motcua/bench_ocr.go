@@ -44,6 +44,7 @@ func runBenchOCR(args []string) error {
 	dev := fs.String("dev", "", "bộ phát triển (go run ./tools/devset): đo cả nửa kiểm tra DIR/test và nửa tinh chỉnh DIR/tuning")
 	docs := fs.Int("docs", 0, "chỉ đo N tài liệu đầu của mỗi bộ (0: tất cả)")
 	asJSON := fs.Bool("json", false, "in kết quả dạng JSON")
+	once := fs.Bool("once", false, "mỗi bên chạy một lượt (nhanh gấp đôi; thông lượng kém tin cậy hơn)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -62,7 +63,7 @@ func runBenchOCR(args []string) error {
 		sets = append(sets, filepath.Join(*dev, "test"), filepath.Join(*dev, "tuning"))
 	}
 	if len(sets) == 0 {
-		return usageError{"cách dùng: motcua bench ocr DIR... [--dev DIR] [--workers N] [--conds clean,fax] [--docs N] [--no-cli] [--json]"}
+		return usageError{"cách dùng: motcua bench ocr DIR... [--dev DIR] [--workers N] [--conds clean,fax] [--docs N] [--no-cli] [--once] [--json]"}
 	}
 	var results []*benchResult
 	for i, dir := range sets {
@@ -70,7 +71,7 @@ func runBenchOCR(args []string) error {
 		if *keep != "" {
 			keepDir = filepath.Join(*keep, fmt.Sprint(i))
 		}
-		r, err := benchOCR(dir, *workers, *conds, *docs, !*noCLI, keepDir)
+		r, err := benchOCR(dir, *workers, *conds, *docs, !*noCLI, *once, keepDir)
 		if err != nil {
 			return fmt.Errorf("%s: %w", dir, err)
 		}
@@ -230,7 +231,7 @@ func benchName(dir string) string {
 	return base
 }
 
-func benchOCR(dir string, workers int, only string, limit int, cli bool, keep string) (*benchResult, error) {
+func benchOCR(dir string, workers int, only string, limit int, cli, once bool, keep string) (*benchResult, error) {
 	pages, err := benchPages(dir, only, limit)
 	if err != nil {
 		return nil, err
@@ -340,6 +341,9 @@ func benchOCR(dir string, workers int, only string, limit int, cli bool, keep st
 	if cli {
 		res.CLI = map[string]ocrErrors{}
 		for i := range 2 {
+			if once && i > 0 {
+				break
+			}
 			t, err := benchCLI(pages, workers, dir, res.CLI, i == 0)
 			if err != nil {
 				return nil, err
@@ -347,6 +351,8 @@ func benchOCR(dir string, workers int, only string, limit int, cli bool, keep st
 			cliTime += t
 			res.Runs = append(res.Runs, fmt.Sprintf("CLI %.1f s", t.Seconds()))
 		}
+	}
+	if cli && !once {
 		tmp, err := os.MkdirTemp("", "motcua-bench-ocr-")
 		if err != nil {
 			return nil, err
@@ -365,7 +371,7 @@ func benchOCR(dir string, workers int, only string, limit int, cli bool, keep st
 		res.Runs = append(res.Runs, fmt.Sprintf("motcua %.1f s", t.Seconds()))
 	}
 	npages := float64(len(pages))
-	if cli {
+	if cli && !once {
 		npages *= 2
 	}
 	res.MotcuaPPM = npages / motcuaTime.Minutes()

@@ -105,19 +105,16 @@ func Generate(dir string, seed uint64, variants int) ([]Doc, error) {
 	return docs, nil
 }
 
-// Split assigns each kind to a half: the kinds in a seeded shuffle, the
-// first half (rounded up) for tuning. Every variant of a kind lands in the
-// same half, so that the test half's layouts are never tuned on.
+// Split assigns each kind to a half by a hash of the seed and the kind's
+// name alone, so that a kind added later moves no other kind. Every
+// variant of a kind lands in the same half, so that the test half's
+// layouts are never tuned on.
 func Split(kinds []string, seed uint64) map[string]string {
-	k := slices.Clone(kinds)
-	slices.Sort(k)
-	rng := rand.New(rand.NewPCG(seed, 2))
-	rng.Shuffle(len(k), func(i, j int) { k[i], k[j] = k[j], k[i] })
 	half := map[string]string{}
-	for i, kind := range k {
-		half[kind] = Test
-		if i < (len(k)+1)/2 {
-			half[kind] = Tuning
+	for _, kind := range kinds {
+		half[kind] = Tuning
+		if docSeed(seed, "split/"+kind)%2 == 1 {
+			half[kind] = Test
 		}
 	}
 	return half

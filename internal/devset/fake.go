@@ -201,6 +201,7 @@ func funcs(rng *rand.Rand) template.FuncMap {
 		"num":    num,
 		"pad":    func(n, w int) string { return fmt.Sprintf("%0*d", w, n) },
 		"upper":  strings.ToUpper,
+		"mod100": func(n int) int { return n % 100 },
 		"place":  place,
 		"man":    func() Person { return person(true, 1955, 2000) },
 		"woman":  func() Person { return person(false, 1955, 2000) },
