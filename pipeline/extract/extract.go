@@ -287,9 +287,15 @@ func Extract(pages []store.Page) (store.Fields, store.Confidence) {
 	f.NumberSymbol, conf[store.NumberSymbol] = h.number, h.numberConf
 	f.DocType, conf[store.DocType] = h.docType, h.docTypeConf
 	f.Summary, conf[store.Summary] = h.summary, h.summaryConf
-	if h.form && slices.Contains(citizenKinds, f.DocType) && f.Issuer == "" && f.NumberSymbol == "" {
-		// A citizen's form has neither: as sure of that as of its title.
-		conf[store.Issuer], conf[store.NumberSymbol] = h.docTypeConf, h.docTypeConf
+	if h.form && slices.Contains(citizenKinds, f.DocType) {
+		// A citizen's paper has no issuing body, and a form no number:
+		// as sure of that as of its title.
+		if f.Issuer == "" {
+			conf[store.Issuer] = h.docTypeConf
+		}
+		if f.NumberSymbol == "" {
+			conf[store.NumberSymbol] = h.docTypeConf
+		}
 	}
 
 	f.IssuePlace, f.IssueDate, conf[store.IssueDate] = issueDate(first, last)
@@ -415,8 +421,9 @@ func dateConf(s Segment, date string) float64 {
 	return c
 }
 
-// citizenKinds are the papers a citizen writes: no issuer, no number.
-var citizenKinds = []string{"Tờ khai", "Đơn"}
+// citizenKinds are the papers citizens write and sign among themselves,
+// under a centred national title: no issuing body.
+var citizenKinds = []string{"Tờ khai", "Đơn", "Hợp đồng", "Giấy ủy quyền"}
 
 // qualityFloor is the mean word confidence under which a page's key
 // fields are no surer than poorPage, less the further below it is: clean

@@ -28,7 +28,7 @@ var kinds = []string{
 // KÝ HỘ KINH DOANH" is a "Giấy chứng nhận đăng ký hộ kinh doanh").
 var families = []string{
 	"Giấy chứng nhận", "Chứng chỉ", "Trích lục", "Bản trích lục", "Giấy phép", "Giấy tiếp nhận",
-	"Biên nhận", "Giấy biên nhận", "Phiếu tiếp nhận", "Phiếu hẹn", "Giấy xác nhận", "Giấy khai sinh",
+	"Biên nhận", "Giấy biên nhận", "Biên lai", "Phiếu tiếp nhận", "Phiếu hẹn", "Giấy xác nhận", "Giấy khai sinh",
 	"Giấy chứng tử", "Giấy báo tử", "Phiếu xin lỗi", "Phiếu yêu cầu", "Phiếu đề nghị", "Giấy đề nghị",
 	"Văn bằng", "Bằng tốt nghiệp",
 }
