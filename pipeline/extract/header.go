@@ -27,37 +27,6 @@ func meanConf(segs []Segment) float64 {
 	return c / float64(len(segs))
 }
 
-// minWordConf is the confidence of the least sure word of segs.
-func minWordConf(segs []Segment) float64 {
-	c := 1.0
-	for _, s := range segs {
-		for _, w := range s.Words {
-			c = min(c, w.Conf)
-		}
-	}
-	return c
-}
-
-// bodies are the first words of an issuing body's name (folded).
-var bodies = []string{"uy ban", "ubnd", "hoi dong", "hdnd", "so ", "bo ", "cuc ", "tong cuc", "chi cuc", "phong ",
-	"cong an", "ban ", "van phong", "toa an", "vien ", "truong ", "benh vien", "trung tam", "kho bac", "ngan hang",
-	"bao hiem", "chi nhanh", "cong ty", "tong cong ty", "doi ", "don ", "thanh tra", "dang uy", "bo phan", "hoc vien",
-	"dai hoc", "quan khu", "bo chi huy", "bo tu lenh", "hoi ", "lien doan", "mat tran", "doan ", "chinh phu",
-	"quoc hoi", "thu tuong", "chu tich", "tinh uy", "thanh uy", "huyen uy", "quan uy", "thi uy", "dang bo",
-	"hop tac xa", "nha ", "lien minh", "chi bo", "ca ", "vp ", "btc", "bqp", "bca", "bgd", "btp", "byt"}
-
-// bodyLike says whether an issuer names a body: its first words are a
-// kind of body.
-func bodyLike(issuer string) bool {
-	f := vi.Fold(issuer) + " "
-	for _, b := range bodies {
-		if strings.HasPrefix(f, b) {
-			return true
-		}
-	}
-	return false
-}
-
 func joinSegs(segs []Segment) string {
 	var parts []string
 	for _, s := range segs {

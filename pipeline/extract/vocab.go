@@ -10,6 +10,26 @@ import (
 	"motcua/store"
 )
 
+// bodies are the first words of an issuing body's name (folded).
+var bodies = []string{"uy ban", "ubnd", "hoi dong", "hdnd", "so ", "bo ", "cuc ", "tong cuc", "chi cuc", "phong ",
+	"cong an", "ban ", "van phong", "toa an", "vien ", "truong ", "benh vien", "trung tam", "kho bac", "ngan hang",
+	"bao hiem", "chi nhanh", "cong ty", "tong cong ty", "doi ", "don ", "thanh tra", "dang uy", "bo phan", "hoc vien",
+	"dai hoc", "quan khu", "bo chi huy", "bo tu lenh", "hoi ", "lien doan", "mat tran", "doan ", "chinh phu",
+	"quoc hoi", "thu tuong", "chu tich", "tinh uy", "thanh uy", "huyen uy", "quan uy", "thi uy", "dang bo",
+	"hop tac xa", "nha ", "lien minh", "chi bo", "ca ", "vp ", "btc", "bqp", "bca", "bgd", "btp", "byt"}
+
+// bodyLike says whether an issuer names a body: its first words are a
+// kind of body.
+func bodyLike(issuer string) bool {
+	f := vi.Fold(issuer) + " "
+	for _, b := range bodies {
+		if strings.HasPrefix(f, b) {
+			return true
+		}
+	}
+	return false
+}
+
 // OCR doubts a word of a body's name ("TRĂNG", "SỞ") as often as one it
 // misread; a word spelt exactly as one of the few words bodies are named
 // with is one OCR read right. Names of communes and districts are too
