@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
@@ -286,23 +287,27 @@ func Extract(pages []store.Page) (store.Fields, store.Confidence) {
 	f.NumberSymbol, conf[store.NumberSymbol] = h.number, h.numberConf
 	f.DocType, conf[store.DocType] = h.docType, h.docTypeConf
 	f.Summary, conf[store.Summary] = h.summary, h.summaryConf
-
-	// The place-and-date line: in the header, or above the signature.
-	layouts := []*Layout{first}
-	if last != first {
-		layouts = append(layouts, last)
+	if h.form && slices.Contains(citizenKinds, f.DocType) {
+		// A citizen's paper has no issuing body, and a form no number:
+		// as sure of that as of its title.
+		if f.Issuer == "" {
+			conf[store.Issuer] = h.docTypeConf
+		}
+		if f.NumberSymbol == "" {
+			conf[store.NumberSymbol] = h.docTypeConf
+		}
 	}
-	for _, l := range layouts {
-		if f.IssueDate != "" {
-			break
-		}
-		for _, s := range l.Segs {
-			if place, date, ok := ParseDateLine(s.Text); ok {
-				f.IssuePlace, f.IssueDate = place, date
-				conf[store.IssueDate], conf[store.IssuePlace] = s.Conf, s.Conf
-				break
-			}
-		}
+
+	f.IssuePlace, f.IssueDate, conf[store.IssueDate] = issueDate(first, last)
+	conf[store.IssuePlace] = conf[store.IssueDate]
+	if f.IssuePlace == "" {
+		conf[store.IssuePlace] = 0
+	}
+	// A number with a year (15/2023/NQ-HĐND) is issued that year: when the
+	// date says another, one of them was misread.
+	if y := NumberYear(f.NumberSymbol); y != "" && f.IssueDate != "" && y != f.IssueDate[:4] {
+		conf[store.IssueDate] = min(conf[store.IssueDate], 0.6)
+		conf[store.NumberSymbol] = min(conf[store.NumberSymbol], 0.6)
 	}
 
 	sg := signer(last)
@@ -335,10 +340,117 @@ func Extract(pages []store.Page) (store.Fields, store.Confidence) {
 		money = append(money, formatMoney(m))
 	}
 	conf[store.MoneyVND] = listConf(pages, money)
+	// A page read poorly (a fax, a photo) misleads in ways its words'
+	// confidences do not show one by one: its key fields need review.
+	if q := first.quality(); q < qualityFloor {
+		for _, k := range store.KeyFields {
+			conf[k] = min(conf[k], q*poorPage/qualityFloor)
+		}
+	}
 	for k, v := range conf {
 		conf[k] = math.Round(v*1000) / 1000
 	}
 	return f, conf
+}
+
+// issueDate finds the place-and-date line: in the header, or above the
+// signature; else a date line without a place in the header's right
+// half or above the signature, less sure. Its confidence is that of its
+// least sure digits, and low for a date no document could bear.
+func issueDate(first, last *Layout) (place, date string, conf float64) {
+	layouts := []*Layout{first}
+	if last != first {
+		layouts = append(layouts, last)
+	}
+	for _, l := range layouts {
+		for i, s := range l.Segs {
+			if p, d, ok := ParseDateLine(s.Text); ok {
+				return p, d, dateConf(s, d)
+			}
+			// A narrow column wraps the line: "Đà Nẵng, ngày 25" / "tháng
+			// 4 năm 2021".
+			if next, ok := l.under(i); ok && strings.Contains(s.Fold, "ngay") {
+				both := newSegment(append(slices.Clone(s.Words), next.Words...))
+				if p, d, ok := ParseDateLine(both.Text); ok {
+					return p, d, dateConf(both, d)
+				}
+			}
+		}
+	}
+	for _, l := range layouts {
+		for _, s := range l.Segs {
+			if s.cx() < 0.5*float64(l.W) && !l.textOnly {
+				continue
+			}
+			if d, ok := ParseBareDate(s.Text); ok {
+				return "", d, min(dateConf(s, d), 0.7)
+			}
+		}
+	}
+	return "", "", 0
+}
+
+// under returns the segment on the row under segment i that shares its
+// column.
+func (l *Layout) under(i int) (Segment, bool) {
+	s := l.Segs[i]
+	for _, t := range l.Segs[i+1:] {
+		if t.Row > s.Row+1 {
+			break
+		}
+		if t.Row == s.Row+1 && t.Box[0] < s.Box[2] && s.Box[0] < t.Box[2] {
+			return t, true
+		}
+	}
+	return Segment{}, false
+}
+
+// dateConf is the confidence of the words of a date line that hold
+// digits, lowered for a date outside what a document in a dossier may
+// bear: before 1976 or after today.
+func dateConf(s Segment, date string) float64 {
+	c := s.Conf
+	for _, w := range s.Words {
+		if strings.ContainsAny(w.Text, "0123456789") {
+			c = min(c, w.Conf)
+		}
+	}
+	if date < "1976-01-01" || date > time.Now().AddDate(0, 0, 1).Format("2006-01-02") {
+		c = min(c, 0.5)
+	}
+	return c
+}
+
+// citizenKinds are the papers citizens write and sign among themselves,
+// under a centred national title: no issuing body.
+var citizenKinds = []string{"Tờ khai", "Đơn", "Hợp đồng", "Giấy ủy quyền"}
+
+// qualityFloor is the mean word confidence under which a page's key
+// fields are no surer than poorPage, less the further below it is: clean
+// scans, photos and stamped pages read at 0.92 and more, faxes at
+// 0.8–0.9 (development set, tuning half).
+const (
+	qualityFloor = 0.915
+	poorPage     = 0.75
+)
+
+// quality is the mean confidence of the page's words.
+func (l *Layout) quality() float64 {
+	if l.textOnly {
+		return 1
+	}
+	var sum float64
+	n := 0
+	for _, s := range l.Segs {
+		for _, w := range s.Words {
+			sum += w.Conf
+			n++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return sum / float64(n)
 }
 
 func joinText(p store.Page) string {

@@ -162,3 +162,41 @@ func TestExtractEmpty(t *testing.T) {
 		t.Errorf("blank page: %+v", f)
 	}
 }
+
+// TestAutoNeedsEvidence: each weak piece of evidence keeps a key field
+// under what an auto record needs, and the same page without it does not.
+func TestAutoNeedsEvidence(t *testing.T) {
+	const page = `2|UBND HUYỆN AN LÃO || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+2|PHÒNG TƯ PHÁP || Độc lập - Tự do - Hạnh phúc
+2|Số: 12/QĐ-PTP || An Lão, ngày 02 tháng 3 năm 2024
+C|QUYẾT ĐỊNH
+C|Về việc công nhận tổ hòa giải`
+	for _, c := range []struct {
+		name, old, new string
+		field          store.Field
+	}{
+		{"a doubtful word of the issuer", "AN LÃO ||", "AN ~LÃO ||", store.Issuer},
+		{"a rejected word of the issuer's vocabulary", "PHÒNG TƯ", "PHÒNG ~TƯ", store.Issuer},
+		{"an issuer that names no body", "UBND HUYỆN AN LÃO", "HUYỆN AN LÃO", store.Issuer},
+		{"a doubtful word of the title", "C|QUYẾT ĐỊNH", "C|~QUYẾT ĐỊNH", store.DocType},
+		{"a title of no known kind", "C|QUYẾT ĐỊNH", "C|DANH SÁCH", store.DocType},
+		{"a number without a symbol", "12/QĐ-PTP", "12", store.NumberSymbol},
+		{"a doubtful number its header does not vouch for", "12/QĐ-PTP", "~12/TB-XYZ", store.NumberSymbol},
+		{"a doubtful digit of the date", "ngày 02", "ngày ~02", store.IssueDate},
+		{"a date before any dossier", "năm 2024", "năm 1960", store.IssueDate},
+		{"a date to come", "năm 2024", "năm 2099", store.IssueDate},
+		{"a date line without a place", "An Lão, ngày", "……, ngày", store.IssueDate},
+		{"a date of another year than the number's", "12/QĐ-PTP", "12/2023/QĐ-PTP", store.IssueDate},
+		{"a number of another year than the date's", "12/QĐ-PTP", "12/2023/QĐ-PTP", store.NumberSymbol},
+		{"a page read poorly", "C|Về việc công nhận tổ hòa giải", "C|~Về ~việc ~công ~nhận ~tổ ~hòa ~giải", store.Issuer},
+	} {
+		_, conf := Extract([]store.Page{layoutPage(page)})
+		if conf[c.field] < store.Confident {
+			t.Fatalf("%s: %s %.2f on the page without it", c.name, c.field, conf[c.field])
+		}
+		_, conf = Extract([]store.Page{layoutPage(strings.Replace(page, c.old, c.new, 1))})
+		if conf[c.field] >= store.Confident {
+			t.Errorf("%s: %s %.2f", c.name, c.field, conf[c.field])
+		}
+	}
+}

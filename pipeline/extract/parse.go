@@ -14,37 +14,98 @@ import (
 // The parsers below each read one kind of value from a piece of text and
 // say whether it is valid by the rules of its format. They are fuzzed.
 
-// dateRe matches "Place, ngày d tháng m năm yyyy" on folded text; the
-// place is 1–6 words before the comma.
-var dateRe = regexp.MustCompile(`(?:^|:\s*)([\p{L}][\p{L}.\- ]{0,40}?)\s*,\s*ngay\s+(\d{1,2})\s*thang\s+(\d{1,2})\s*nam\s+(\d{4})`)
+// dateRe matches a place-and-date line on folded text: "Place, ngày d
+// tháng m năm yyyy" or "Place, ngày dd/mm/yyyy" (also with "-" or "."),
+// the place 1–6 words before the comma; the words as OCR misreads them
+// ("ngàv", "nărn") are accepted.
+var dateRe = regexp.MustCompile(`(?:^[^\p{L}\d]*|:\s*)([\p{L}][\p{L}.\- ]{0,40}?)\s*,\s*` + dateForm)
+
+// dateForm is a date as documents write it, in folded text: "ngày 5
+// tháng 3 năm 2024", "ngày 05/03/2024", "05-03-2024", "05.03.2024".
+const dateForm = `(?:n[gq]a[yv]\s*[:;.,']?\s*)?(\d{1,2})\s*(?:t\s?h\s?an[gq]\s*[:;.,']?\s*|\s?[/.-]\s?)(\d{1,2})\s*(?:na(?:m|rn)\s*[:;.,']?\s*|\s?[/.-]\s?)(\d{4})\b`
+
+// bareDateRe matches a date line without a place ("ngày 05 tháng 11 năm
+// 2019", or a place left as dots): the place-and-date line of a form.
+var bareDateRe = regexp.MustCompile(`^[.…_\s,]*` + dateForm)
 
 // ParseDateLine reads a place-and-date line: "Hà Nội, ngày 05 tháng 11 năm
-// 2019" or "Làm tại: Nghi Phong, ngày …". It returns the place as printed
-// and the date as YYYY-MM-DD; ok is false when the line is not one or the
-// date does not exist.
+// 2019", "Làm tại: Nghi Phong, ngày …" or "Huế, 05/11/2019". It returns
+// the place as printed and the date as YYYY-MM-DD; ok is false when the
+// line is not one or the date does not exist.
 func ParseDateLine(s string) (place, date string, ok bool) {
-	s = norm.NFC.String(strings.Join(strings.Fields(s), " "))
-	runes := []rune(s)
-	folded := []rune(vi.Fold(s))
-	if len(folded) != len(runes) {
-		return "", "", false // should not happen: folding keeps one rune per rune
-	}
-	m := dateRe.FindStringSubmatchIndex(string(folded))
+	runes, folded := foldDigits(s)
+	m := dateRe.FindStringSubmatchIndex(folded)
 	if m == nil {
 		return "", "", false
 	}
 	// Map byte offsets in the folded string back to rune offsets.
-	fs := string(folded)
-	ri := func(b int) int { return len([]rune(fs[:b])) }
+	ri := func(b int) int { return len([]rune(folded[:b])) }
 	place = strings.TrimSpace(string(runes[ri(m[2]):ri(m[3])]))
-	d, _ := strconv.Atoi(fs[m[4]:m[5]])
-	mo, _ := strconv.Atoi(fs[m[6]:m[7]])
-	y, _ := strconv.Atoi(fs[m[8]:m[9]])
-	date, ok = vi.ValidDate(y, mo, d)
+	date, ok = dateAt(folded, m[4:])
 	if !ok || !placeLike(place) {
 		return "", "", false
 	}
+	if after := folded[m[3]:m[4]]; strings.Contains(folded[m[0]:m[2]], ":") && !strings.Contains(after, "n") {
+		return "", "", false // "Họ tên: Nguyễn Văn An, 12/03/1990": a field, not a place and date
+	}
 	return place, date, true
+}
+
+// ParseBareDate reads a date line that names no place: "ngày 05 tháng
+// 11 năm 2019" (a form's, or one whose place is left blank).
+func ParseBareDate(s string) (date string, ok bool) {
+	_, folded := foldDigits(s)
+	m := bareDateRe.FindStringSubmatchIndex(folded)
+	if m == nil || !strings.HasPrefix(strings.TrimLeft(folded[m[0]:], ".…_ ,"), "n") {
+		return "", false // bare digits are a number, not a date line
+	}
+	return dateAt(folded, m[2:])
+}
+
+// dateAt reads the day, month and year at the submatch offsets m.
+func dateAt(folded string, m []int) (string, bool) {
+	d, _ := strconv.Atoi(folded[m[0]:m[1]])
+	mo, _ := strconv.Atoi(folded[m[2]:m[3]])
+	y, _ := strconv.Atoi(folded[m[4]:m[5]])
+	return vi.ValidDate(y, mo, d)
+}
+
+// foldDigits returns s (NFC, spaces collapsed) as runes and folded, one
+// rune for one, with the letters OCR reads for digits inside a number
+// ("2O19", "l5") put back as digits.
+func foldDigits(s string) ([]rune, string) {
+	s = norm.NFC.String(strings.Join(strings.Fields(s), " "))
+	runes := []rune(s)
+	folded := []rune(vi.Fold(s))
+	if len(folded) != len(runes) {
+		folded = runes // should not happen: folding keeps one rune per rune
+	}
+	for i := 0; i < len(folded); {
+		j := i
+		digits := 0
+		for j < len(folded) && (unicode.IsDigit(folded[j]) || strings.ContainsRune("oli|", folded[j])) {
+			if unicode.IsDigit(folded[j]) {
+				digits++
+			}
+			j++
+		}
+		if j == i {
+			i++
+			continue
+		}
+		if digits > 0 && j-i >= 2 && (i == 0 || !unicode.IsLetter(folded[i-1])) && (j == len(folded) || !unicode.IsLetter(folded[j])) {
+			for k := i; k < j; k++ {
+				switch folded[k] {
+				case 'o':
+					folded[k] = '0'
+				case 'l', 'i', '|':
+					folded[k] = '1'
+				}
+			}
+		}
+		i = j
+	}
+	return runes, string(folded)
 }
 
 // placeLike: every word of a place name starts with a capital letter.
@@ -69,6 +130,18 @@ func placeLike(p string) bool {
 // e.g. 05/QĐ-UBND, 61/2018/NĐ-CP, 66.7/2025/NQ-CP, 3758/STNMT-ĐĐ.
 var numberRe = regexp.MustCompile(`^\d{1,7}(?:\.\d{1,3})?(?:/\d{4})?/[\p{Lu}][\p{L}\d]*(?:-[\p{Lu}\d][\p{L}\d.]*)*$`)
 
+// serialRe is the letters of a certificate's serial ("CS", "BĐ").
+var serialRe = regexp.MustCompile(`^\p{Lu}{1,3}$`)
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
 var sepSpaces = regexp.MustCompile(`\s*([/-])\s*`)
 
 // ParseNumber cleans what follows "Số:" and says whether it has Decree
@@ -78,7 +151,9 @@ func ParseNumber(s string) (string, bool) {
 	s = strings.NewReplacer("–", "-", "—", "-", "‐", "-").Replace(s)
 	s = sepSpaces.ReplaceAllString(s, "$1")
 	s = strings.TrimRight(s, ".,;:")
-	if f := strings.Fields(s); len(f) > 0 {
+	if f := strings.Fields(s); len(f) > 1 && serialRe.MatchString(f[0]) && allDigits(f[1]) {
+		s = f[0] + " " + f[1] // a certificate's serial: "CS 01234"
+	} else if len(f) > 0 {
 		s = f[0]
 	}
 	if s == "" {
@@ -87,26 +162,14 @@ func ParseNumber(s string) (string, bool) {
 	return s, numberRe.MatchString(s)
 }
 
-// typeAbbrev maps Decree 30's type abbreviations to document types.
-var typeAbbrev = map[string]string{
-	"NQ": "Nghị quyết", "QĐ": "Quyết định", "CT": "Chỉ thị", "QC": "Quy chế", "QyĐ": "Quy định",
-	"TC": "Thông cáo", "TB": "Thông báo", "HD": "Hướng dẫn", "CTr": "Chương trình", "KH": "Kế hoạch",
-	"PA": "Phương án", "ĐA": "Đề án", "DA": "Dự án", "BC": "Báo cáo", "BB": "Biên bản", "TTr": "Tờ trình",
-	"HĐ": "Hợp đồng", "CĐ": "Công điện", "BGN": "Bản ghi nhớ", "BTT": "Bản thỏa thuận", "GUQ": "Giấy ủy quyền",
-	"GM": "Giấy mời", "GGT": "Giấy giới thiệu", "GNP": "Giấy nghỉ phép", "PG": "Phiếu gửi", "PC": "Phiếu chuyển",
-	"PB": "Phiếu báo", "NĐ": "Nghị định", "TT": "Thông tư",
-}
-
-// SymbolType returns the document type a number's symbol names ("QĐ" in
-// 12/QĐ-UBND → Quyết định), or "" when the symbol has no type (a công văn).
-func SymbolType(number string) string {
+// NumberYear is the year a number and symbol carries (61/2018/NĐ-CP →
+// 2018), or "".
+func NumberYear(number string) string {
 	parts := strings.Split(number, "/")
-	if len(parts) < 2 {
-		return ""
+	if len(parts) == 3 && len(parts[1]) == 4 && allDigits(parts[1]) {
+		return parts[1]
 	}
-	sym := parts[len(parts)-1]
-	t, _, _ := strings.Cut(sym, "-")
-	return typeAbbrev[t]
+	return ""
 }
 
 var digitRun = regexp.MustCompile(`\d+`)

@@ -27,11 +27,38 @@ func TestParseDateLine(t *testing.T) {
 		{"Căn cứ Luật Đất đai ngày 29 tháng 11 năm 2013;", "", ""},
 		{"quận 3, ngày 1 tháng 1 năm 2020", "", ""}, // a place is capitalised
 		{"Hà Nội, ngày 1 tháng 13 năm 2020", "", ""},
+		{"Đông Anh, 09/5/2024", "Đông Anh", "2024-05-09"},
+		{"Đà Nẵng, ngày 09-05-2024", "Đà Nẵng", "2024-05-09"},
+		{"Bắc Ninh, ngày 15.03.2O24", "Bắc Ninh", "2024-03-15"},                 // O read for 0
+		{"Hà Nội, ngàv l5 thảng 3 nărn 2024", "Hà Nội", "2024-03-15"},           // OCR's letters
+		{"Cần Thơ, ngày05tháng 11năm2019", "Cần Thơ", "2019-11-05"},             // spaces lost
+		{"Hà Nội, ngày 15 tháng 3 năm 2024.", "Hà Nội", "2024-03-15"},           // a speck after it
+		{"Thanh Hóa, ngày 21 tháng:8 năm 2024", "Thanh Hóa", "2024-08-21"},      // a speck read as a colon
+		{"` ..—--_ Đà Nẵng, ngày 25 tháng 4 năm 2021", "Đà Nẵng", "2021-04-25"}, // specks before it
+		{"Hà Nội, 15/3/24", "", ""},                                             // a two-digit year is no issue date
+		{"Hà Nội, 1.500.000 đồng", "", ""},
+		{"Họ và tên: Nguyễn Văn An, 12/03/1990", "", ""}, // a field's value and a birth date
+		{"Làm tại: Nghi Phong, 12/6/2024", "", ""},
+		{"Làm tại: Nghi Phong, ngày 12/6/2024", "Nghi Phong", "2024-06-12"},
+		{"Căn cứ Nghị định số 61/2018/NĐ-CP, 12/3/2018", "", ""},
 		{"", "", ""},
 	} {
 		place, date, ok := ParseDateLine(c.in)
 		if ok != (c.date != "") || place != c.place || date != c.date {
 			t.Errorf("ParseDateLine(%q) = %q, %q, %v; want %q, %q", c.in, place, date, ok, c.place, c.date)
+		}
+	}
+}
+
+func TestParseBareDate(t *testing.T) {
+	for in, want := range map[string]string{
+		"ngày 12 tháng 10 năm 2022": "2022-10-12", "........, ngày 12 tháng 10 năm 2022": "2022-10-12",
+		"…, ngày 05/11/2019": "2019-11-05", "Ngày 3 tháng 2 năm 2O21": "2021-02-03",
+		"12/10/2022": "", "Đăng ký lần đầu: ngày 02 tháng 3 năm 2021": "", "ngày 30 tháng 2 năm 2023": "",
+		"Căn cứ Luật ngày 29 tháng 11 năm 2013": "",
+	} {
+		if got, ok := ParseBareDate(in); got != want || ok != (want != "") {
+			t.Errorf("ParseBareDate(%q) = %q, %v; want %q", in, got, ok, want)
 		}
 	}
 }
@@ -55,6 +82,10 @@ func TestParseNumber(t *testing.T) {
 		{"04", "04", false},
 		{"", "", false},
 		{"QĐ-UBND", "QĐ-UBND", false},
+		{"CS 01234", "CS 01234", false},
+		{"BĐ 123456 ngày 2/3/2020", "BĐ 123456", false},
+		{"12 /QĐ-UBND ngày 5", "12/QĐ-UBND", true},
+		{"QĐ 12/UBND", "QĐ", false},
 	} {
 		out, valid := ParseNumber(c.in)
 		if out != c.out || valid != c.valid {
@@ -83,6 +114,14 @@ func TestSigningPrefix(t *testing.T) {
 	} {
 		if got := signingPrefix(capsFix(in)); got != want {
 			t.Errorf("%q → %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestNumberYear(t *testing.T) {
+	for in, want := range map[string]string{"61/2018/NĐ-CP": "2018", "66.7/2025/NQ-CP": "2025", "12/QĐ-UBND": "", "214/2024/ATTP-CNĐK": "2024", "1/20/X": "", "": ""} {
+		if got := NumberYear(in); got != want {
+			t.Errorf("NumberYear(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -146,6 +185,9 @@ var isoDate = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 func FuzzParseDateLine(f *testing.F) {
 	f.Add("Hà Nội, ngày 05 tháng 11 năm 2019")
 	f.Fuzz(func(t *testing.T, s string) {
+		if date, ok := ParseBareDate(s); ok != (date != "") || ok && !isoDate.MatchString(date) {
+			t.Fatalf("bare date %q, %v", date, ok)
+		}
 		place, date, ok := ParseDateLine(s)
 		if !ok {
 			if place != "" || date != "" {
@@ -169,8 +211,11 @@ func FuzzParseNumber(f *testing.F) {
 	f.Add("1234/QĐ-UBND")
 	f.Fuzz(func(t *testing.T, s string) {
 		out, valid := ParseNumber(s)
-		if strings.ContainsAny(out, " \t\n") {
-			t.Fatalf("number with a space: %q", out)
+		if strings.ContainsAny(out, "\t\n") {
+			t.Fatalf("number with a line break: %q", out)
+		}
+		if serial, digits, ok := strings.Cut(out, " "); ok && (valid || !serialRe.MatchString(serial) || !allDigits(digits)) {
+			t.Fatalf("number with a space not a serial's: %q", out)
 		}
 		if valid {
 			if !strings.Contains(out, "/") || !numberRe.MatchString(out) {
