@@ -237,6 +237,9 @@ func (o Options) word(m *syllable.Model, words []Word, i int) (string, bool) {
 		return "", false
 	}
 	if valid {
+		if cs != lower && capitalNeighbour(words, i, o.SameLine) {
+			return "", false // a name, or a heading in capitals
+		}
 		need := o.Margin + o.ConfMargin*w.Conf
 		if cs == title && l != m.ID(syllable.Boundary) {
 			need += o.NameMargin
@@ -246,6 +249,22 @@ func (o Options) word(m *syllable.Model, words []Word, i int) (string, bool) {
 		}
 	}
 	return pre + applyCase(m.Spelling(best), cs) + post, true
+}
+
+// capitalNeighbour says whether a word next to word i (on its line)
+// begins with a capital letter: names (Nguyễn Văn Dũng, phường Đông Anh)
+// and headings in capitals are left as read unless impossible.
+func capitalNeighbour(words []Word, i int, sameLine bool) bool {
+	for _, j := range []int{i - 1, i + 1} {
+		if j < 0 || j >= len(words) || words[j].Line != words[i].Line {
+			continue
+		}
+		_, core, _ := syllable.Cut(words[j].Text)
+		if c := caseOf(core); core != "" && lettersOnly(core) && (c == title || c == upper) {
+			return true
+		}
+	}
+	return false
 }
 
 // markDiff counts the marks two words of the same letters differ by: the
