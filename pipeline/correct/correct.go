@@ -47,7 +47,7 @@ type Options struct {
 }
 
 // Defaults are the weights tuned on the development set.
-var Defaults = Options{Margin: 4, ConfMargin: 4, NameMargin: 4, MarkCost: 1.5, LetterCost: 3,
+var Defaults = Options{Margin: 8, ConfMargin: 4, NameMargin: 4, MarkCost: 1.5, LetterCost: 3,
 	MaxLetters: 2, Unseen: 1, Smooth: 20, SkipWeight: 1}
 
 // Words corrects words in place, in order, and returns how many changed.
@@ -206,7 +206,9 @@ func (o Options) word(m *syllable.Model, words []Word, i int) (string, bool) {
 	}
 	best, bestScore := int32(-1), math.Inf(-1)
 	consider := func(id int32, cost float64) {
-		if m.Canon(id) == obsCanon || !o.allowed(w.Alts, low, m.Spelling(id)) {
+		// A valid word changes only to Tesseract's own alternatives; an
+		// impossible one to whatever is likeliest.
+		if m.Canon(id) == obsCanon || valid && !o.allowed(w.Alts, low, m.Spelling(id)) {
 			return
 		}
 		if s := score(id, float64(m.Count(id))) - cost; s > bestScore {
@@ -216,7 +218,8 @@ func (o Options) word(m *syllable.Model, words []Word, i int) (string, bool) {
 	for _, id := range m.SameBase(low) {
 		consider(id, o.MarkCost*float64(markDiff(low, m.Spelling(id))))
 	}
-	if !valid && o.MaxLetters > 0 && len([]rune(low)) > 1 {
+	// Letters are changed only in impossible words that are no name.
+	if !valid && o.MaxLetters > 0 && len([]rune(low)) > 1 && (cs == lower || !nameLike(words, i)) {
 		fold := []rune(vi.Fold(low))
 		m.Syllables(func(id int32) {
 			sp := m.Spelling(id)
@@ -237,12 +240,12 @@ func (o Options) word(m *syllable.Model, words []Word, i int) (string, bool) {
 		return "", false
 	}
 	if valid {
-		if cs != lower && capitalNeighbour(words, i, o.SameLine) {
-			return "", false // a name, or a heading in capitals
+		if cs == title && nameLike(words, i) {
+			return "", false // a name
 		}
 		need := o.Margin + o.ConfMargin*w.Conf
-		if cs == title && l != m.ID(syllable.Boundary) {
-			need += o.NameMargin
+		if cs == upper || cs == title && l != m.ID(syllable.Boundary) {
+			need += o.NameMargin // a heading in capitals, or a name?
 		}
 		if bestScore-base < need {
 			return "", false
@@ -251,16 +254,28 @@ func (o Options) word(m *syllable.Model, words []Word, i int) (string, bool) {
 	return pre + applyCase(m.Spelling(best), cs) + post, true
 }
 
-// capitalNeighbour says whether a word next to word i (on its line)
-// begins with a capital letter: names (Nguyễn Văn Dũng, phường Đông Anh)
-// and headings in capitals are left as read unless impossible.
-func capitalNeighbour(words []Word, i int, sameLine bool) bool {
+// nameMarkers are words a name follows (ông Dũng, phường Đông Anh).
+var nameMarkers = map[string]bool{"ông": true, "bà": true, "anh": true, "chị": true, "em": true,
+	"phường": true, "xã": true, "huyện": true, "tỉnh": true, "quận": true, "thôn": true,
+	"ấp": true, "đường": true, "phố": true, "tổ": true, "bản": true, "làng": true, "số": true}
+
+// nameLike says whether word i, which begins with a capital, looks like
+// part of a name or of a heading in capitals: a neighbour that begins
+// with a capital too (Nguyễn Văn Dũng, across line ends), or a word names
+// follow before it. Such words are left as read unless impossible.
+func nameLike(words []Word, i int) bool {
 	for _, j := range []int{i - 1, i + 1} {
-		if j < 0 || j >= len(words) || words[j].Line != words[i].Line {
+		if j < 0 || j >= len(words) {
 			continue
 		}
 		_, core, _ := syllable.Cut(words[j].Text)
-		if c := caseOf(core); core != "" && lettersOnly(core) && (c == title || c == upper) {
+		if core == "" || !lettersOnly(core) {
+			continue
+		}
+		if c := caseOf(core); c == title || c == upper {
+			return true
+		}
+		if j == i-1 && nameMarkers[strings.ToLower(core)] {
 			return true
 		}
 	}
@@ -270,8 +285,11 @@ func capitalNeighbour(words []Word, i int, sameLine bool) bool {
 // markDiff counts the marks two words of the same letters differ by: the
 // tone, and each letter's vowel mark or bar (đ).
 func markDiff(a, b string) int {
-	ta, toa, _ := syllable.Split(a)
-	tb, tob, _ := syllable.Split(b)
+	ta, toa, oka := syllable.Split(a)
+	tb, tob, okb := syllable.Split(b)
+	if !oka || !okb { // a letter Vietnamese lacks (ñ for n): count letters
+		return vi.EditDistance([]rune(a), []rune(b))
+	}
 	n := 0
 	if toa != tob {
 		n++
