@@ -222,8 +222,7 @@ func (o Options) word(m *syllable.Model, words []Word, i int) (string, bool) {
 	if !valid && o.MaxLetters > 0 && len([]rune(low)) > 1 && (cs == lower || !nameLike(words, i)) {
 		fold := []rune(vi.Fold(low))
 		m.Syllables(func(id int32) {
-			sp := m.Spelling(id)
-			f := []rune(vi.Fold(sp))
+			f := m.Folded(id)
 			// Letters may be added (ư read for tr) but hardly lost: a
 			// foreign word is not to be cut down to a syllable.
 			if d := len(f) - len(fold); d > o.MaxLetters || d < -1 {
@@ -233,7 +232,8 @@ func (o Options) word(m *syllable.Model, words []Word, i int) (string, bool) {
 			if d == 0 || d > o.MaxLetters {
 				return
 			}
-			consider(id, o.LetterCost*float64(d)+o.MarkCost*float64(vi.EditDistance([]rune(low), []rune(sp))-d))
+			sp := []rune(m.Spelling(id))
+			consider(id, o.LetterCost*float64(d)+o.MarkCost*float64(vi.EditDistance([]rune(low), sp)-d))
 		})
 	}
 	if best < 0 {

@@ -33,8 +33,9 @@ type Model struct {
 	count  []uint32
 	id     map[string]int32
 	pairs  map[uint64]uint32
-	skips  map[uint64]uint32 // pairs one token apart
+	skips  map[uint64]uint32  // pairs one token apart
 	byBase map[string][]int32 // vi.Fold of the spelling → syllable ids
+	folded [][]rune           // vi.Fold of each spelling
 	total  uint64
 }
 
@@ -95,8 +96,9 @@ func Read(r io.Reader) (*Model, error) {
 			m.canon, m.spell, m.count = append(m.canon, f[0]), append(m.spell, f[1]), append(m.count, uint32(n))
 			m.id[f[0]] = id
 			m.total += n
+			k := vi.Fold(f[1])
+			m.folded = append(m.folded, []rune(k))
 			if len(f[0]) > 1 {
-				k := vi.Fold(f[1])
 				m.byBase[k] = append(m.byBase[k], id)
 			}
 			continue
@@ -173,6 +175,9 @@ func (m *Model) Canon(id int32) string { return m.canon[id] }
 // tone and vowel marks are removed (and đ read as d): for "so", số, sổ,
 // sở, sợ…
 func (m *Model) SameBase(s string) []int32 { return m.byBase[vi.Fold(s)] }
+
+// Folded is vi.Fold of the token's spelling, as runes (not to be changed).
+func (m *Model) Folded(id int32) []rune { return m.folded[id] }
 
 // Syllables calls f for every syllable id (special tokens excluded).
 func (m *Model) Syllables(f func(id int32)) {
