@@ -42,24 +42,35 @@ type Options struct {
 	Unseen     float64 // count given to a valid syllable the catalogue never had
 	Smooth     float64 // weight of the single-syllable probability in a pair's
 	SkipWeight float64 // weight of the pairs one word apart
+	// PriorWeight is how much a syllable's frequency counts beside its
+	// neighbours (1: as in the pair probabilities).
+	PriorWeight float64
 	SameLine   bool    // neighbours only on the same line
 	NoAlts     bool    // ignore Tesseract's alternatives
 }
 
 // Defaults are the weights tuned on the development set.
 var Defaults = Options{Margin: 8, ConfMargin: 4, NameMargin: 4, MarkCost: 1.5, LetterCost: 3,
-	MaxLetters: 2, Unseen: 1, Smooth: 20, SkipWeight: 1}
+	MaxLetters: 2, Unseen: 1, Smooth: 20, SkipWeight: 1, PriorWeight: 0.5}
 
-// Words corrects words in place, in order, and returns how many changed.
+// Words corrects words in place and returns how many changed. Each word
+// is judged between its neighbours as read, so that one change never
+// brings on the next.
 func Words(m *syllable.Model, words []Word, o Options) int {
-	n := 0
+	type fix struct {
+		i    int
+		text string
+	}
+	var fixes []fix
 	for i := range words {
-		if fixed, ok := o.word(m, words, i); ok {
-			words[i].Text = fixed
-			n++
+		if text, ok := o.word(m, words, i); ok {
+			fixes = append(fixes, fix{i, text})
 		}
 	}
-	return n
+	for _, f := range fixes {
+		words[f.i].Text = f.text
+	}
+	return len(fixes)
 }
 
 // context is the tokens (ids) two before, one before, one after and two
@@ -193,7 +204,15 @@ func (o Options) word(m *syllable.Model, words []Word, i int) (string, bool) {
 		if o.SkipWeight > 0 && r2 >= 0 {
 			s += o.SkipWeight * math.Log((float64(m.Skip(id, r2))+o.Smooth*pu(float64(m.Count(r2))))/(count+o.Smooth))
 		}
-		return s
+		// The terms from the left hold the syllable's own frequency once
+		// each; keep it PriorWeight times, so that the neighbours rather
+		// than frequency decide (chúng is rarer than chứng in the catalogue,
+		// not wrong).
+		priors := 1.0
+		if o.SkipWeight > 0 && l2 >= 0 {
+			priors += o.SkipWeight
+		}
+		return s - (priors-o.PriorWeight)*math.Log(pu(count))
 	}
 	base := math.Inf(-1)
 	if valid {
