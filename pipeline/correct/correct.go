@@ -45,8 +45,8 @@ type Options struct {
 	// PriorWeight is how much a syllable's frequency counts beside its
 	// neighbours (1: as in the pair probabilities).
 	PriorWeight float64
-	SameLine   bool    // neighbours only on the same line
-	NoAlts     bool    // ignore Tesseract's alternatives
+	SameLine    bool // neighbours only on the same line
+	NoAlts      bool // ignore Tesseract's alternatives
 }
 
 // Defaults are the weights tuned on the development set.
