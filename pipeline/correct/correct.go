@@ -50,7 +50,7 @@ type Options struct {
 }
 
 // Defaults are the weights tuned on the development set.
-var Defaults = Options{Margin: 8, ConfMargin: 4, NameMargin: 4, MarkCost: 1.5, LetterCost: 3,
+var Defaults = Options{Margin: 4, ConfMargin: 4, NameMargin: 4, MarkCost: 1.5, LetterCost: 3,
 	MaxLetters: 2, Unseen: 1, Smooth: 20, SkipWeight: 1, PriorWeight: 0.5}
 
 // Words corrects words in place and returns how many changed. Each word
@@ -267,6 +267,12 @@ func (o Options) word(m *syllable.Model, words []Word, i int) (string, bool) {
 			need += o.NameMargin // a heading in capitals, or a name?
 		}
 		if bestScore-base < need {
+			return "", false
+		}
+		// The evidence must be the neighbours: the catalogue has the
+		// replacement beside one of them.
+		bound := m.ID(syllable.Boundary)
+		if !(l != bound && m.Pair(l, best) > 0 || r != bound && r >= 0 && m.Pair(best, r) > 0) {
 			return "", false
 		}
 	}
