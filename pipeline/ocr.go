@@ -69,7 +69,9 @@ func NewEngine(lang string) (*Engine, error) {
 	// #167); variables are applied after Init.
 	c.SetVariable("tessedit_pageseg_mode", strconv.Itoa(int(gosseract.PSM_AUTO)))
 	c.SetVariable("tessedit_do_invert", "0")
-	c.SetVariable("lstm_choice_mode", "2") // letter alternatives for postcorrect.go
+	if !correctOff {
+		c.SetVariable("lstm_choice_mode", "2") // letter alternatives for postcorrect.go
+	}
 	return &Engine{c: c, lang: lang}, nil
 }
 
