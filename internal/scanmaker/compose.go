@@ -13,27 +13,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Compose sets a document in a chosen typeface, size and resolution and
-// returns its pages with their ground-truth text, read as the shared OCR
-// bench reads a page: lines top to bottom, a row of several cells read left
-// cell then right cell on the same line, tables row-major. Its markup is
-// Render's, extended:
-//
-//	P text              a paragraph: justified, first line indented 1 cm, wrapped
-//	L, C text           wrapped when too long for the line (L at the margin, C centred)
-//	H a || b            two cells: the header's left (40 %) and right (60 %) columns
-//	H a || b || c       three or more cells: equal columns (signers side by side)
-//	L a >> b            b starts at the middle of the line (a tab stop)
-//	W 0.1,0.6,0.3       the widths of the next table's columns (fractions of the line)
-//	T a | b | c         a row of a bordered table (consecutive rows make one table)
-//	@sig                the rows that follow are the signature block (the stamp goes there)
-//	% key: value        a field of the ground truth, not printed (see cmd devset)
-//
-// The kind letter takes flags: b bold, i italic, a number for the size in
-// points ("Cb15", "Li12"). A cell may start with "**" (bold), "//"
-// (italic) or "<" (set at its column's left edge instead of centred); a
-// cell "---" is a short rule under the cell above and no text. A single
-// line too wide for its column is set smaller, down to 9 pt.
+// Style says how Compose sets a document.
 type Style struct {
 	Face   Typeface
 	BodyPt float64 // body size, default 13
@@ -115,7 +95,27 @@ func (c *composer) newPage() {
 	c.top = true
 }
 
-// Compose sets src (see Style for the markup).
+// Compose sets a document in a chosen typeface, size and resolution and
+// returns its pages with their ground-truth text, read as the shared OCR
+// bench reads a page: lines top to bottom, a row of several cells read left
+// cell then right cell on the same line, tables row-major. Its markup is
+// Render's, extended:
+//
+//	P text              a paragraph: justified, first line indented 1 cm, wrapped
+//	L, C text           wrapped when too long for the line (L at the margin, C centred)
+//	H a || b            two cells: the header's left (40 %) and right (60 %) columns
+//	H a || b || c       three or more cells: equal columns (signers side by side)
+//	L a >> b            b starts at the middle of the line (a tab stop)
+//	W 0.1,0.6,0.3       the widths of the next table's columns (fractions of the line)
+//	T a | b | c         a row of a bordered table (consecutive rows make one table)
+//	@sig                the rows that follow are the signature block (the stamp goes there)
+//	% key: value        a field of the ground truth, not printed (see cmd devset)
+//
+// The kind letter takes flags: b bold, i italic, a number for the size in
+// points ("Cb15", "Li12"). A cell may start with "**" (bold), "//"
+// (italic) or "<" (set at its column's left edge instead of centred); a
+// cell "---" is a short rule under the cell above and no text. A single
+// line too wide for its column is set smaller, down to 9 pt.
 func Compose(src string, st Style) (*Composed, error) {
 	if st.DPI == 0 {
 		st.DPI = 300
@@ -253,7 +253,7 @@ func (c *composer) row(row string) error {
 	return fmt.Errorf("unknown row kind %q", kind)
 }
 
-// room moves to a new page when a row of height h does not fit.
+// room fails when a row of height h does not fit on the page.
 func (c *composer) room(h int) error {
 	if c.y+h > c.h-c.mB {
 		return fmt.Errorf("the page overflows (set the body smaller or shorten the document)")
@@ -354,11 +354,15 @@ func (c *composer) fit(cl cell, pt float64, limit int) (font.Face, int, error) {
 // cells sets one row of cells, column i starting at xs[i] and ws[i] wide.
 func (c *composer) cells(cells []cell, pt float64, xs, ws []int, leftAll bool) error {
 	h := c.lineH(pt)
-	onlyRules := true
+	// A row of rules only (no text) is a thin one; an empty row is a
+	// line of space (room for a signature).
+	onlyRules := false
 	for _, cl := range cells {
 		if cl.text != "" {
 			onlyRules = false
+			break
 		}
+		onlyRules = onlyRules || cl.rule
 	}
 	if onlyRules {
 		h = h * 2 / 5

@@ -78,7 +78,15 @@ func (r *raster) rgba() *image.RGBA {
 	return m
 }
 
-func clamp8(v float64) uint8 { return uint8(math.Max(0, math.Min(255, v+0.5))) }
+func clamp8(v float64) uint8 {
+	switch {
+	case v <= 0:
+		return 0
+	case v >= 254.5:
+		return 255
+	}
+	return uint8(v + 0.5)
+}
 
 // sample reads plane c at (x, y) bilinearly; ok is false outside.
 func (r *raster) sample(c int, x, y float64) (float64, bool) {
@@ -231,8 +239,12 @@ func (r *raster) levels(dark, light [3]uint8) {
 	}
 	for c := range r.n {
 		lo, hi := float64(dark[c]), float64(light[c])
+		var lut [256]uint8
+		for v := range lut {
+			lut[v] = clamp8(lo + (hi-lo)*float64(v)/255)
+		}
 		for i, v := range r.c[c] {
-			r.c[c][i] = clamp8(lo + (hi-lo)*float64(v)/255)
+			r.c[c][i] = lut[v]
 		}
 	}
 }
@@ -258,7 +270,7 @@ func (r *raster) vignette(edge [3]uint8) {
 // mark multiplies ink of colour col and opacity a where mask is set.
 func (r *raster) mark(mask *image.Alpha, col color.RGBA, a float64) {
 	r.colour()
-	b := mask.Rect.Intersect(image.Rect(0, 0, r.w, r.h))
+	b := inked(mask).Intersect(image.Rect(0, 0, r.w, r.h))
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		for x := b.Min.X; x < b.Max.X; x++ {
 			m := float64(mask.Pix[mask.PixOffset(x, y)]) / 255 * a
@@ -271,6 +283,28 @@ func (r *raster) mark(mask *image.Alpha, col color.RGBA, a float64) {
 			}
 		}
 	}
+}
+
+// inked is the bounding box of mask's set pixels.
+func inked(mask *image.Alpha) image.Rectangle {
+	var b image.Rectangle
+	for y := mask.Rect.Min.Y; y < mask.Rect.Max.Y; y++ {
+		row := mask.Pix[(y-mask.Rect.Min.Y)*mask.Stride:][:mask.Rect.Dx()]
+		first := -1
+		last := -1
+		for x, v := range row {
+			if v != 0 {
+				if first < 0 {
+					first = x
+				}
+				last = x
+			}
+		}
+		if first >= 0 {
+			b = b.Union(image.Rect(mask.Rect.Min.X+first, y, mask.Rect.Min.X+last+1, y+1))
+		}
+	}
+	return b
 }
 
 // disc fills a disc of radius rad in mask.

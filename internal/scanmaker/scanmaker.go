@@ -15,6 +15,11 @@
 //	===               next page
 //
 // A kind letter followed by "b" (Cb, Rb, Hb) sets the row in bold.
+//
+// Compose sets a richer form of the markup (paragraphs, tables, several
+// signers, other typefaces and sizes) at any resolution with its
+// ground-truth text, and Condition degrades such a page in one of the
+// development set's Conditions (internal/devset, tools/devset).
 package scanmaker
 
 import (

@@ -15,7 +15,7 @@
 //
 // The same seed makes the same bytes. Never tune anything on the test half.
 //
-// Usage: go run ./tools/devset -out build/devset [-seed 13] [-variants 2] [-conds clean,fax] [-workers N]
+// Usage: go run ./tools/devset -out build/devset [-seed 13] [-variants 2] [-docs N] [-half test] [-conds clean,fax] [-workers N]
 package main
 
 import (
@@ -39,22 +39,33 @@ func main() {
 	variants := flag.Int("variants", 2, "documents per kind")
 	conds := flag.String("conds", strings.Join(scanmaker.Conditions, ","), "conditions to make")
 	workers := flag.Int("workers", runtime.NumCPU(), "pages made at once")
+	limit := flag.Int("docs", 0, "only the first N documents of each half, in name order (0: all)")
+	only := flag.String("half", "", "only this half (tuning or test)")
 	flag.Parse()
-	if err := run(*src, *out, *seed, *variants, strings.Split(*conds, ","), *workers); err != nil {
+	if err := run(*src, *out, *seed, *variants, *limit, *only, strings.Split(*conds, ","), *workers); err != nil {
 		fmt.Fprintln(os.Stderr, "devset:", err)
 		os.Exit(1)
 	}
 }
 
-func run(src, out string, seed uint64, variants int, conds []string, workers int) error {
-	docs, err := devset.Generate(src, seed, variants)
+func run(src, out string, seed uint64, variants, limit int, only string, conds []string, workers int) error {
+	all, err := devset.Generate(src, seed, variants)
 	if err != nil {
 		return err
 	}
+	var docs []devset.Doc
+	perHalf := map[string]int{}
+	for _, d := range all {
+		if perHalf[d.Half]++; (limit == 0 || perHalf[d.Half] <= limit) && (only == "" || only == d.Half) {
+			docs = append(docs, d)
+		}
+	}
 	var tsv strings.Builder
 	tsv.WriteString("doc\tkind\thalf\ttypeface\tbody_pt\n")
-	for _, d := range docs {
+	for _, d := range all { // the whole set's split, whatever is made
 		fmt.Fprintf(&tsv, "%s\t%s\t%s\t%s\t%.1f\n", d.Name, d.Kind, d.Half, d.Style.Face.Name, d.Style.BodyPt)
+	}
+	for _, d := range docs {
 		fdir := filepath.Join(out, d.Half, "fields")
 		if err := os.MkdirAll(fdir, 0o755); err != nil {
 			return err
