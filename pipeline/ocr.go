@@ -69,6 +69,9 @@ func NewEngine(lang string) (*Engine, error) {
 	// #167); variables are applied after Init.
 	c.SetVariable("tessedit_pageseg_mode", strconv.Itoa(int(gosseract.PSM_AUTO)))
 	c.SetVariable("tessedit_do_invert", "0")
+	if !correctOff {
+		c.SetVariable("lstm_choice_mode", "2") // letter alternatives for postcorrect.go
+	}
 	return &Engine{c: c, lang: lang}, nil
 }
 
@@ -88,6 +91,7 @@ func (e *Engine) Recognize(p Prepared) (store.Page, error) {
 	if err != nil {
 		return store.Page{}, fmt.Errorf("tesseract: %w", err)
 	}
+	correctWords(boxes, wordChoices(e.c)) // Vietnamese post-correction (postcorrect.go)
 	page := store.Page{Width: p.Gray.Rect.Dx(), Height: p.Gray.Rect.Dy(), DPI: p.DPI}
 	var text strings.Builder
 	line, lastKey := 0, [3]int{-1, -1, -1}
