@@ -15,7 +15,6 @@ import (
 	unitokenizer "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
-
 )
 
 // Token filters and analyzers. The filters change a token's term only, never

@@ -1,7 +1,7 @@
 package search
 
 import (
-	"strings"
+	"bytes"
 	"unicode"
 	"unicode/utf8"
 
@@ -10,48 +10,49 @@ import (
 	"motcua/internal/vi"
 )
 
-// nfcLower is a token's term in NFC, lower case. Most terms are ASCII or
-// already NFC (text is normalised where it enters): they are lowered in
-// place, without the copies norm and strings make.
+// The filters' terms may share their bytes with the field's text, which is
+// also stored: they are never changed in place, only replaced.
+
+// nfcLower is a token's term in NFC, lower case. Most terms are already
+// NFC (text is normalised where it enters) and lower case: they are kept
+// as they are, without the copies norm and strings make.
 func nfcLower(term []byte) []byte {
-	if !isASCII(term) {
-		if !norm.NFC.IsNormal(term) {
-			term = norm.NFC.Bytes(term)
-		}
-		return lowerUTF8(term)
+	if !isASCII(term) && !norm.NFC.IsNormal(term) {
+		term = norm.NFC.Bytes(term)
 	}
-	for i, c := range term {
-		if 'A' <= c && c <= 'Z' {
-			term[i] = c + 'a' - 'A'
-		}
+	if isLower(term) {
+		return term
 	}
-	return term
+	return bytes.ToLower(term)
 }
 
-// lowerUTF8 lowers term, in place when no letter changes its length.
-func lowerUTF8(term []byte) []byte {
-	for i := 0; i < len(term); {
-		r, n := utf8.DecodeRune(term[i:])
-		if l := unicode.ToLower(r); l != r {
-			if utf8.RuneLen(l) != n {
-				return []byte(strings.ToLower(string(term)))
+// isLower reports whether lowering b changes nothing.
+func isLower(b []byte) bool {
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				return false
 			}
-			utf8.EncodeRune(term[i:], l)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if unicode.ToLower(r) != r {
+			return false
 		}
 		i += n
 	}
-	return term
+	return true
 }
 
 // fold is vi.Fold of a term: ASCII terms are only lowered.
 func fold(term []byte) []byte {
 	if isASCII(term) {
-		for i, c := range term {
-			if 'A' <= c && c <= 'Z' {
-				term[i] = c + 'a' - 'A'
-			}
+		if isLower(term) {
+			return term
 		}
-		return term
+		return bytes.ToLower(term)
 	}
 	return []byte(vi.Fold(string(term)))
 }
