@@ -49,6 +49,8 @@ func docMapping(kind string) *mapping.DocumentMapping {
 		f.Store = store
 		f.IncludeTermVectors = vectors
 		f.IncludeInAll = false
+		// Texts are neither sorted nor faceted on: no doc values.
+		f.DocValues = false
 		return f
 	}
 	kw := func(name string, store bool) *mapping.FieldMapping {
