@@ -4,23 +4,17 @@
 package search
 
 import (
-	"github.com/blevesearch/bleve/v2"
-	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/token/edgengram"
 	"github.com/blevesearch/bleve/v2/analysis/token/shingle"
 	"github.com/blevesearch/bleve/v2/analysis/token/unique"
 	unitokenizer "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
-	"golang.org/x/text/unicode/norm"
-
-	"motcua/internal/vi"
 )
 
 // Token filters and analyzers. The filters change a token's term only, never
@@ -52,7 +46,7 @@ type nfcLowerFilter struct{}
 
 func (nfcLowerFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 	for _, t := range in {
-		t.Term = []byte(strings.ToLower(norm.NFC.String(string(t.Term))))
+		t.Term = nfcLower(t.Term)
 	}
 	return in
 }
@@ -61,7 +55,7 @@ type foldFilter struct{}
 
 func (foldFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 	for _, t := range in {
-		t.Term = []byte(vi.Fold(string(t.Term)))
+		t.Term = fold(t.Term)
 	}
 	return in
 }
@@ -105,78 +99,4 @@ func addAnalysis(m *mapping.IndexMappingImpl) error {
 		}
 	}
 	return nil
-}
-
-// newMapping returns the index mapping: one document type for procedures
-// and records alike (see doc).
-func newMapping() (*mapping.IndexMappingImpl, error) {
-	m := bleve.NewIndexMapping()
-	if err := addAnalysis(m); err != nil {
-		return nil, err
-	}
-	text := func(name, analyzer string, store bool) *mapping.FieldMapping {
-		f := mapping.NewTextFieldMapping()
-		f.Name = name
-		f.Analyzer = analyzer
-		f.Store = store
-		f.IncludeTermVectors = store // highlighting needs term vectors
-		// The folded text of every field also goes into _all, the one field
-		// queries match words in; the others only rank.
-		f.IncludeInAll = (analyzer == analyzerFold || analyzer == analyzerName) && name != fLead && name != fRequired && name != fResults
-		return f
-	}
-	kw := func(name string, store bool) *mapping.FieldMapping {
-		f := mapping.NewKeywordFieldMapping()
-		f.Name = name
-		f.Store = store
-		f.IncludeInAll = false
-		f.DocValues = name != fIDs // facets; flags and title lengths for the priors
-		return f
-	}
-	d := mapping.NewDocumentStaticMapping()
-	prop := func(name string, fields ...*mapping.FieldMapping) {
-		p := mapping.NewDocumentMapping()
-		for _, f := range fields {
-			p.AddFieldMapping(f)
-		}
-		d.AddSubDocumentMapping(name, p)
-	}
-	prop("title",
-		text(fTitle, analyzerName, true),
-		text(fTitleExact, analyzerExact, false),
-		text(fTitleBi, analyzerBigram, false),
-		text(fTitleEdge, analyzerEdge, false))
-	prop("lead",
-		text(fLead, analyzerName, false),
-		text(fLeadBi, analyzerBigram, false))
-	prop("docs",
-		text(fDocs, analyzerFold, true),
-		text(fDocsExact, analyzerExact, false),
-		text(fDocsBi, analyzerBigram, false))
-	prop("required",
-		text(fRequired, analyzerFold, true),
-		text(fRequiredBi, analyzerBigram, false))
-	prop("results",
-		text(fResults, analyzerFold, true),
-		text(fResultsBi, analyzerBigram, false))
-	prop("body",
-		text(fBody, analyzerFold, true),
-		text(fBodyExact, analyzerExact, false))
-	prop("topic",
-		text(fTopic, analyzerFold, false),
-		text(fTopicBi, analyzerBigram, false))
-	for _, k := range []string{fFlags, fKind, fCode, fField, fLevel, fAgency, fDocType, fNumberSymbol, fPersonIDs, fIDs, fVisibility, fStatus, fIssueDate, fIssuer, fTitleLen} {
-		prop(k, kw(k, k == fKind || k == fCode))
-	}
-	url := mapping.NewTextFieldMapping()
-	url.Index = false
-	url.Store = true
-	url.Name = fURL
-	prop(fURL, url)
-	m.DefaultMapping = d
-	m.DefaultAnalyzer = keyword.Name
-	m.StoreDynamic = false
-	m.IndexDynamic = false
-	m.DocValuesDynamic = false
-	return m, nil
 }

@@ -26,7 +26,7 @@ import (
 
 // Index field names.
 const (
-	fAll          = "_all"
+	fAll          = "all"
 	fTitle        = "title"
 	fTitleExact   = "title_exact"
 	fTitleBi      = "title_bi"
@@ -112,6 +112,8 @@ type Doc struct {
 	// TitleLen is how many distinct words the title has (set by Put): the
 	// first pass weighs a word in a short name above one in a long name.
 	TitleLen string `json:"title_len,omitempty"`
+	// All is the texts queries match words in (set by Put, see allText).
+	All string `json:"all,omitempty"`
 }
 
 // ProcedureDoc is the indexed form of a catalogue procedure. Procedures are
@@ -297,7 +299,7 @@ var ErrLocked = errors.New("search: the index is in use by another motcua proces
 
 // schemaVersion changes whenever the mapping does: an index made with
 // another mapping must be rebuilt.
-const schemaVersion = "6"
+const schemaVersion = "7"
 
 var schemaKey = []byte("motcua_schema")
 
@@ -369,7 +371,7 @@ func (ix *Index) Count() (uint64, error) { return ix.bleve.DocCount() }
 
 // Put indexes docs, replacing items with the same IDs, in batches.
 func (ix *Index) Put(docs ...Doc) error {
-	const batchSize = 500
+	const batchSize = 2000
 	for start := 0; start < len(docs); start += batchSize {
 		b := ix.bleve.NewBatch()
 		for _, d := range docs[start:min(start+batchSize, len(docs))] {
@@ -377,6 +379,7 @@ func (ix *Index) Put(docs ...Doc) error {
 				return errors.New("search: a document has no ID")
 			}
 			d.TitleLen = ix.titleLen(d.Title)
+			d.All = allText(d)
 			if err := b.Index(d.ID, d); err != nil {
 				return fmt.Errorf("search: index %s: %w", d.ID, err)
 			}
@@ -506,7 +509,7 @@ func (ix *Index) vocabulary() (map[string]uint64, map[string]string, error) {
 	v = map[string]uint64{}
 	fields = map[string]string{}
 	err := ix.eachTerm(fField, func(term string, _ uint64) { fields[vi.Fold(term)] = term })
-	for _, f := range []string{fTitle, fDocs, fBody} {
+	for _, f := range []string{fTitle, fDocs, fAll} {
 		if err != nil {
 			break
 		}

@@ -295,7 +295,7 @@ func TestTitleTermScoresLikeBleve(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := ix.firstPass(ctx, pq, Request{Query: q})
+		r, err := ix.firstPass(ctx, pq, Request{Query: q, Restricted: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,17 +7,12 @@ import (
 	"motcua/internal/benchmark/searcheval"
 )
 
-// syntheticDocs is searcheval's synthetic records as documents.
+// syntheticDocs is n of searcheval's synthetic records as documents.
 func syntheticDocs(procs []*content.Procedure, n int) []Doc {
-	recs := searcheval.SyntheticRecords(procs, n)
-	docs := make([]Doc, len(recs))
-	for i, r := range recs {
-		vis := VisibilityRestricted
-		if r.Public {
-			vis = VisibilityPublic
-		}
-		docs[i] = Doc{ID: r.ID, Kind: KindRecord, Title: r.Title, Body: r.Body, DocType: r.DocType,
-			NumberSymbol: r.NumberSymbol, PersonIDs: r.PersonIDs, Visibility: vis}
+	s := searcheval.NewSynth(procs)
+	docs := make([]Doc, n)
+	for i := range docs {
+		docs[i] = RecordDoc(s.Record(i))
 	}
 	return docs
 }

@@ -18,6 +18,20 @@ func TestFold(t *testing.T) {
 	}
 }
 
+// TestFoldFastPath: the table Fold uses for precomposed letters folds
+// every letter and mixed text as the full decomposition does.
+func TestFoldFastPath(t *testing.T) {
+	var all []rune
+	for r := range folded {
+		all = append(all, r)
+	}
+	for _, s := range []string{string(all), "Hồ sơ – “Giấy” İstanbul ǅ", "Ủy ban nhân dân xã An Phú 12/QĐ", "Ａ１"} {
+		if got, want := Fold(s), foldSlow(s); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
 func TestEditDistance(t *testing.T) {
 	for _, c := range []struct {
 		a, b string
