@@ -46,7 +46,7 @@ func TestSkewAndRotate(t *testing.T) {
 }
 
 func TestPrepare(t *testing.T) {
-	page := textlike(2480, 3508) // A4 at 300 dpi
+	page := Smooth(textlike(2480, 3508)) // A4 at 300 dpi, letters with grey edges
 	p := Prepare(Rotate(page, 2), 300)
 	if p.DPI != TargetDPI || p.Gray.Rect.Dx() != 1653 || p.Gray.Rect.Dy() != 2339 {
 		t.Errorf("prepared %v at %d dpi", p.Gray.Rect, p.DPI)
@@ -54,9 +54,9 @@ func TestPrepare(t *testing.T) {
 	if math.Abs(p.Skew+2) > 0.15 {
 		t.Errorf("skew %.2f, want -2", p.Skew)
 	}
-	small := Prepare(textlike(1240, 1754), 150)
-	if small.DPI != 150 || small.Gray.Rect.Dx() != 1240 || small.Scale != 1 {
-		t.Errorf("a 150 dpi page is kept as is: %v %d", small.Gray.Rect, small.DPI)
+	small := Prepare(Smooth(textlike(1240, 1754)), 150)
+	if small.DPI != FaxDPI || small.Gray.Rect.Dx() != 2480 || small.Scale != 2 || !small.Kind.LowRes {
+		t.Errorf("a 150 dpi page is enlarged to %d dpi: %v %d %s", FaxDPI, small.Gray.Rect, small.DPI, small.Kind)
 	}
 }
 
