@@ -7,7 +7,7 @@ SHARED  ?= ../shared
 ADDR    ?= 127.0.0.1:8080
 FUZZTIME ?= 30s
 
-.PHONY: build deps demo demo-scans test bench catalogue fuzz clean
+.PHONY: build deps demo demo-scans devset test bench catalogue fuzz clean
 
 # Debian packages motcua needs: Tesseract with its Vietnamese model and
 # headers (cgo), poppler for PDFs, a font with Vietnamese letters for the
@@ -58,14 +58,18 @@ demo: build
 demo-scans:
 	$(GO) run ./tools/demoscans
 
+# The OCR development set (tools/devset): build/devset/{tuning,test}.
+devset:
+	$(GO) run ./tools/devset -out build/devset
+
 test:
 	$(GO) vet ./...
 	$(GO) test ./...
 
 # Figures for the closing notes: import and build times, memory, ratio to Hugo.
-bench: build
+bench: build devset
 	./$(BIN) bench site --source $(SHARED)/data/dvcqg
-	./$(BIN) bench ocr $(SHARED)/ocr-bench
+	./$(BIN) bench ocr $(SHARED)/ocr-bench --dev build/devset
 	./$(BIN) bench search --source $(SHARED)/data/dvcqg
 
 # Re-import the shipped demo catalogue (Tư pháp and Công an) from the shared data.

@@ -35,7 +35,7 @@ func PNG(img image.Image, dpi int) ([]byte, error) {
 	return append(append(append([]byte{}, data[:at]...), chunk...), data[at:]...), nil
 }
 
-// JPEG encodes img with a JFIF header giving dpi.
+// JPEG encodes img with a JFIF header giving dpi (0: none, square pixels).
 func JPEG(img image.Image, dpi, quality int) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: quality}); err != nil {
@@ -43,6 +43,9 @@ func JPEG(img image.Image, dpi, quality int) ([]byte, error) {
 	}
 	data := buf.Bytes()
 	app0 := []byte{0xff, 0xe0, 0, 16, 'J', 'F', 'I', 'F', 0, 1, 1, 1, 0, 0, 0, 0, 0, 0}
+	if dpi == 0 { // unknown, as a phone's photo: only the aspect ratio
+		app0[11], dpi = 0, 1
+	}
 	binary.BigEndian.PutUint16(app0[12:], uint16(dpi))
 	binary.BigEndian.PutUint16(app0[14:], uint16(dpi))
 	return append(append(append([]byte{}, data[:2]...), app0...), data[2:]...), nil

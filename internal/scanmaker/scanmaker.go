@@ -45,14 +45,22 @@ const (
 	sizePt  = 13.0
 )
 
-// Typeface names a font's regular and bold files.
-type Typeface struct{ Dir, Regular, Bold string }
+// Typeface names a family's font files (Italic and BoldItalic may be
+// empty: the upright ones stand in).
+type Typeface struct{ Name, Dir, Regular, Bold, Italic, BoldItalic string }
 
 // Typefaces with Vietnamese letters from Debian packages. Liberation
 // Serif 2 has Times New Roman's metrics, which Decree 30 prescribes.
 var (
-	LiberationSerif = Typeface{"/usr/share/fonts/truetype/liberation2", "LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf"} // fonts-liberation2
-	DejaVuSans      = Typeface{"/usr/share/fonts/truetype/dejavu", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"}                        // fonts-dejavu-core
+	LiberationSerif = Typeface{"Liberation Serif", liberation, "LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf", "LiberationSerif-Italic.ttf", "LiberationSerif-BoldItalic.ttf"} // fonts-liberation2
+	LiberationSans  = Typeface{"Liberation Sans", liberation, "LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf", "LiberationSans-Italic.ttf", "LiberationSans-BoldItalic.ttf"}      // fonts-liberation2
+	DejaVuSerif     = Typeface{"DejaVu Serif", dejavu, "DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSerif-Italic.ttf", "DejaVuSerif-BoldItalic.ttf"}                                 // fonts-dejavu-core
+	DejaVuSans      = Typeface{"DejaVu Sans", dejavu, "DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSans-BoldOblique.ttf"}                                    // fonts-dejavu-core
+)
+
+const (
+	liberation = "/usr/share/fonts/truetype/liberation2"
+	dejavu     = "/usr/share/fonts/truetype/dejavu"
 )
 
 var (
