@@ -30,6 +30,34 @@ func Detect(g *image.Gray, dpi int) PageKind {
 	}
 }
 
+// doubledRows says whether g's rows come in identical pairs: a fax
+// received in standard mode (about 100 lines per inch) stored at twice
+// that, each line twice.
+func doubledRows(g *image.Gray) bool {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	same, differ := 0, 0 // within pairs; between them
+	for y := 0; y+2 < h; y += 2 {
+		a, b, c := g.Pix[y*g.Stride:y*g.Stride+w], g.Pix[(y+1)*g.Stride:(y+1)*g.Stride+w], g.Pix[(y+2)*g.Stride:(y+2)*g.Stride+w]
+		if string(a) == string(b) {
+			same++
+		}
+		if string(b) != string(c) {
+			differ++
+		}
+	}
+	return same > h/2*9/10 && differ > h/2/5
+}
+
+// undouble keeps one row of each pair.
+func undouble(g *image.Gray) *image.Gray {
+	w, h := g.Rect.Dx(), g.Rect.Dy()/2
+	out := image.NewGray(image.Rect(0, 0, w, h))
+	for y := range h {
+		copy(out.Pix[y*out.Stride:y*out.Stride+w], g.Pix[2*y*g.Stride:])
+	}
+	return out
+}
+
 // Despeckle removes specks from a bilevel page: groups of touching ink
 // pixels (8-connected) smaller than a full stop at dpi, standing apart
 // from other ink. A diacritic's dot is as small as a speck at fax

@@ -77,6 +77,7 @@ type Steps struct {
 	Despeckle bool // remove isolated specks from bilevel pages
 	Enlarge   bool // enlarge bilevel and low-resolution pages to FaxDPI
 	Smooth    bool // smooth bilevel pages' staircase edges when enlarging
+	Undouble  bool // take a standard-mode fax's doubled lines for one when enlarging
 }
 
 // DefaultSteps are the steps Prepare runs.
@@ -85,7 +86,7 @@ var DefaultSteps = StepsFromEnv(os.Getenv("MOTCUA_PREP"))
 // StepsFromEnv reads a MOTCUA_PREP value: steps named with a leading
 // "-" are off, every other step on.
 func StepsFromEnv(v string) Steps {
-	s := Steps{Unwarp: true, Flatten: true, Despeckle: true, Enlarge: true, Smooth: true}
+	s := Steps{Unwarp: true, Flatten: true, Despeckle: true, Enlarge: true, Smooth: true, Undouble: true}
 	for _, f := range strings.Split(v, ",") {
 		on := !strings.HasPrefix(f, "-")
 		switch strings.TrimLeft(f, "+-") {
@@ -99,6 +100,8 @@ func StepsFromEnv(v string) Steps {
 			s.Enlarge = on
 		case "smooth":
 			s.Smooth = on
+		case "undouble":
+			s.Undouble = on
 		}
 	}
 	return s
@@ -129,15 +132,20 @@ func PrepareWith(img image.Image, dpi int, st Steps) Prepared {
 	}
 	switch {
 	case (kind.Bilevel || kind.LowRes) && st.Enlarge:
+		w, h := g.Rect.Dx(), g.Rect.Dy()
+		ydpi := dpi
+		if kind.Bilevel && st.Undouble && doubledRows(g) {
+			g, ydpi = undouble(g), dpi/2
+		}
 		if kind.Bilevel && st.Despeckle {
-			g = Despeckle(g, dpi)
+			g = Despeckle(g, min(dpi, ydpi))
 		}
 		if kind.Bilevel && st.Smooth {
 			g = Smooth(g)
 		}
 		f := float64(FaxDPI) / float64(dpi)
-		if f > 1.1 {
-			g = Resize(g, int(math.Round(float64(g.Rect.Dx())*f)), int(math.Round(float64(g.Rect.Dy())*f)))
+		if f > 1.1 || ydpi != dpi {
+			g = Resize(g, int(math.Round(float64(w)*f)), int(math.Round(float64(h)*f)))
 			scale *= f
 			dpi = FaxDPI
 		}
@@ -189,6 +197,19 @@ func RedGray(img image.Image) *image.Gray {
 			row := src.Pix[(y)*src.Stride:]
 			for x := range w {
 				out.Pix[y*out.Stride+x] = row[4*x]
+			}
+		}
+	case *image.Paletted: // a 1-bit fax or a palette PNG
+		var red [256]uint8
+		for i, c := range src.Palette {
+			r, _, _, a := c.RGBA()
+			red[i] = uint8((r*a/0xffff + 0xffff - a) >> 8) // over white
+		}
+		for y := range h {
+			row := src.Pix[y*src.Stride : y*src.Stride+w]
+			o := out.Pix[y*out.Stride : y*out.Stride+w]
+			for x, v := range row {
+				o[x] = red[v]
 			}
 		}
 	case *image.NRGBA:

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"image"
+	"image/color"
 	"math"
 	"testing"
 )
@@ -73,5 +74,18 @@ func TestResize(t *testing.T) {
 		if v != 123 {
 			t.Fatalf("a flat image stays flat: %d", v)
 		}
+	}
+}
+
+func TestRedGrayPaletted(t *testing.T) {
+	p := image.NewPaletted(image.Rect(0, 0, 3, 1), color.Palette{color.Black, color.White, color.RGBA{200, 30, 40, 255}, color.NRGBA{0, 0, 0, 0}})
+	p.Pix = []uint8{0, 1, 2}
+	g := RedGray(p)
+	if got := g.Pix; got[0] != 0 || got[1] != 255 || got[2] != 200 {
+		t.Errorf("red channel %v", got)
+	}
+	p.Pix[0] = 3 // transparent: white paper
+	if v := RedGray(p).Pix[0]; v != 255 {
+		t.Errorf("transparent: %d", v)
 	}
 }
