@@ -167,3 +167,55 @@ func Smooth(g *image.Gray) *image.Gray {
 	}
 	return out
 }
+
+// RemoveRules erases long thin straight lines from a bilevel page: a
+// dirty scanner line running down a fax, a table's borders. Tesseract
+// reads them as "|", "_" and "—" glued to the words they cross. A rule
+// is a run of ink at least minLen long along a column or a row, with
+// holes of at most two pixels; a pixel of it stays where the ink is
+// thick across it (a letter's stroke the line crosses).
+func RemoveRules(g *image.Gray, minLen int) *image.Gray {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	out := image.NewGray(g.Rect)
+	copy(out.Pix, g.Pix)
+	ink := func(x, y int) bool {
+		return x >= 0 && y >= 0 && x < w && y < h && g.Pix[y*g.Stride+x] < 128
+	}
+	const hole = 2
+	// along: walk one line of pixels (a column or a row) and erase the
+	// long runs; at(i) is the i-th pixel's coordinates.
+	along := func(n int, at func(i int) (int, int), thick func(x, y int) bool) {
+		start, last := -1, -1
+		flush := func() {
+			if start >= 0 && last-start+1 >= minLen {
+				for i := start; i <= last; i++ {
+					if x, y := at(i); ink(x, y) && !thick(x, y) {
+						out.Pix[y*out.Stride+x] = 255
+					}
+				}
+			}
+			start = -1
+		}
+		for i := range n {
+			x, y := at(i)
+			if !ink(x, y) {
+				if start >= 0 && i-last > hole {
+					flush()
+				}
+				continue
+			}
+			if start < 0 {
+				start = i
+			}
+			last = i
+		}
+		flush()
+	}
+	for x := range w {
+		along(h, func(i int) (int, int) { return x, i }, func(x, y int) bool { return ink(x-2, y) && ink(x+2, y) })
+	}
+	for y := range h {
+		along(w, func(i int) (int, int) { return i, y }, func(x, y int) bool { return ink(x, y-2) && ink(x, y+2) })
+	}
+	return out
+}

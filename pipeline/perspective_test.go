@@ -176,3 +176,32 @@ func TestDespeckle(t *testing.T) {
 		}
 	}
 }
+
+func TestRemoveRules(t *testing.T) {
+	g := image.NewGray(image.Rect(0, 0, 300, 300))
+	for i := range g.Pix {
+		g.Pix[i] = 255
+	}
+	for y := 100; y < 130; y++ { // a letter's stem, 5 px thick
+		for x := 40; x < 45; x++ {
+			g.Pix[y*g.Stride+x] = 0
+		}
+	}
+	for y := range 300 { // a streak down the page, with holes
+		if y%13 != 0 {
+			g.Pix[y*g.Stride+150] = 0
+		}
+	}
+	for x := 20; x < 280; x++ { // a table's border, crossing the stem
+		g.Pix[115*g.Stride+x] = 0
+	}
+	out := RemoveRules(g, 160)
+	for _, c := range []struct {
+		x, y int
+		ink  bool
+	}{{150, 50, false}, {150, 250, false}, {200, 115, false}, {42, 105, true}, {42, 115, true}, {42, 125, true}} {
+		if got := out.GrayAt(c.x, c.y).Y < 128; got != c.ink {
+			t.Errorf("(%d, %d): ink %v, want %v", c.x, c.y, got, c.ink)
+		}
+	}
+}

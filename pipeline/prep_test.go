@@ -47,7 +47,7 @@ func TestSkewAndRotate(t *testing.T) {
 }
 
 func TestPrepare(t *testing.T) {
-	page := Smooth(textlike(2480, 3508)) // A4 at 300 dpi, letters with grey edges
+	page := Smooth(Smooth(textlike(2480, 3508))) // A4 at 300 dpi, letters with grey edges
 	p := Prepare(Rotate(page, 2), 300)
 	if p.DPI != TargetDPI || p.Gray.Rect.Dx() != 1653 || p.Gray.Rect.Dy() != 2339 {
 		t.Errorf("prepared %v at %d dpi", p.Gray.Rect, p.DPI)
@@ -55,9 +55,13 @@ func TestPrepare(t *testing.T) {
 	if math.Abs(p.Skew+2) > 0.15 {
 		t.Errorf("skew %.2f, want -2", p.Skew)
 	}
-	small := Prepare(Smooth(textlike(1240, 1754)), 150)
-	if small.DPI != FaxDPI || small.Gray.Rect.Dx() != 2480 || small.Scale != 2 || !small.Kind.LowRes {
-		t.Errorf("a 150 dpi page is enlarged to %d dpi: %v %d %s", FaxDPI, small.Gray.Rect, small.DPI, small.Kind)
+	small := Prepare(Smooth(Smooth(textlike(1240, 1754))), 150)
+	if small.DPI != 150 || small.Gray.Rect.Dx() != 1240 || small.Scale != 1 || !small.Kind.LowRes {
+		t.Errorf("a grey 150 dpi page is kept as is: %v %d %s", small.Gray.Rect, small.DPI, small.Kind)
+	}
+	fax := Prepare(textlike(1240, 1754), 150)
+	if fax.DPI != FaxDPI || fax.Gray.Rect.Dx() != 2480 || fax.Scale != 2 || !fax.Kind.Bilevel {
+		t.Errorf("a 1-bit 150 dpi page is enlarged to %d dpi: %v %d %s", FaxDPI, fax.Gray.Rect, fax.DPI, fax.Kind)
 	}
 }
 
