@@ -123,7 +123,31 @@ func Reduce(g *image.Gray, f int) *image.Gray {
 // edges) or when the page's outline is not a plausible quadrilateral.
 func FindPage(g *image.Gray) (Quad, bool) {
 	f := max(1, max(g.Rect.Dx(), g.Rect.Dy())/600)
-	s := Reduce(g, f)
+	return findPage(Reduce(g, f), f, g.Rect.Dx(), g.Rect.Dy())
+}
+
+// FindPageColour is FindPage on a colour photo, seen through its
+// weakest channel: paper is white in all three, a wooden desk has little
+// blue, so a page's shadowed corner stays brighter than the desk.
+func FindPageColour(img image.Image) (Quad, bool) {
+	b := img.Bounds()
+	f := max(1, max(b.Dx(), b.Dy())/600)
+	s := image.NewGray(image.Rect(0, 0, b.Dx()/f, b.Dy()/f))
+	for y := range s.Rect.Dy() {
+		for x := range s.Rect.Dx() {
+			sum := 0
+			for _, d := range [4][2]int{{0, 0}, {f / 2, 0}, {0, f / 2}, {f / 2, f / 2}} {
+				r, g, bl, _ := img.At(b.Min.X+x*f+d[0], b.Min.Y+y*f+d[1]).RGBA()
+				sum += int(min(r, g, bl) >> 8)
+			}
+			s.Pix[y*s.Stride+x] = uint8(sum / 4)
+		}
+	}
+	return findPage(s, f, b.Dx(), b.Dy())
+}
+
+// findPage finds the page in s, a copy of a gw×gh image reduced f times.
+func findPage(s *image.Gray, f, gw, gh int) (Quad, bool) {
 	w, h := s.Rect.Dx(), s.Rect.Dy()
 	if w < 50 || h < 50 {
 		return Quad{}, false
@@ -248,7 +272,7 @@ func FindPage(g *image.Gray) (Quad, bool) {
 		// From the reduced image's pixel centres to g's.
 		q[i] = [2]float64{(x+0.5)*float64(f) - 0.5, (y+0.5)*float64(f) - 0.5}
 	}
-	if !plausibleQuad(q, g.Rect.Dx(), g.Rect.Dy()) {
+	if !plausibleQuad(q, gw, gh) {
 		return Quad{}, false
 	}
 	return q, true

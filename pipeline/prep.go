@@ -69,8 +69,11 @@ func (k PageKind) String() string {
 // unevenLight is the unevenness from which the light is flattened.
 const unevenLight = 1.25
 
-// Steps says which preparation steps run; every one is on by default.
-// MOTCUA_PREP (for measuring, e.g. "-flatten,-despeckle") turns steps off.
+// Steps says which preparation steps run. MOTCUA_PREP (for measuring,
+// e.g. "-flatten,+unwarp") turns steps off and on. Off by default, as
+// measured on the development set's tuning photos: Unwarp (0.57 % CER
+// with it, 0.32 % without: the photos' perspective is mild, and
+// resampling the page costs more than it gives) and Undouble.
 type Steps struct {
 	Unwarp    bool // undo a photo's perspective and crop the desk
 	Flatten   bool // divide by the paper's brightness where light is uneven
@@ -87,7 +90,7 @@ var DefaultSteps = StepsFromEnv(os.Getenv("MOTCUA_PREP"))
 // StepsFromEnv reads a MOTCUA_PREP value: steps named with a leading
 // "-" are off, every other step on.
 func StepsFromEnv(v string) Steps {
-	s := Steps{Unwarp: true, Flatten: true, Despeckle: true, Enlarge: true, Smooth: true, Rules: true}
+	s := Steps{Flatten: true, Despeckle: true, Enlarge: true, Smooth: true, Rules: true}
 	for _, f := range strings.Split(v, ",") {
 		on := !strings.HasPrefix(f, "-")
 		switch strings.TrimLeft(f, "+-") {
@@ -120,7 +123,13 @@ func PrepareWith(img image.Image, dpi int, st Steps) Prepared {
 	kind := Detect(g, dpi)
 	scale := 1.0
 	if st.Unwarp {
-		if q, ok := FindPage(g); ok {
+		find := func() (Quad, bool) { return FindPage(g) }
+		switch img.(type) {
+		case *image.Gray, *image.Paletted:
+		default:
+			find = func() (Quad, bool) { return FindPageColour(img) }
+		}
+		if q, ok := find(); ok {
 			kind.Photo = true
 			g = Unwarp(g, q, TargetDPI)
 			dpi, scale = TargetDPI, 0
