@@ -80,7 +80,7 @@ func (e *Engine) Close() error { return e.c.Close() }
 
 // Recognize runs one recognition of p and returns the page's words with
 // boxes (in p's pixels), confidences and line numbers, and its text
-// rebuilt from them in Tesseract's reading order.
+// rebuilt from them in visual reading order (AssembleLines).
 func (e *Engine) Recognize(p Prepared) (store.Page, error) {
 	if err := e.c.SetImageFromBytes(PGM(p.Gray)); err != nil {
 		return store.Page{}, err
@@ -93,36 +93,20 @@ func (e *Engine) Recognize(p Prepared) (store.Page, error) {
 	}
 	correctWords(boxes, wordChoices(e.c)) // Vietnamese post-correction (postcorrect.go)
 	page := store.Page{Width: p.Gray.Rect.Dx(), Height: p.Gray.Rect.Dy(), DPI: p.DPI}
-	var text strings.Builder
-	line, lastKey := 0, [3]int{-1, -1, -1}
-	lastBlock := -1
+	words := make([]OCRWord, 0, len(boxes))
 	for _, b := range boxes {
 		w := vietFix.Replace(norm.NFC.String(strings.TrimSpace(b.Word)))
 		if w == "" {
 			continue
 		}
-		key := [3]int{b.BlockNum, b.ParNum, b.LineNum}
-		if key != lastKey {
-			if line > 0 {
-				text.WriteByte('\n')
-				if b.BlockNum != lastBlock {
-					text.WriteByte('\n')
-				}
-			}
-			line++
-			lastKey, lastBlock = key, b.BlockNum
-		} else {
-			text.WriteByte(' ')
-		}
-		text.WriteString(w)
-		page.Words = append(page.Words, store.Word{
-			Text: w,
-			Box:  [4]int{b.Box.Min.X, b.Box.Min.Y, b.Box.Max.X, b.Box.Max.Y},
-			Conf: b.Confidence / 100,
-			Line: line,
+		words = append(words, OCRWord{
+			Text:  w,
+			Box:   [4]int{b.Box.Min.X, b.Box.Min.Y, b.Box.Max.X, b.Box.Max.Y},
+			Conf:  b.Confidence / 100,
+			Block: b.BlockNum, Par: b.ParNum, Line: b.LineNum,
 		})
 	}
-	page.Text = text.String()
+	page.Words, page.Text = AssembleLines(words)
 	return page, nil
 }
 

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"image"
+	"image/color"
 	"math"
 	"testing"
 )
@@ -46,7 +47,7 @@ func TestSkewAndRotate(t *testing.T) {
 }
 
 func TestPrepare(t *testing.T) {
-	page := textlike(2480, 3508) // A4 at 300 dpi
+	page := Smooth(Smooth(textlike(2480, 3508))) // A4 at 300 dpi, letters with grey edges
 	p := Prepare(Rotate(page, 2), 300)
 	if p.DPI != TargetDPI || p.Gray.Rect.Dx() != 1653 || p.Gray.Rect.Dy() != 2339 {
 		t.Errorf("prepared %v at %d dpi", p.Gray.Rect, p.DPI)
@@ -54,9 +55,13 @@ func TestPrepare(t *testing.T) {
 	if math.Abs(p.Skew+2) > 0.15 {
 		t.Errorf("skew %.2f, want -2", p.Skew)
 	}
-	small := Prepare(textlike(1240, 1754), 150)
-	if small.DPI != 150 || small.Gray.Rect.Dx() != 1240 || small.Scale != 1 {
-		t.Errorf("a 150 dpi page is kept as is: %v %d", small.Gray.Rect, small.DPI)
+	small := Prepare(Smooth(Smooth(textlike(1240, 1754))), 150)
+	if small.DPI != 150 || small.Gray.Rect.Dx() != 1240 || small.Scale != 1 || !small.Kind.LowRes {
+		t.Errorf("a grey 150 dpi page is kept as is: %v %d %s", small.Gray.Rect, small.DPI, small.Kind)
+	}
+	fax := Prepare(textlike(1240, 1754), 150)
+	if fax.DPI != FaxDPI || fax.Gray.Rect.Dx() != 2480 || fax.Scale != 2 || !fax.Kind.Bilevel {
+		t.Errorf("a 1-bit 150 dpi page is enlarged to %d dpi: %v %d %s", FaxDPI, fax.Gray.Rect, fax.DPI, fax.Kind)
 	}
 }
 
@@ -73,5 +78,18 @@ func TestResize(t *testing.T) {
 		if v != 123 {
 			t.Fatalf("a flat image stays flat: %d", v)
 		}
+	}
+}
+
+func TestRedGrayPaletted(t *testing.T) {
+	p := image.NewPaletted(image.Rect(0, 0, 3, 1), color.Palette{color.Black, color.White, color.RGBA{200, 30, 40, 255}, color.NRGBA{0, 0, 0, 0}})
+	p.Pix = []uint8{0, 1, 2}
+	g := RedGray(p)
+	if got := g.Pix; got[0] != 0 || got[1] != 255 || got[2] != 200 {
+		t.Errorf("red channel %v", got)
+	}
+	p.Pix[0] = 3 // transparent: white paper
+	if v := RedGray(p).Pix[0]; v != 255 {
+		t.Errorf("transparent: %d", v)
 	}
 }
