@@ -23,5 +23,9 @@ C Về việc chứng thực bản sao số %d
 	if err != nil {
 		return nil, err
 	}
-	return PNG(pages[0].SubImage(image.Rect(0, 0, Width, 700)), DPI)
+	// The strip starts a little above the first line, so that the header
+	// sits in the top of the strip as it does on a page, where the field
+	// extractor looks for it.
+	top := 120
+	return PNG(pages[0].SubImage(image.Rect(0, top, Width, top+700)), DPI)
 }
