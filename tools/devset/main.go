@@ -22,6 +22,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"motcua/internal/progress"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -100,20 +101,19 @@ func run(src, out string, seed uint64, variants, limit int, only string, conds [
 			}
 		}()
 	}
+	bar := progress.New(os.Stderr, "tạo bộ phát triển", "trang")
 	n := 0
 	for _, d := range docs {
 		for _, c := range conds {
 			jobs <- job{d, c}
 			n++
-			if n%20 == 0 {
-				fmt.Fprintf(os.Stderr, "\rdevset: %d/%d trang", n, len(docs)*len(conds))
-			}
+			bar.Update(n, len(docs)*len(conds))
 		}
 	}
 	close(jobs)
 	wg.Wait()
 	close(errs)
-	fmt.Fprintln(os.Stderr)
+	bar.Done()
 	for err := range errs {
 		if err != nil {
 			return err
