@@ -300,6 +300,7 @@ func Extract(pages []store.Page) (store.Fields, store.Confidence) {
 
 	f.IssuePlace, f.IssueDate, conf[store.IssueDate] = issueDate(first, last)
 	conf[store.IssuePlace] = conf[store.IssueDate]
+	f.IssuePlace = respell(f.IssuePlace, otherText(first.Segs, nil))
 	if f.IssuePlace == "" {
 		conf[store.IssuePlace] = 0
 	}

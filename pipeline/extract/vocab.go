@@ -254,3 +254,44 @@ func misspeltElsewhere(words []store.Word, known []bool, elsewhere []string) boo
 	}
 	return false
 }
+
+// respell gives a place's name as the page spells it where it names the
+// same place more often than as read: the date line's "Nghỉ Phong" is
+// "Nghi Phong" when the address lines say so twice. Words are compared
+// folded (no marks, lower case); a place the page does not name again
+// stays as read.
+func respell(place string, page []string) string {
+	words := strings.Fields(place)
+	if len(words) == 0 || len(words) > 6 {
+		return place
+	}
+	page = slices.Clone(page)
+	folded := make([]string, len(page))
+	for i, w := range page {
+		page[i] = strings.Trim(w, ".,;:()\"'")
+		folded[i] = foldWord(page[i])
+	}
+	count := map[string]int{}
+	for k := 0; k+len(words) <= len(page); k++ {
+		same := true
+		for r, w := range words {
+			if folded[k+r] != foldWord(w) {
+				same = false
+				break
+			}
+		}
+		if same {
+			count[strings.Join(page[k:k+len(words)], " ")]++
+		}
+	}
+	best := place
+	for spelt, c := range count {
+		if c > count[best] || c == count[best] && best != place && spelt < best {
+			best = spelt
+		}
+	}
+	if count[best] < 2 || count[best] <= count[place] {
+		return place // not named again, or not more often otherwise
+	}
+	return best
+}

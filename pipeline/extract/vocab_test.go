@@ -78,3 +78,20 @@ func TestMisspeltElsewhere(t *testing.T) {
 		}
 	}
 }
+
+func TestRespell(t *testing.T) {
+	page := func(s string) []string { return strings.Fields(s) }
+	for _, tc := range []struct{ place, page, want string }{
+		{"Nghỉ Phong", "xã Nghi Phong, huyện Nghi Lộc. xã Nghi Phong Làm tại: Nghỉ Phong, ngày", "Nghi Phong"},
+		{"Nghi Phong", "xã Nghi Phong, huyện Nghi Lộc. Làm tại: Nghi Phong, ngày", "Nghi Phong"},
+		{"Hà Nội", "Hà Nội, ngày 3 tháng 5 năm 2024", "Hà Nội"},                // not named again
+		{"Hà Nôi", "Hà Nội Hà Nôi, ngày", "Hà Nôi"},                            // once each: no majority
+		{"Đà Nẵng", "Đà Nẵng Da Nang Da Nang Đà Nẵng, ngày", "Đà Nẵng"},        // as often as read
+		{"Cầu Giấy", "quận Cầu Giây quận Cầu Giây Cầu Giấy, ngày", "Cầu Giây"}, // more often otherwise
+		{"", "xã Nghi Phong", ""},
+	} {
+		if got := respell(tc.place, page(tc.page)); got != tc.want {
+			t.Errorf("respell(%q) = %q, want %q", tc.place, got, tc.want)
+		}
+	}
+}
