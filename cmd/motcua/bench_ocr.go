@@ -134,22 +134,6 @@ func benchPages(dir, only string, limit int) ([]benchPage, error) {
 	return pages, nil
 }
 
-// fieldTruth is one document's expected fields (fields/<doc>.json).
-type fieldTruth struct {
-	DocType        *string  `json:"doc_type"`
-	NumberSymbol   *string  `json:"number_symbol"`
-	IssueDate      *string  `json:"issue_date"`
-	IssuePlace     *string  `json:"issue_place"`
-	Issuer         *string  `json:"issuer"`
-	Summary        *string  `json:"summary"`
-	SignerName     *string  `json:"signer_name"`
-	SignerTitle    *string  `json:"signer_title"`
-	PersonIDs      []string `json:"person_ids"`
-	DossierCodes   []string `json:"dossier_codes"`
-	ProcedureCodes []string `json:"procedure_codes"`
-	MoneyVND       []int64  `json:"money_vnd"`
-}
-
 func str(p *string) string {
 	if p == nil {
 		return ""
@@ -183,7 +167,7 @@ func sameSet[T comparable](a, b []T) bool {
 
 // fieldMatches compares extracted fields with the truth as the bench's
 // fields/README.md suggests.
-func fieldMatches(got store.Fields, want fieldTruth) map[store.Field]bool {
+func fieldMatches(got store.Fields, want devset.Fields) map[store.Field]bool {
 	eq := func(a string, b *string, fold bool) bool { return normField(a, fold) == normField(str(b), fold) }
 	return map[store.Field]bool{
 		store.DocType:        eq(got.DocType, want.DocType, false),
@@ -236,7 +220,7 @@ func benchOCR(dir string, workers int, only string, limit int, cli, once bool, k
 	if err != nil {
 		return nil, err
 	}
-	truth := map[string]fieldTruth{}
+	truth := map[string]devset.Fields{}
 	for _, p := range pages {
 		if _, ok := truth[p.doc]; ok {
 			continue
@@ -245,7 +229,7 @@ func benchOCR(dir string, workers int, only string, limit int, cli, once bool, k
 		if err != nil {
 			return nil, err
 		}
-		var t fieldTruth
+		var t devset.Fields
 		if err := json.Unmarshal(data, &t); err != nil {
 			return nil, fmt.Errorf("%s: %w", p.doc, err)
 		}
