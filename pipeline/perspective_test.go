@@ -162,10 +162,10 @@ func TestDespeckle(t *testing.T) {
 			set(x, y)
 		}
 	}
-	set(52, 62)             // its dot below, 2 px under it
-	set(150, 20)            // a speck in the margin
-	set(151, 20)            // (two pixels)
-	set(120, 80)            // a lone pixel
+	set(52, 62)              // its dot below, 2 px under it
+	set(150, 20)             // a speck in the margin
+	set(151, 20)             // (two pixels)
+	set(120, 80)             // a lone pixel
 	out := Despeckle(g, 100) // at 100 dpi
 	for _, c := range []struct {
 		x, y int

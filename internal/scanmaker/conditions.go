@@ -9,6 +9,8 @@ import (
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/math/fixed"
+
+	"motcua/internal/geom"
 )
 
 // Conditions are the ways a development page is "scanned", in the
@@ -397,12 +399,11 @@ func (r *raster) warp(w, h int, q [4][2]float64, bg func(x, y int) [3]uint8) *ra
 	r.colour()
 	out := newRaster(w, h, 3, [3]uint8{})
 	src := [4][2]float64{{0, 0}, {float64(r.w - 1), 0}, {float64(r.w - 1), float64(r.h - 1)}, {0, float64(r.h - 1)}}
-	m := homography(q, src) // canvas → page
+	m, _ := geom.HomographyFrom(q, src) // canvas → page (q is never degenerate here)
 	for y := range h {
 		for x := range w {
 			fx, fy := float64(x), float64(y)
-			d := m[6]*fx + m[7]*fy + 1
-			sx, sy := (m[0]*fx+m[1]*fy+m[2])/d, (m[3]*fx+m[4]*fy+m[5])/d
+			sx, sy := m.Map(fx, fy)
 			o := y*w + x
 			inside := true
 			var v [3]float64
@@ -425,39 +426,6 @@ func (r *raster) warp(w, h int, q [4][2]float64, bg func(x, y int) [3]uint8) *ra
 		}
 	}
 	return out
-}
-
-// homography solves for the projective map taking from[i] to to[i].
-func homography(from, to [4][2]float64) [8]float64 {
-	var a [8][9]float64
-	for i := range 4 {
-		x, y, u, v := from[i][0], from[i][1], to[i][0], to[i][1]
-		a[2*i] = [9]float64{x, y, 1, 0, 0, 0, -u * x, -u * y, u}
-		a[2*i+1] = [9]float64{0, 0, 0, x, y, 1, -v * x, -v * y, v}
-	}
-	for col := range 8 {
-		p := col
-		for r := col + 1; r < 8; r++ {
-			if math.Abs(a[r][col]) > math.Abs(a[p][col]) {
-				p = r
-			}
-		}
-		a[col], a[p] = a[p], a[col]
-		for r := range 8 {
-			if r == col {
-				continue
-			}
-			f := a[r][col] / a[col][col]
-			for k := col; k < 9; k++ {
-				a[r][k] -= f * a[col][k]
-			}
-		}
-	}
-	var m [8]float64
-	for i := range 8 {
-		m[i] = a[i][8] / a[i][i]
-	}
-	return m
 }
 
 // Condition degrades page i of a composed document as the named
