@@ -155,35 +155,15 @@ func Digitize(ctx context.Context, st store.Store, blobs store.Blobs, paths []st
 
 	// The engines first: without Tesseract's model nothing can be done,
 	// and that is no fault of the files.
-	var engines []*Engine
-	for range min(opt.Workers, max(total, 1)) {
-		eng, err := NewEngine(opt.Lang)
-		if err != nil {
-			for _, e := range engines {
-				e.Close()
-			}
-			return sum, fmt.Errorf("không khởi động được Tesseract: %w. Hãy cài: apt-get install tesseract-ocr tesseract-ocr-vie", err)
-		}
-		engines = append(engines, eng)
+	engines, err := startEngines(opt.Lang, min(opt.Workers, max(total, 1)))
+	if err != nil {
+		return sum, err
 	}
 	jobs := make(chan job)
 	results := make(chan result, opt.Workers)
 	var wg sync.WaitGroup
-	for _, eng := range engines {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer eng.Close()
-			for j := range jobs {
-				if ctx.Err() != nil {
-					results <- result{f: j.f, i: j.i, err: ctx.Err()}
-					continue
-				}
-				pg, err := recognizePage(eng, j.f.src, j.i)
-				results <- result{f: j.f, i: j.i, page: pg, err: err}
-			}
-		}()
-	}
+	recognizeOn(ctx, engines, &wg, jobs, func(j job) (*Source, int) { return j.f.src, j.i },
+		func(j job, pg store.Page, err error) { results <- result{f: j.f, i: j.i, page: pg, err: err} })
 	// The feeder reads each file again and hands out its pages; a file
 	// that fails to open, or has a text layer, goes to the collector whole
 	// (i = -1).
@@ -451,6 +431,47 @@ func scan(ctx context.Context, st store.Store, path string, opt Options) (*file,
 	f.left = src.Pages
 	f.pages = make([]store.Page, src.Pages)
 	return f, nil
+}
+
+// startEngines starts n Tesseract engines, or none: without Tesseract's
+// model nothing can be done, and that is no fault of the files.
+func startEngines(lang string, n int) ([]*Engine, error) {
+	var engines []*Engine
+	for range n {
+		eng, err := NewEngine(lang)
+		if err != nil {
+			for _, e := range engines {
+				e.Close()
+			}
+			return nil, fmt.Errorf("không khởi động được Tesseract: %w. Hãy cài: apt-get install tesseract-ocr tesseract-ocr-vie", err)
+		}
+		engines = append(engines, eng)
+	}
+	return engines, nil
+}
+
+// recognizeOn starts one worker per engine (counted in wg): each takes
+// jobs, recognises the page that page names and hands it (or the error,
+// the context's once it is cancelled) to out, and closes its engine when
+// jobs is closed.
+func recognizeOn[J any](ctx context.Context, engines []*Engine, wg *sync.WaitGroup, jobs <-chan J,
+	page func(J) (*Source, int), out func(J, store.Page, error)) {
+	for _, eng := range engines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer eng.Close()
+			for j := range jobs {
+				if ctx.Err() != nil {
+					out(j, store.Page{}, ctx.Err())
+					continue
+				}
+				src, i := page(j)
+				pg, err := recognizePage(eng, src, i)
+				out(j, pg, err)
+			}
+		}()
+	}
 }
 
 func recognizePage(eng *Engine, src *Source, i int) (store.Page, error) {

@@ -205,16 +205,9 @@ func DigitizeStack(ctx context.Context, st store.Store, blobs store.Blobs, paths
 
 	// The engines, then the pages: the workers recognise them in any
 	// order; the collector takes them in stack order, splits and stores.
-	var engines []*Engine
-	for range min(opt.Workers, total) {
-		eng, err := NewEngine(opt.Lang)
-		if err != nil {
-			for _, e := range engines {
-				e.Close()
-			}
-			return sum, fmt.Errorf("không khởi động được Tesseract: %w. Hãy cài: apt-get install tesseract-ocr tesseract-ocr-vie", err)
-		}
-		engines = append(engines, eng)
+	engines, err := startEngines(opt.Lang, min(opt.Workers, total))
+	if err != nil {
+		return sum, err
 	}
 	type stackResult struct {
 		i    int
@@ -224,22 +217,8 @@ func DigitizeStack(ctx context.Context, st store.Store, blobs store.Blobs, paths
 	jobs := make(chan int)
 	results := make(chan stackResult, opt.Workers)
 	var wg sync.WaitGroup
-	for _, eng := range engines {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer eng.Close()
-			for i := range jobs {
-				sp := pages[i]
-				if ctx.Err() != nil {
-					results <- stackResult{i: i, err: ctx.Err()}
-					continue
-				}
-				pg, err := recognizePage(eng, sp.file.src, sp.n)
-				results <- stackResult{i: i, page: pg, err: err}
-			}
-		}()
-	}
+	recognizeOn(ctx, engines, &wg, jobs, func(i int) (*Source, int) { return pages[i].file.src, pages[i].n },
+		func(i int, pg store.Page, err error) { results <- stackResult{i: i, page: pg, err: err} })
 	// The feeder reads each file again, stores it as an original (before
 	// any record can name it) and hands out its pages to recognise.
 	wg.Add(1)
