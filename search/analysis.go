@@ -12,7 +12,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/token/edgengram"
 	"github.com/blevesearch/bleve/v2/analysis/token/shingle"
 	"github.com/blevesearch/bleve/v2/analysis/token/unique"
-	unitokenizer "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
 )
@@ -91,7 +90,7 @@ func addAnalysis(m *mapping.IndexMappingImpl) error {
 	for name, filters := range analyzers {
 		err := m.AddCustomAnalyzer(name, map[string]any{
 			"type":          custom.Name,
-			"tokenizer":     unitokenizer.Name,
+			"tokenizer":     tokenizerWords,
 			"token_filters": filters,
 		})
 		if err != nil {

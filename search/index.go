@@ -7,6 +7,8 @@ import (
 	"html"
 	"os"
 	"regexp"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,6 +18,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	index "github.com/blevesearch/bleve_index_api"
 	bolt "go.etcd.io/bbolt"
+	"golang.org/x/sync/errgroup"
 	"golang.org/x/text/unicode/norm"
 
 	"motcua/content"
@@ -31,6 +34,8 @@ const (
 	fTitleExact   = "title_exact"
 	fTitleBi      = "title_bi"
 	fTitleEdge    = "title_edge"
+	fRecTitle     = "rec_title" // a record's name (see docMapping)
+	fRecExact     = "rec_exact" // a record's name and documents as typed
 	fDocs         = "docs"
 	fDocsExact    = "docs_exact"
 	fDocsBi       = "docs_bi"
@@ -299,7 +304,7 @@ var ErrLocked = errors.New("search: the index is in use by another motcua proces
 
 // schemaVersion changes whenever the mapping does: an index made with
 // another mapping must be rebuilt.
-const schemaVersion = "7"
+const schemaVersion = "8"
 
 var schemaKey = []byte("motcua_schema")
 
@@ -369,29 +374,54 @@ func (ix *Index) CountKind(kind string) (uint64, error) {
 // Count returns the number of indexed items.
 func (ix *Index) Count() (uint64, error) { return ix.bleve.DocCount() }
 
-// Put indexes docs, replacing items with the same IDs, in batches.
+// Put indexes docs, replacing items with the same IDs, in batches: as
+// many at once as there are cores (bleve analyses a batch's documents in
+// parallel but builds its segment on one core).
 func (ix *Index) Put(docs ...Doc) error {
 	const batchSize = 2000
-	for start := 0; start < len(docs); start += batchSize {
-		b := ix.bleve.NewBatch()
-		for _, d := range docs[start:min(start+batchSize, len(docs))] {
-			if d.ID == "" {
-				return errors.New("search: a document has no ID")
-			}
-			d.TitleLen = ix.titleLen(d.Title)
-			d.All = allText(d)
-			if err := b.Index(d.ID, d); err != nil {
-				return fmt.Errorf("search: index %s: %w", d.ID, err)
-			}
+	catalogue := false
+	at := map[string]int{}
+	for i, d := range docs {
+		if d.ID == "" {
+			return errors.New("search: a document has no ID")
 		}
-		if err := ix.bleve.Batch(b); err != nil {
-			return fmt.Errorf("search: write batch: %w", err)
+		if _, ok := at[d.ID]; ok {
+			// The last of an ID wins, as it would in one batch.
+			docs = slices.Clone(docs)
+			docs[at[d.ID]].ID = ""
 		}
+		at[d.ID] = i
+		catalogue = catalogue || d.Kind != KindRecord
 	}
-	ix.mu.Lock()
-	ix.vocab, ix.fields = nil, nil
-	ix.mu.Unlock()
-	return nil
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for start := 0; start < len(docs); start += batchSize {
+		part := docs[start:min(start+batchSize, len(docs))]
+		g.Go(func() error {
+			b := ix.bleve.NewBatch()
+			for _, d := range part {
+				if d.ID == "" {
+					continue // replaced later in docs
+				}
+				d.TitleLen = ix.titleLen(d.Title)
+				d.All = allText(d)
+				if err := b.Index(d.ID, d); err != nil {
+					return fmt.Errorf("search: index %s: %w", d.ID, err)
+				}
+			}
+			if err := ix.bleve.Batch(b); err != nil {
+				return fmt.Errorf("search: write batch: %w", err)
+			}
+			return nil
+		})
+	}
+	err := g.Wait()
+	if catalogue {
+		ix.mu.Lock()
+		ix.vocab, ix.fields = nil, nil
+		ix.mu.Unlock()
+	}
+	return err
 }
 
 // titleLen is the number of words the title field holds for title, as a
@@ -429,9 +459,14 @@ func (ix *Index) Delete(ids ...string) error {
 	if err := ix.bleve.Batch(b); err != nil {
 		return fmt.Errorf("search: delete: %w", err)
 	}
-	ix.mu.Lock()
-	ix.vocab, ix.fields = nil, nil
-	ix.mu.Unlock()
+	for _, id := range ids {
+		if !strings.HasPrefix(id, KindRecord+":") {
+			ix.mu.Lock()
+			ix.vocab, ix.fields = nil, nil
+			ix.mu.Unlock()
+			break
+		}
+	}
 	return nil
 }
 
@@ -509,11 +544,20 @@ func (ix *Index) vocabulary() (map[string]uint64, map[string]string, error) {
 	v = map[string]uint64{}
 	fields = map[string]string{}
 	err := ix.eachTerm(fField, func(term string, _ uint64) { fields[vi.Fold(term)] = term })
-	for _, f := range []string{fTitle, fDocs, fAll} {
+	// The catalogue's words: names, documents, topics and texts (these
+	// indexed as typed, folded here). Records' words are left out: a
+	// store's names, numbers and OCR slips would make it millions of
+	// words, read again after every change.
+	for _, f := range []string{fTitle, fDocs, fTopic, fBodyExact} {
 		if err != nil {
 			break
 		}
-		err = ix.eachTerm(f, func(term string, n uint64) { v[term] = max(v[term], n) })
+		err = ix.eachTerm(f, func(term string, n uint64) {
+			if f == fBodyExact {
+				term = vi.Fold(term)
+			}
+			v[term] = max(v[term], n)
+		})
 	}
 	if err != nil {
 		return nil, nil, err

@@ -72,38 +72,58 @@ func docMapping(kind string) *mapping.DocumentMapping {
 		}
 		d.AddSubDocumentMapping(name, p)
 	}
-	title := []*mapping.FieldMapping{
-		text(fTitle, analyzerName, true, true),
-		text(fTitleExact, analyzerExact, false, false),
-		text(fTitleBi, analyzerBigram, false, false)}
-	if kind != KindRecord {
-		// Suggestions complete procedures' names only (see Suggest).
-		title = append(title, text(fTitleEdge, analyzerEdge, false, false))
+	if kind == KindRecord {
+		// A record is found by the words of all (its name, summary, issuer
+		// and text) and weighed by those of its name (rec_title), and of
+		// its name and summary, issuer and signer as typed (rec_exact:
+		// "Dương" the name, not "đường"); its name, documents and text are
+		// only stored, for the hit and its snippet. Its text is not indexed
+		// as typed: that would halve how fast records are indexed.
+		// The ranking's fields (lead, docs, topic, their pairs and the
+		// words as typed) are the catalogue's alone: bleve advances their
+		// postings to each candidate one item at a time, and a million
+		// records would make each of them long.
+		title := text(fTitle, analyzerName, true, false)
+		title.Index = false
+		prop("title", title, text(fRecTitle, analyzerName, false, false), text(fRecExact, analyzerExact, false, false))
+		docs := text(fDocs, analyzerFold, true, false)
+		docs.Index = false
+		prop("docs", docs, text(fRecExact, analyzerExact, false, false))
+		body := text(fBody, analyzerFold, true, false)
+		body.Index = false
+		prop("body", body)
+		prop("all", text(fAll, analyzerFold, false, false))
+	} else {
+		prop("title",
+			text(fTitle, analyzerName, true, true),
+			text(fTitleExact, analyzerExact, false, false),
+			text(fTitleBi, analyzerBigram, false, false),
+			// Suggestions complete procedures' names only (see Suggest).
+			text(fTitleEdge, analyzerEdge, false, false))
+		prop("lead",
+			text(fLead, analyzerName, false, false),
+			text(fLeadBi, analyzerBigram, false, false))
+		prop("docs",
+			text(fDocs, analyzerFold, true, true),
+			text(fDocsExact, analyzerExact, false, false),
+			text(fDocsBi, analyzerBigram, false, false))
+		prop("required",
+			text(fRequired, analyzerFold, true, true),
+			text(fRequiredBi, analyzerBigram, false, false))
+		prop("results",
+			text(fResults, analyzerFold, true, true),
+			text(fResultsBi, analyzerBigram, false, false))
+		// The body is matched word by word through all and shown in
+		// snippets (found by marker, not bleve's highlighter): stored,
+		// and indexed only as typed, with its diacritics.
+		body := text(fBody, analyzerFold, true, false)
+		body.Index = false
+		prop("body", body, text(fBodyExact, analyzerExact, false, false))
+		prop("all", text(fAll, analyzerFold, false, false))
+		prop("topic",
+			text(fTopic, analyzerFold, false, false),
+			text(fTopicBi, analyzerBigram, false, false))
 	}
-	prop("title", title...)
-	prop("lead",
-		text(fLead, analyzerName, false, false),
-		text(fLeadBi, analyzerBigram, false, false))
-	prop("docs",
-		text(fDocs, analyzerFold, true, true),
-		text(fDocsExact, analyzerExact, false, false),
-		text(fDocsBi, analyzerBigram, false, false))
-	prop("required",
-		text(fRequired, analyzerFold, true, true),
-		text(fRequiredBi, analyzerBigram, false, false))
-	prop("results",
-		text(fResults, analyzerFold, true, true),
-		text(fResultsBi, analyzerBigram, false, false))
-	// The body is matched word by word through all and shown in snippets
-	// (found by marker, not bleve's highlighter): stored, and indexed
-	// only as typed, with its diacritics.
-	body := text(fBody, analyzerFold, true, false)
-	body.Index = false
-	prop("body", body, text(fBodyExact, analyzerExact, false, false))
-	prop("all", text(fAll, analyzerFold, false, false))
-	prop("topic",
-		text(fTopic, analyzerFold, false, false),
-		text(fTopicBi, analyzerBigram, false, false))
 	for _, k := range []string{fFlags, fKind, fCode, fField, fLevel, fAgency, fDocType, fNumberSymbol, fPersonIDs, fIDs, fVisibility, fStatus, fIssueDate, fIssuer, fTitleLen} {
 		prop(k, kw(k, k == fKind || k == fCode))
 	}

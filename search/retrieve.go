@@ -230,7 +230,7 @@ func (s *snapshot) score(p *parsedQuery, w *queryWords, r *retrieval) (*scores, 
 		wt := float32(idf * idf)
 		r.weight += wBody * idf * wBody * idf
 		each(and(b, r.hits), func(i int, d uint32) { inText[i][d] += wt })
-		title, err := s.term(fTitle, allTerms[k])
+		title, err := s.titleTerm(allTerms[k])
 		if err != nil {
 			scorePool.Put(sc)
 			return nil, err
@@ -248,6 +248,12 @@ func (s *snapshot) score(p *parsedQuery, w *queryWords, r *retrieval) (*scores, 
 			scorePool.Put(sc)
 			return nil, err
 		}
+		rb, err := s.term(fRecExact, e)
+		if err != nil {
+			scorePool.Put(sc)
+			return nil, err
+		}
+		b = or(b, rb)
 		idf := 1 + math.Log(float64(s.live)/float64(b.count()+1))
 		r.weight += wBody / 2 * idf * wBody / 2 * idf
 		wt := float32(idf * idf / 2)
@@ -353,4 +359,18 @@ func topK(hits bits, sc *scores, k int) []cand {
 		return cmp.Compare(a.doc, b.doc)
 	})
 	return best
+}
+
+// titleTerm is the items whose names hold term: procedures' (title) and
+// records' (rec_title).
+func (s *snapshot) titleTerm(term string) (bits, error) {
+	b, err := s.term(fTitle, term)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.term(fRecTitle, term)
+	if err != nil {
+		return nil, err
+	}
+	return or(b, r), nil
 }

@@ -160,13 +160,29 @@ type titleTerm struct {
 func (q *titleTerm) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
 	is, ok := r.(*scorch.IndexSnapshot)
 	if !ok || options.IncludeTermVectors || options.Explain {
-		return searcher.NewTermSearcher(ctx, r, q.term, fTitle, q.boost, options)
+		// bleve's own term searchers, on both fields.
+		var ss [2]search.Searcher
+		for i, f := range []string{fTitle, fRecTitle} {
+			s, err := searcher.NewTermSearcher(ctx, r, q.term, f, q.boost, options)
+			if err != nil {
+				return nil, err
+			}
+			ss[i] = s
+		}
+		return &titleUnion{ss: ss}, nil
 	}
 	sorted, err := q.cands.internal(r)
 	if err != nil {
 		return nil, err
 	}
-	b, err := newSnapshot(is).term(fTitle, q.term)
+	// Procedures' names are in title, records' in rec_title: each word
+	// weighs its rarity in its own field, as bleve's term query on it would.
+	s := newSnapshot(is)
+	b, err := s.term(fTitle, q.term)
+	if err != nil {
+		return nil, err
+	}
+	rb, err := s.term(fRecTitle, q.term)
 	if err != nil {
 		return nil, err
 	}
@@ -175,18 +191,101 @@ func (q *titleTerm) Searcher(ctx context.Context, r index.IndexReader, m mapping
 		return nil, err
 	}
 	idf := 1.0 + math.Log(float64(total)/float64(b.count()+1.0))
+	recIDF := 1.0 + math.Log(float64(total)/float64(rb.count()+1.0))
 	fs := newFixedSearcher(q.boost*idf, (q.boost*idf)*(q.boost*idf), options)
 	for _, c := range sorted {
-		if c.titleLen > 0 && b[c.seg].Contains(c.local) {
-			// bleve's tf-idf: tf·norm·idf, the norm stored as a float32.
-			norm := float64(float32(1.0 / math.Sqrt(float64(c.titleLen))))
+		if c.titleLen == 0 {
+			continue
+		}
+		// bleve's tf-idf: tf·norm·idf, the norm stored as a float32.
+		norm := float64(float32(1.0 / math.Sqrt(float64(c.titleLen))))
+		switch {
+		case b[c.seg].Contains(c.local):
 			fs.add(c.iid, 1.0*norm*idf)
+		case rb[c.seg].Contains(c.local):
+			// The query weight is title's (boost·idf): the record's
+			// own idf is carried in its score.
+			fs.add(c.iid, 1.0*norm*recIDF*recIDF/idf)
 		}
 	}
 	return fs, nil
 }
 
 var _ query.Query = (*titleTerm)(nil)
+
+// titleUnion is bleve's term searchers on title and rec_title as one:
+// no item holds both fields, so an item's score is its field's. Only
+// title's weight counts in the query norm, as in titleTerm.
+type titleUnion struct {
+	ss  [2]search.Searcher
+	cur [2]*search.DocumentMatch
+	on  [2]bool // cur[i] is read
+}
+
+func (u *titleUnion) Weight() float64 { return u.ss[0].Weight() }
+
+func (u *titleUnion) SetQueryNorm(n float64) {
+	for _, s := range u.ss {
+		s.SetQueryNorm(n)
+	}
+}
+
+func (u *titleUnion) next(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
+	for i, s := range u.ss {
+		if u.on[i] && (id == nil || u.cur[i] == nil || u.cur[i].IndexInternalID.Compare(id) >= 0) {
+			continue
+		}
+		var dm *search.DocumentMatch
+		var err error
+		if id == nil {
+			dm, err = s.Next(ctx)
+		} else {
+			dm, err = s.Advance(ctx, id)
+		}
+		if err != nil {
+			return nil, err
+		}
+		u.cur[i], u.on[i] = dm, true
+	}
+	k := -1
+	for i, dm := range u.cur {
+		if dm != nil && (k < 0 || dm.IndexInternalID.Compare(u.cur[k].IndexInternalID) < 0) {
+			k = i
+		}
+	}
+	if k < 0 {
+		return nil, nil
+	}
+	dm := u.cur[k]
+	u.cur[k], u.on[k] = nil, false
+	return dm, nil
+}
+
+func (u *titleUnion) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	return u.next(ctx, nil)
+}
+
+func (u *titleUnion) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
+	return u.next(ctx, id)
+}
+
+func (u *titleUnion) Count() uint64 { return u.ss[0].Count() + u.ss[1].Count() }
+
+func (u *titleUnion) Min() int { return 0 }
+
+func (u *titleUnion) Size() int { return u.ss[0].Size() + u.ss[1].Size() }
+
+func (u *titleUnion) DocumentMatchPoolSize() int {
+	return u.ss[0].DocumentMatchPoolSize() + u.ss[1].DocumentMatchPoolSize()
+}
+
+func (u *titleUnion) Close() error {
+	err := u.ss[0].Close()
+	if e := u.ss[1].Close(); err == nil {
+		err = e
+	}
+	return err
+}
 
 // textMatch is the ranking's first clause: the candidates, each scored for
 // the query's words its texts hold as the first pass found them, like

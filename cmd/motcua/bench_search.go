@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -34,8 +35,20 @@ func runBenchSearch(args []string) error {
 	citizens := fs.String("citizens", "search/testdata/relevance-citizens.tsv", "bộ truy vấn thứ hai, chia đôi: nửa tinh chỉnh và nửa kiểm tra (\"\" để bỏ qua)")
 	records := fs.Int("records", 100000, "số hồ sơ tổng hợp để đo ở quy mô lớn")
 	duration := fs.Duration("duration", 10*time.Second, "thời gian đo mỗi mức song song")
+	cpuProfile := fs.String("cpuprofile", "", "ghi hồ sơ CPU (pprof) vào tệp này")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	js, err := searcheval.LoadJudgements(*judgements)
 	if err != nil {
