@@ -66,15 +66,41 @@ func recordKeys(r *store.Record) []string {
 	if len(text) > 20000 { // codes are printed at the top or foot of a paper
 		text = text[:10000] + "\n" + text[len(text)-10000:]
 	}
-	for _, c := range resultCodeIn.FindAllString(text, 8) {
-		add(c)
-		add(c[:strings.LastIndex(c, "-KQ")])
-	}
-	for _, c := range vi.DossierCodeRe.FindAllString(text, 8) {
-		add(c)
+	// The regular expressions run only around where a code's unit
+	// ("H09-") stands: over a whole text they cost more than indexing it.
+	found := 0
+	for _, w := range codeWindows(text) {
+		if found >= 8 {
+			break
+		}
+		if c := resultCodeIn.FindString(w); c != "" {
+			add(c)
+			add(c[:strings.LastIndex(c, "-KQ")])
+			found++
+		} else if c := vi.DossierCodeRe.FindString(w); c != "" {
+			add(c)
+			found++
+		}
 	}
 	return keys
 }
+
+// codeWindows are the stretches of text that may hold a dossier or result
+// code: around each capital letter followed by two digits and a hyphen,
+// the 12 characters before it and the 22 after, with one more either side
+// for the word boundaries.
+func codeWindows(text string) []string {
+	var out []string
+	for i := 10; i+3 < len(text); i++ {
+		if text[i+3] != '-' || text[i] < 'A' || text[i] > 'Z' || !isDigit(text[i+1]) || !isDigit(text[i+2]) || text[i-1] != '.' {
+			continue
+		}
+		out = append(out, text[max(0, i-13):min(len(text), i+26)])
+	}
+	return out
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 var (
 	// A procedure code typed with a space, comma or no dot between its

@@ -4,9 +4,11 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"motcua/content"
+	"motcua/internal/vi"
 	"motcua/store"
 )
 
@@ -86,6 +88,34 @@ func TestIdentifiers(t *testing.T) {
 		}
 		if tt.none != "" && slices.Contains(got, tt.none) {
 			t.Errorf("Search(%q) = %v, should not hold %s", tt.q, got, tt.none)
+		}
+	}
+}
+
+// recordKeys finds in a text the codes the regular expressions find over
+// the whole of it.
+func TestRecordKeysFromText(t *testing.T) {
+	for _, text := range []string{
+		"000.42.27.H09-240515-0087 ở đầu",
+		"Mã hồ sơ: 000.42.27.H09-240515-0087; kết quả 000.42.27.H09-240515-0087-KQ2.",
+		"x1000.42.27.H09-240515-0087 liền chữ số, 000.42.27.H09-240515-00871 dài quá",
+		"hai mã: 001.02.03.G01-230101-0001 và 001.02.03.G01-230101-0002-KQ1",
+		"không có mã: 12/2024/QĐ-UBND, H09-240515",
+	} {
+		var want []string
+		for _, c := range resultCodeIn.FindAllString(text, 8) {
+			want = append(want, c, c[:strings.LastIndex(c, "-KQ")])
+		}
+		for _, c := range vi.DossierCodeRe.FindAllString(text, 8) {
+			if !slices.Contains(want, c) {
+				want = append(want, c)
+			}
+		}
+		got := recordKeys(&store.Record{Text: text})
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%q: keys %q, want %q", text, got, want)
 		}
 	}
 }

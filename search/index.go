@@ -16,6 +16,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	index "github.com/blevesearch/bleve_index_api"
 	bolt "go.etcd.io/bbolt"
 	"golang.org/x/sync/errgroup"
@@ -313,7 +314,8 @@ var ErrSchema = errors.New("search: the index was built by another version of mo
 
 // Open opens the index at path, creating it when absent.
 func Open(path string) (*Index, error) {
-	cfg := map[string]any{"bolt_timeout": "2s"}
+	cfg := map[string]any{"bolt_timeout": "2s", // bleve reads these over its defaults.
+		"scorchMergePlanOptions": map[string]any{"MaxSegmentSize": maxSegmentDocs, "MaxSegmentFileSize": maxSegmentBytes}}
 	b, err := bleve.OpenUsing(path, cfg)
 	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
 		m, merr := newMapping()
@@ -432,7 +434,23 @@ func (ix *Index) titleLen(title string) string {
 
 const maxTitleLen = 255
 
-// Compact merges the index's segments into one. Every query term is looked
+// Segments hold at most maxSegmentDocs items: merging two segments reads
+// both whole, and a province's million records in one segment would make
+// every merge read the whole index (gigabytes, held in memory while read).
+const (
+	maxSegmentDocs  = 100000
+	maxSegmentBytes = 1 << 30
+)
+
+// mergePlan is plan with segments of at most maxSegmentDocs items.
+func mergePlan(plan mergeplan.MergePlanOptions) mergeplan.MergePlanOptions {
+	plan.MaxSegmentSize = maxSegmentDocs
+	plan.MaxSegmentFileSize = maxSegmentBytes
+	return plan
+}
+
+// Compact merges the index's segments into one, or into segments of
+// maxSegmentDocs items on a large index. Every query term is looked
 // up once per segment, so after bulk indexing (motcua index, a large
 // digitize run) searches are several times faster.
 func (ix *Index) Compact(ctx context.Context) error {
@@ -444,7 +462,8 @@ func (ix *Index) Compact(ctx context.Context) error {
 	if !ok {
 		return nil
 	}
-	if err := sc.ForceMerge(ctx, nil); err != nil {
+	single := mergePlan(mergeplan.SingleSegmentMergePlanOptions)
+	if err := sc.ForceMerge(ctx, &single); err != nil {
 		return fmt.Errorf("search: compact index: %w", err)
 	}
 	return nil

@@ -139,6 +139,7 @@ func runBenchSearch(args []string) error {
 	if err := latency(ix, mix, *duration, "catalogue"); err != nil {
 		return err
 	}
+	fmt.Fprintf(stdout, "memory   peak RSS %.0f MiB with the catalogue alone\n", peakRSS())
 
 	if *records > 0 {
 		ix, err = benchRecords(ix, filepath.Join(tmp, "index.bleve"), procs, mix, *records, *duration)
@@ -158,17 +159,29 @@ func benchRecords(ix *search.Index, path string, procs []*content.Procedure, mix
 	cpu0 := cpuSeconds()
 	prog := progress.New(stderr, "lập chỉ mục hồ sơ tổng hợp", "hồ sơ")
 	start := time.Now()
+	// The records are made while the previous chunk is indexed, as a
+	// store's are read while the index writes.
 	const chunk = 5000
-	docs := make([]search.Doc, 0, chunk)
-	for at := 0; at < n; at += chunk {
-		docs = docs[:0]
-		for i := at; i < min(n, at+chunk); i++ {
-			docs = append(docs, search.RecordDoc(synth.Record(i)))
+	chunks := make(chan []search.Doc, 1)
+	go func() {
+		defer close(chunks)
+		for at := 0; at < n; at += chunk {
+			docs := make([]search.Doc, 0, chunk)
+			for i := at; i < min(n, at+chunk); i++ {
+				docs = append(docs, search.RecordDoc(synth.Record(i)))
+			}
+			chunks <- docs
 		}
+	}()
+	done := 0
+	for docs := range chunks {
 		if err := ix.Put(docs...); err != nil {
+			for range chunks { // let the maker finish
+			}
 			return ix, err
 		}
-		prog.Update(min(n, at+chunk), n)
+		done += len(docs)
+		prog.Update(done, n)
 	}
 	prog.Done()
 	indexed := time.Since(start)
