@@ -44,18 +44,23 @@ type scores struct {
 
 var scorePool sync.Pool
 
-// getScores returns zeroed scores for segs.
-func getScores(segs []*scorch.SegmentSnapshot) *scores {
+// getScores returns scores for segs, zeroed for the items of hits only:
+// on a large index clearing every item's would cost more than scoring.
+// Only the hits' scores may be read.
+func getScores(segs []*scorch.SegmentSnapshot, hits bits) *scores {
 	sc, _ := scorePool.Get().(*scores)
 	if sc == nil {
 		sc = &scores{}
 	}
 	sc.field, sc.text, sc.title = fit(sc.field, segs), fit(sc.text, segs), fit(sc.title, segs)
 	sc.words = fit(sc.words, segs)
+	each(hits, func(i int, d uint32) {
+		sc.field[i][d], sc.text[i][d], sc.title[i][d], sc.words[i][d] = 0, 0, 0, 0
+	})
 	return sc
 }
 
-// fit returns a zeroed slice per segment, reusing b's.
+// fit returns a slice per segment, reusing b's, not zeroed.
 func fit[T float32 | uint8](b [][]T, segs []*scorch.SegmentSnapshot) [][]T {
 	for len(b) < len(segs) {
 		b = append(b, nil)
@@ -67,7 +72,6 @@ func fit[T float32 | uint8](b [][]T, segs []*scorch.SegmentSnapshot) [][]T {
 			b[i] = make([]T, n)
 		} else {
 			b[i] = b[i][:n]
-			clear(b[i])
 		}
 	}
 	return b
@@ -222,7 +226,7 @@ func (w *queryWords) match(s *snapshot, k int) bits {
 // have small norms); a named field's procedures weigh most. It adds the
 // words' weight to r.
 func (s *snapshot) score(p *parsedQuery, w *queryWords, r *retrieval) (*scores, error) {
-	sc := getScores(s.segs)
+	sc := getScores(s.segs, r.hits)
 	field, inText, inTitle, titleWords := sc.field, sc.text, sc.title, sc.words
 	all, allTerms := append(w.ids, w.words...), append(w.idTerms, w.wordTerms...)
 	for k, b := range all {
