@@ -303,16 +303,25 @@ func (ix *Index) firstPass(ctx context.Context, p *parsedQuery, req Request) (*r
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	count := func(names map[string]string) {
+	count := func(names map[string]string) error {
 		for name, f := range names {
-			if vals := s.facet(f, r.hits, 10); len(vals) > 0 {
+			vals, err := s.facet(f, r.hits, 10)
+			if err != nil {
+				return err
+			}
+			if len(vals) > 0 {
 				r.facets[name] = vals
 			}
 		}
+		return nil
 	}
-	count(facetFields)
+	if err := count(facetFields); err != nil {
+		return nil, err
+	}
 	if req.Restricted {
-		count(staffFacets)
+		if err := count(staffFacets); err != nil {
+			return nil, err
+		}
 	}
 	return r, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"reflect"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
@@ -332,5 +333,51 @@ func TestTitleTermScoresLikeBleve(t *testing.T) {
 	}
 	if compared < 100 {
 		t.Errorf("only %d scores compared", compared)
+	}
+}
+
+// TestDerivedPerSegment checks that what is derived segment by segment,
+// as the index grows and loses items, counts the facets as a fresh index
+// holding the same items does.
+func TestDerivedPerSegment(t *testing.T) {
+	procs := fixtureProcedures(t)
+	ctx := context.Background()
+	search := func(ix *Index) *Result {
+		res, err := ix.Search(ctx, Request{Query: "giấy", Restricted: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	grown := testIndex(t)
+	for batch := range 3 {
+		if err := putBatch(grown, procs, "ds", batch, 30); err != nil {
+			t.Fatal(err)
+		}
+		search(grown) // derives the new segment
+	}
+	if err := grown.Delete("record:ds-0-1", "record:ds-2-7"); err != nil {
+		t.Fatal(err)
+	}
+	fresh := testIndex(t)
+	var docs []Doc
+	for batch := range 3 {
+		d := syntheticDocs(procs, 30)
+		for i := range d {
+			d[i].ID = fmt.Sprintf("record:ds-%d-%d", batch, i)
+			if d[i].ID != "record:ds-0-1" && d[i].ID != "record:ds-2-7" {
+				docs = append(docs, d[i])
+			}
+		}
+	}
+	if err := fresh.Put(docs...); err != nil {
+		t.Fatal(err)
+	}
+	g, f := search(grown), search(fresh)
+	if g.Total != f.Total || g.Total == 0 {
+		t.Fatalf("total %d, fresh index %d", g.Total, f.Total)
+	}
+	if !reflect.DeepEqual(g.Facets, f.Facets) {
+		t.Errorf("facets %v,\nfresh index %v", g.Facets, f.Facets)
 	}
 }

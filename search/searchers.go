@@ -135,9 +135,16 @@ func locate(is *scorch.IndexSnapshot, cands []candidate, lens [][]uint8) error {
 		cands[i].seg, cands[i].local = seg, uint32(n-bases[seg])
 	}
 	if lens == nil {
-		var err error
-		if lens, err = s.titleLengths(); err != nil {
-			return err
+		// Only the candidates' segments are read.
+		lens = make([][]uint8, len(s.segs))
+		for _, c := range cands {
+			if lens[c.seg] == nil {
+				l, err := segTitleLengths(s.segs[c.seg].Segment())
+				if err != nil {
+					return err
+				}
+				lens[c.seg] = l
+			}
 		}
 	}
 	for i, c := range cands {

@@ -23,24 +23,38 @@ type snapshot struct {
 }
 
 // derived is what the first pass reads of a snapshot on every query: the
-// titles' lengths and the facets' values with their items. It is made
-// once per snapshot (the index changes seldom) and holds copies, not
-// bitmaps that point into the index's files.
+// titles' lengths and the facets' values with their items, per segment.
+// Segments never change: what is derived from one is made once, when it
+// first appears (or when a facet is first counted), and kept while it
+// lives, so that indexing a few records (serve following the store) costs
+// a new small segment's worth, not the whole index's. It holds copies,
+// not bitmaps that point into the index's files.
 type derived struct {
-	titleLen [][]uint8                   // per segment and document
-	facets   map[string][]facetValueBits // per field
+	titleLen [][]uint8     // per segment and document
+	segs     []*segDerived // per segment
 }
 
-type facetValueBits struct {
+// segDerived is what is derived from one segment.
+type segDerived struct {
+	titleLen []uint8
+	mu       sync.Mutex
+	facets   map[string][]segValue // per field, made when first counted
+}
+
+// segValue is a facet value and the segment's items that hold it (deleted
+// ones too: counting intersects it with live hits).
+type segValue struct {
 	value string
-	items bits
+	items *roaring.Bitmap
 }
 
-// derivedCache keeps the derived data of the latest snapshot.
+// derivedCache keeps the derived data of the latest snapshot and of its
+// segments.
 type derivedCache struct {
-	mu sync.Mutex
-	is *scorch.IndexSnapshot
-	d  *derived
+	mu   sync.Mutex
+	is   *scorch.IndexSnapshot
+	d    *derived
+	segs map[segment.Segment]*segDerived
 }
 
 func (ix *Index) snapshot() (*snapshot, error) {
@@ -58,19 +72,39 @@ func (ix *Index) snapshot() (*snapshot, error) {
 		return nil, errors.New("search: the index is not a scorch index; rebuild it with motcua index --rebuild")
 	}
 	s := newSnapshot(is)
-	c := &ix.derived
+	d, err := ix.derived.of(s)
+	if err != nil {
+		is.Close()
+		return nil, err
+	}
+	s.derived = d
+	return s, nil
+}
+
+// of returns what is derived from s, deriving only its new segments'.
+func (c *derivedCache) of(s *snapshot) (*derived, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.is != is {
-		d, err := s.derive()
-		if err != nil {
-			is.Close()
-			return nil, err
-		}
-		c.is, c.d = is, d
+	if c.is == s.is {
+		return c.d, nil
 	}
-	s.derived = c.d
-	return s, nil
+	segs := make(map[segment.Segment]*segDerived, len(s.segs))
+	d := &derived{}
+	for _, seg := range s.segs {
+		sd := c.segs[seg.Segment()]
+		if sd == nil {
+			lens, err := segTitleLengths(seg.Segment())
+			if err != nil {
+				return nil, err
+			}
+			sd = &segDerived{titleLen: lens, facets: map[string][]segValue{}}
+		}
+		segs[seg.Segment()] = sd
+		d.segs = append(d.segs, sd)
+		d.titleLen = append(d.titleLen, sd.titleLen)
+	}
+	c.is, c.d, c.segs = s.is, d, segs // segments merged away are dropped
+	return d, nil
 }
 
 // newSnapshot views is (the caller holds it open).
@@ -82,62 +116,77 @@ func newSnapshot(is *scorch.IndexSnapshot) *snapshot {
 	return s
 }
 
-func (s *snapshot) derive() (*derived, error) {
-	lens, err := s.titleLengths()
-	if err != nil {
-		return nil, err
-	}
-	d := &derived{titleLen: lens, facets: map[string][]facetValueBits{}}
-	for _, f := range []string{fField, fLevel, fAgency, fDocType, fStatus, fIssuer} {
-		terms, err := s.values(f)
-		if err != nil {
-			return nil, err
-		}
-		for _, t := range terms {
-			if t == "" {
-				continue
-			}
-			b, err := s.term(f, t)
-			if err != nil {
-				return nil, err
-			}
-			for i := range b {
-				b[i] = b[i].Clone()
-			}
-			d.facets[f] = append(d.facets[f], facetValueBits{t, b})
-		}
-	}
-	return d, nil
-}
-
-// titleLengths is the length of every item's title (title_len), per
-// segment and document number; 0 for an item without one.
-func (s *snapshot) titleLengths() ([][]uint8, error) {
-	lens := make([][]uint8, len(s.segs))
-	for i, seg := range s.segs {
-		lens[i] = make([]uint8, seg.Segment().Count())
-	}
-	values, err := s.values(fTitleLen)
-	if err != nil {
-		return nil, err
-	}
-	for _, v := range values {
+// segTitleLengths is the length of every title (title_len) of a segment,
+// by document number; 0 for an item without one.
+func segTitleLengths(seg segment.Segment) ([]uint8, error) {
+	lens := make([]uint8, seg.Count())
+	err := segTerms(seg, fTitleLen, func(v string, b *roaring.Bitmap) {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxTitleLen {
-			continue
+			return
 		}
-		b, err := s.term(fTitleLen, v)
-		if err != nil {
-			return nil, err
-		}
-		for i := range b {
-			b[i].Iterate(func(doc uint32) bool {
-				lens[i][doc] = uint8(n)
-				return true
-			})
-		}
+		b.Iterate(func(doc uint32) bool {
+			lens[doc] = uint8(n)
+			return true
+		})
+	})
+	return lens, err
+}
+
+// segTerms calls f on each term of field in seg with the segment's items
+// that hold it, deleted ones included; b is f's to keep.
+func segTerms(seg segment.Segment, field string, f func(term string, b *roaring.Bitmap)) error {
+	dict, err := seg.Dictionary(field)
+	if err != nil {
+		return err
 	}
-	return lens, nil
+	it := dict.AutomatonIterator(everyTerm{}, nil, nil)
+	for {
+		e, err := it.Next()
+		if err != nil || e == nil {
+			return err
+		}
+		pl, err := dict.PostingsList([]byte(e.Term), nil, nil)
+		if err != nil {
+			return err
+		}
+		b, err := postingsBitmap(pl)
+		if err != nil {
+			return err
+		}
+		f(e.Term, b.Clone())
+	}
+}
+
+// everyTerm is the automaton that accepts every term.
+type everyTerm struct{}
+
+func (everyTerm) Start() int                         { return 0 }
+func (everyTerm) IsMatch(int) bool                   { return true }
+func (everyTerm) CanMatch(int) bool                  { return true }
+func (everyTerm) WillAlwaysMatch(int) bool           { return true }
+func (everyTerm) Accept(int, byte) int               { return 0 }
+func (everyTerm) MatchAndDistance(int) (bool, uint8) { return true, 0 }
+
+// facetValues is a segment's values of a facet field with their items,
+// derived when first needed.
+func (sd *segDerived) facetValues(seg segment.Segment, field string) ([]segValue, error) {
+	sd.mu.Lock()
+	defer sd.mu.Unlock()
+	if vals, ok := sd.facets[field]; ok {
+		return vals, nil
+	}
+	var vals []segValue
+	err := segTerms(seg, field, func(v string, b *roaring.Bitmap) {
+		if v != "" {
+			vals = append(vals, segValue{v, b})
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	sd.facets[field] = vals
+	return vals, nil
 }
 
 func (s *snapshot) Close() error { return s.is.Close() }
@@ -155,27 +204,38 @@ func (s *snapshot) term(field, term string) (bits, error) {
 		if err != nil {
 			return nil, err
 		}
-		it := pl.Iterator(false, false, false, nil)
-		if o, ok := it.(segment.OptimizablePostingsIterator); ok {
-			if n, ok := o.DocNum1Hit(); ok {
-				out[i].Add(uint32(n))
-			} else if bm := o.ActualBitmap(); bm != nil {
-				out[i] = bm
-			}
-			continue
+		b, err := postingsBitmap(pl)
+		if err != nil {
+			return nil, err
 		}
-		for {
-			p, err := it.Next()
-			if err != nil {
-				return nil, err
-			}
-			if p == nil {
-				break
-			}
-			out[i].Add(uint32(p.Number()))
-		}
+		out[i] = b
 	}
 	return out, nil
+}
+
+// postingsBitmap is the items of a postings list as a bitmap: its own
+// when it has one (not to be changed), else a new one.
+func postingsBitmap(pl segment.PostingsList) (*roaring.Bitmap, error) {
+	out := roaring.New()
+	it := pl.Iterator(false, false, false, nil)
+	if o, ok := it.(segment.OptimizablePostingsIterator); ok {
+		if n, ok := o.DocNum1Hit(); ok {
+			out.Add(uint32(n))
+		} else if bm := o.ActualBitmap(); bm != nil {
+			out = bm
+		}
+		return out, nil
+	}
+	for {
+		p, err := it.Next()
+		if err != nil {
+			return nil, err
+		}
+		if p == nil {
+			return out, nil
+		}
+		out.Add(uint32(p.Number()))
+	}
 }
 
 // terms is the items that hold any of terms in field.
@@ -229,17 +289,31 @@ func walkDict(dict index.FieldDict, f func(*index.DictEntry)) error {
 
 // facet counts the values of field among hits: the size most frequent,
 // most frequent first.
-func (s *snapshot) facet(field string, hits bits, size int) []FacetValue {
-	var vals []FacetValue
-	for _, fv := range s.facets[field] {
-		var n uint64
-		for i := range fv.items {
-			n += hits[i].AndCardinality(fv.items[i])
+func (s *snapshot) facet(field string, hits bits, size int) ([]FacetValue, error) {
+	counts := map[string]int{}
+	var order []string // values in the order first met, for a stable sort
+	for i, seg := range s.segs {
+		if hits[i].IsEmpty() {
+			continue
 		}
-		if n > 0 {
-			vals = append(vals, FacetValue{Value: fv.value, Count: int(n)})
+		vals, err := s.derived.segs[i].facetValues(seg.Segment(), field)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range vals {
+			if n := int(hits[i].AndCardinality(v.items)); n > 0 {
+				if counts[v.value] == 0 {
+					order = append(order, v.value)
+				}
+				counts[v.value] += n
+			}
 		}
 	}
+	slices.Sort(order)
+	vals := make([]FacetValue, 0, len(order))
+	for _, v := range order {
+		vals = append(vals, FacetValue{Value: v, Count: counts[v]})
+	}
 	slices.SortStableFunc(vals, func(a, b FacetValue) int { return b.Count - a.Count })
-	return vals[:min(size, len(vals))]
+	return vals[:min(size, len(vals))], nil
 }

@@ -1,16 +1,21 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"runtime/pprof"
 	"slices"
@@ -26,6 +31,9 @@ import (
 	"motcua/search"
 	"motcua/search/querylog"
 	"motcua/server"
+	"motcua/server/auth"
+	"motcua/store"
+	"motcua/store/sqlite"
 )
 
 func runBenchSearch(args []string) error {
@@ -36,6 +44,7 @@ func runBenchSearch(args []string) error {
 	records := fs.Int("records", 100000, "số hồ sơ tổng hợp để đo ở quy mô lớn")
 	duration := fs.Duration("duration", 10*time.Second, "thời gian đo mỗi mức song song")
 	cpuProfile := fs.String("cpuprofile", "", "ghi hồ sơ CPU (pprof) vào tệp này")
+	keep := fs.String("index", "", "giữ chỉ mục ở thư mục này; nếu đã có đủ hồ sơ thì dùng lại, không lập lại (để đo truy vấn nhiều lần)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -58,12 +67,16 @@ func runBenchSearch(args []string) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp("", "motcua-bench-search-")
-	if err != nil {
-		return err
+	path := *keep
+	if path == "" {
+		tmp, err := os.MkdirTemp("", "motcua-bench-search-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		path = filepath.Join(tmp, "index.bleve")
 	}
-	defer os.RemoveAll(tmp)
-	ix, err := search.Open(filepath.Join(tmp, "index.bleve"))
+	ix, err := search.Open(path)
 	if err != nil {
 		return err
 	}
@@ -142,7 +155,7 @@ func runBenchSearch(args []string) error {
 	fmt.Fprintf(stdout, "memory   peak RSS %.0f MiB with the catalogue alone\n", peakRSS())
 
 	if *records > 0 {
-		ix, err = benchRecords(ix, filepath.Join(tmp, "index.bleve"), procs, mix, *records, *duration)
+		ix, err = benchRecords(ix, path, procs, mix, *records, *duration)
 		if err != nil {
 			return err
 		}
@@ -155,6 +168,10 @@ func runBenchSearch(args []string) error {
 // a time as a store's records are, then reopens the index and measures
 // the mix over it. It returns the reopened index.
 func benchRecords(ix *search.Index, path string, procs []*content.Procedure, mix []request, n int, d time.Duration) (*search.Index, error) {
+	if have, err := ix.CountKind(search.KindRecord); err == nil && have >= uint64(n) {
+		fmt.Fprintf(stdout, "index    %d records already in %s: reused, not measured\n", have, path)
+		return reopened(ix, path, procs, mix, n, d)
+	}
 	synth := searcheval.NewSynth(procs)
 	cpu0 := cpuSeconds()
 	prog := progress.New(stderr, "lập chỉ mục hồ sơ tổng hợp", "hồ sơ")
@@ -196,11 +213,16 @@ func benchRecords(ix *search.Index, path string, procs []*content.Procedure, mix
 	// The machine is shared: the CPU time says what two idle cores would do.
 	fmt.Fprintf(stdout, "         %.0f CPU-seconds (generating the records included): %.0f records/s on %d idle cores\n",
 		cpu, float64(n)/cpu*float64(runtime.NumCPU()), runtime.NumCPU())
-	// Reopen: what serve pays at start before it answers a search.
+	return reopened(ix, path, procs, mix, n, d)
+}
+
+// reopened closes ix, reopens it as serve does at start, and measures the
+// mix over it.
+func reopened(ix *search.Index, path string, procs []*content.Procedure, mix []request, n int, d time.Duration) (*search.Index, error) {
 	if err := ix.Close(); err != nil {
 		return ix, err
 	}
-	start = time.Now()
+	start := time.Now()
 	ix, err := search.Open(path)
 	if err != nil {
 		return nil, err
@@ -210,7 +232,13 @@ func benchRecords(ix *search.Index, path string, procs []*content.Procedure, mix
 		return ix, err
 	}
 	fmt.Fprintf(stdout, "reopen   %.2f s to open, %.2f s to the first answer\n", opened.Seconds(), time.Since(start).Seconds())
-	return ix, latency(ix, mix, d, fmt.Sprintf("+%dk records", n/1000))
+	// At a province's scale the one-stop staff search the records too:
+	// one request in five looks up a person's papers, a dossier or a
+	// decision.
+	all := slices.Clone(mix)
+	all = append(all, staffMix(searcheval.NewSynth(procs), n, len(mix)/4)...)
+	rand.New(rand.NewPCG(3, 4)).Shuffle(len(all), func(a, b int) { all[a], all[b] = all[b], all[a] })
+	return ix, latency(ix, all, d, fmt.Sprintf("+%dk records", n/1000))
 }
 
 // cpuSeconds is the CPU time the process has used, user and system.
@@ -283,11 +311,41 @@ func latency(ix *search.Index, mix []request, d time.Duration, label string) err
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: server.New(server.Config{Public: os.TempDir(), Index: ix})}
+	cfg := server.Config{Public: os.TempDir(), Index: ix}
+	staff := slices.ContainsFunc(mix, func(r request) bool { return strings.HasPrefix(r.path, "/staff/") })
+	if staff {
+		// The staff search needs the store: its users, its dossiers and
+		// the audit log every staff search writes to.
+		dir, err := os.MkdirTemp("", "motcua-bench-staff-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		db, err := sqlite.Open(filepath.Join(dir, "motcua.db"))
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		hash, err := auth.Hash(benchPassword)
+		if err != nil {
+			return err
+		}
+		if err := db.AddUser(context.Background(), store.User{Name: "motcua", Role: store.RoleStaff, Password: hash}); err != nil {
+			return err
+		}
+		cfg.Store = db
+	}
+	srv := &http.Server{Handler: server.New(cfg)}
 	go srv.Serve(ln)
 	defer srv.Close()
 	base := "http://" + ln.Addr().String()
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}, Timeout: 10 * time.Second}
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}, Timeout: 10 * time.Second, Jar: jar}
+	if staff {
+		if err := staffLogin(client, base, "motcua", benchPassword); err != nil {
+			return err
+		}
+	}
 
 	// Warm up: every request once.
 	for _, r := range mix {
@@ -347,6 +405,16 @@ func get(c *http.Client, u string) error {
 		return err
 	}
 	defer resp.Body.Close()
+	if !strings.Contains(u, "/api/") { // a page
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return fmt.Errorf("%s: %w", u, err)
+		}
+		if resp.StatusCode != http.StatusOK || !bytes.Contains(b, []byte("</html>")) {
+			return fmt.Errorf("%s: %s", u, resp.Status)
+		}
+		return nil
+	}
 	var v map[string]any
 	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil {
 		return fmt.Errorf("%s: %w", u, err)
@@ -382,4 +450,76 @@ func simulatedLog(js []searcheval.Judgement) []querylog.Event {
 		}
 	}
 	return events
+}
+
+const benchPassword = "mật khẩu đo thử 2026"
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// staffLogin signs c in as a staff member, as the login form does.
+func staffLogin(c *http.Client, base, name, pw string) error {
+	resp, err := c.Get(base + "/staff/dang-nhap")
+	if err != nil {
+		return err
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return err
+	}
+	m := csrfField.FindSubmatch(b)
+	if m == nil {
+		return errors.New("bench search: no CSRF token on the staff login page")
+	}
+	resp, err = c.PostForm(base+"/staff/dang-nhap", url.Values{"csrf": {string(m[1])}, "ten": {name}, "mat_khau": {pw}})
+	if err != nil {
+		return err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK { // followed to the staff page
+		return fmt.Errorf("bench search: staff login: %s", resp.Status)
+	}
+	return nil
+}
+
+// staffMix is count staff searches over the first n synthetic records:
+// a person's ID number, a dossier code, a number/symbol, a name, and
+// words of a paper's title, some with a document type.
+func staffMix(synth *searcheval.Synth, n, count int) []request {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var mix []request
+	add := func(kind string, v url.Values) {
+		mix = append(mix, request{kind, "/staff/?" + v.Encode()})
+	}
+	for len(mix) < count {
+		r := synth.Record(rng.IntN(n))
+		f := r.Fields
+		switch len(mix) % 5 {
+		case 0:
+			if len(f.PersonIDs) > 0 {
+				add("staff-id", url.Values{"q": {f.PersonIDs[0]}})
+			}
+		case 1:
+			if len(f.DossierCodes) > 0 {
+				add("staff-id", url.Values{"q": {f.DossierCodes[0]}})
+			} else if f.NumberSymbol != "" {
+				add("staff-id", url.Values{"q": {f.NumberSymbol}})
+			}
+		case 2:
+			// The signer of a decision, or whoever signed a citizen's
+			// form (its last line).
+			name := f.SignerName
+			if name == "" {
+				lines := strings.Split(strings.TrimSpace(r.Text), "\n")
+				name = lines[len(lines)-1]
+			}
+			add("staff-name", url.Values{"q": {name}})
+		case 3:
+			add("staff-words", url.Values{"q": {f.Summary}})
+		case 4:
+			add("staff-words", url.Values{"q": {f.Summary}, "loai_van_ban": {f.DocType}})
+		}
+	}
+	return mix
 }
