@@ -1,6 +1,11 @@
 package search
 
-import "github.com/RoaringBitmap/roaring/v2"
+import (
+	"cmp"
+	"slices"
+
+	"github.com/RoaringBitmap/roaring/v2"
+)
 
 // bits is a set of items: one bitmap of local document numbers per segment.
 type bits []*roaring.Bitmap
@@ -55,16 +60,48 @@ func atLeast(s *snapshot, sets []bits, k int) bits {
 	if k > len(sets) {
 		return s.none()
 	}
-	// level[j]: the items seen in at least j+1 of the sets so far.
-	level := make([]bits, k)
+	out := make(bits, len(s.segs))
+	for i := range out {
+		seg := make([]*roaring.Bitmap, len(sets))
+		for j, set := range sets {
+			seg[j] = set[i]
+		}
+		out[i] = atLeastOf(seg, k)
+	}
+	return out
+}
+
+// atLeastOf is the items in at least k of one segment's bitmaps: all of
+// them, the rarest first; any of them; or, between, level by level.
+func atLeastOf(sets []*roaring.Bitmap, k int) *roaring.Bitmap {
+	switch {
+	case k == 1:
+		return roaring.FastOr(sets...)
+	case k == len(sets):
+		sorted := slices.Clone(sets)
+		slices.SortFunc(sorted, func(a, b *roaring.Bitmap) int { return cmp.Compare(a.GetCardinality(), b.GetCardinality()) })
+		out := roaring.And(sorted[0], sorted[1])
+		for _, b := range sorted[2:] {
+			if out.IsEmpty() {
+				break
+			}
+			out.And(b)
+		}
+		return out
+	}
+	// level[j]: the items seen in at least j+1 of the sets so far; the
+	// levels are this function's own, changed in place.
+	level := make([]*roaring.Bitmap, k)
 	for j := range level {
-		level[j] = s.none()
+		level[j] = roaring.New()
 	}
 	for _, set := range sets {
 		for j := k - 1; j >= 1; j-- {
-			level[j] = or(level[j], and(level[j-1], set))
+			if !level[j-1].IsEmpty() {
+				level[j].Or(roaring.And(level[j-1], set))
+			}
 		}
-		level[0] = or(level[0], set)
+		level[0].Or(set)
 	}
 	return level[k-1]
 }

@@ -3,8 +3,8 @@ package search
 import (
 	"context"
 	"fmt"
-	"slices"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"

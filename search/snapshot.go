@@ -38,7 +38,15 @@ type derived struct {
 type segDerived struct {
 	titleLen []uint8
 	mu       sync.Mutex
-	facets   map[string][]segValue // per field, made when first counted
+	facets   map[string]*segFacet // per field, made when first counted
+}
+
+// segFacet is a segment's values of a facet field with their items, and
+// for a field with one value per item (a record's issuer), each
+// document's value: 1 + its index in values, 0 for none.
+type segFacet struct {
+	values []segValue
+	ords   []uint32 // nil when an item holds several values
 }
 
 // segValue is a facet value and the segment's items that hold it (deleted
@@ -97,7 +105,7 @@ func (c *derivedCache) of(s *snapshot) (*derived, error) {
 			if err != nil {
 				return nil, err
 			}
-			sd = &segDerived{titleLen: lens, facets: map[string][]segValue{}}
+			sd = &segDerived{titleLen: lens, facets: map[string]*segFacet{}}
 		}
 		segs[seg.Segment()] = sd
 		d.segs = append(d.segs, sd)
@@ -168,25 +176,37 @@ func (everyTerm) WillAlwaysMatch(int) bool           { return true }
 func (everyTerm) Accept(int, byte) int               { return 0 }
 func (everyTerm) MatchAndDistance(int) (bool, uint8) { return true, 0 }
 
-// facetValues is a segment's values of a facet field with their items,
-// derived when first needed.
-func (sd *segDerived) facetValues(seg segment.Segment, field string) ([]segValue, error) {
+// facet is a segment's facet of field, derived when first needed.
+func (sd *segDerived) facet(seg segment.Segment, field string) (*segFacet, error) {
 	sd.mu.Lock()
 	defer sd.mu.Unlock()
-	if vals, ok := sd.facets[field]; ok {
-		return vals, nil
+	if f, ok := sd.facets[field]; ok {
+		return f, nil
 	}
-	var vals []segValue
+	f := &segFacet{ords: make([]uint32, seg.Count())}
 	err := segTerms(seg, field, func(v string, b *roaring.Bitmap) {
-		if v != "" {
-			vals = append(vals, segValue{v, b})
+		if v == "" {
+			return
 		}
+		f.values = append(f.values, segValue{v, b})
+		if f.ords == nil {
+			return
+		}
+		ord := uint32(len(f.values))
+		b.Iterate(func(doc uint32) bool {
+			if f.ords[doc] != 0 {
+				f.ords = nil // several values
+				return false
+			}
+			f.ords[doc] = ord
+			return true
+		})
 	})
 	if err != nil {
 		return nil, err
 	}
-	sd.facets[field] = vals
-	return vals, nil
+	sd.facets[field] = f
+	return f, nil
 }
 
 func (s *snapshot) Close() error { return s.is.Close() }
@@ -296,17 +316,31 @@ func (s *snapshot) facet(field string, hits bits, size int) ([]FacetValue, error
 		if hits[i].IsEmpty() {
 			continue
 		}
-		vals, err := s.derived.segs[i].facetValues(seg.Segment(), field)
+		f, err := s.derived.segs[i].facet(seg.Segment(), field)
 		if err != nil {
 			return nil, err
 		}
-		for _, v := range vals {
-			if n := int(hits[i].AndCardinality(v.items)); n > 0 {
-				if counts[v.value] == 0 {
-					order = append(order, v.value)
+		add := func(v string, n int) {
+			if n > 0 {
+				if counts[v] == 0 {
+					order = append(order, v)
 				}
-				counts[v.value] += n
+				counts[v] += n
 			}
+		}
+		// Each value's items against the hits, or, when the values
+		// outnumber the hits (a record's issuer: thousands), each hit's
+		// value.
+		if f.ords == nil || uint64(len(f.values))*16 < hits[i].GetCardinality() {
+			for _, v := range f.values {
+				add(v.value, int(hits[i].AndCardinality(v.items)))
+			}
+			continue
+		}
+		n := make([]int, len(f.values)+1)
+		each(bits{hits[i]}, func(_ int, d uint32) { n[f.ords[d]]++ })
+		for k, v := range f.values {
+			add(v.value, n[k+1])
 		}
 	}
 	slices.Sort(order)
