@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -152,6 +153,24 @@ func peakRSS() float64 {
 		return 0
 	}
 	return float64(ru.Maxrss) / 1024 // kilobytes on Linux
+}
+
+// rssParts is the process's resident memory now, in MiB: its own (heap,
+// stacks) and mapped files (an index's segments).
+func rssParts() (anon, file float64) {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		var kb float64
+		if _, err := fmt.Sscanf(line, "RssAnon: %f kB", &kb); err == nil {
+			anon = kb / 1024
+		} else if _, err := fmt.Sscanf(line, "RssFile: %f kB", &kb); err == nil {
+			file = kb / 1024
+		}
+	}
+	return anon, file
 }
 
 func countFiles(dir, ext string) (int, error) {

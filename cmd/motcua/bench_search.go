@@ -152,7 +152,8 @@ func runBenchSearch(args []string) error {
 	if err := latency(ix, mix, *duration, "catalogue"); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "memory   peak RSS %.0f MiB with the catalogue alone\n", peakRSS())
+	anon, file := rssParts()
+	fmt.Fprintf(stdout, "memory   peak RSS %.0f MiB with the catalogue alone (now %.0f MiB own, %.0f MiB mapped files)\n", peakRSS(), anon, file)
 
 	if *records > 0 {
 		ix, err = benchRecords(ix, path, procs, mix, *records, *duration)
@@ -160,7 +161,8 @@ func runBenchSearch(args []string) error {
 			return err
 		}
 	}
-	fmt.Fprintf(stdout, "memory   peak RSS %.0f MiB\n", peakRSS())
+	anon, file = rssParts()
+	fmt.Fprintf(stdout, "memory   peak RSS %.0f MiB (now %.0f MiB own, %.0f MiB mapped files)\n", peakRSS(), anon, file)
 	return nil
 }
 
