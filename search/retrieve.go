@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -40,6 +41,7 @@ type scores struct {
 	field, text, title [][]float32
 	words              [][]uint8 // the words the title holds
 	share              float32   // 1 / the query's words
+	maxText            float32   // the most an item's text sums
 }
 
 var scorePool sync.Pool
@@ -118,33 +120,86 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 	if r.hits.count() == 0 {
 		return r, nil
 	}
-	sc, err := s.score(p, w, r)
+	q, err := s.weigh(p, w)
 	if err != nil {
 		return nil, err
 	}
-	defer scorePool.Put(sc)
+	// On a large answer only the items whose names hold a word, or in the
+	// field the query names, are scored first: any other item scores at
+	// most the texts' share (the words' weights all in its text), so when
+	// the best of these score above that, they are the best of all. Else
+	// every item is scored.
+	hits := r.hits
+	scopes := []bits{hits}
+	if hits.count() > pruneAbove {
+		scopes = []bits{q.titled(hits), hits}
+	}
+	for n, scope := range scopes {
+		pruned := n < len(scopes)-1
+		sc := s.score(q, r, scope)
+		ok, err := s.rank(p, r, all, hits, scope, sc, pruned)
+		scorePool.Put(sc)
+		if ok && pruned {
+			prunedAnswers.Add(1)
+		}
+		if err != nil || ok {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+// pruneAbove is how many hits an answer has before its items whose names
+// hold none of the words are left unscored, when they cannot rank.
+var pruneAbove uint64 = 5000
+
+// prunedAnswers counts the answers found without scoring every hit.
+var prunedAnswers atomic.Int64
+
+// rank sets r's answer and candidates from the scores of scope's items:
+// every hit's, or (pruned) those of some of them, every other one scoring
+// at most the texts' share. It reports false when that is not enough to
+// know the answer and the best candidates.
+func (s *snapshot) rank(p *parsedQuery, r *retrieval, all, hits, scope bits, sc *scores, pruned bool) (bool, error) {
+	within := func(b bits) bits {
+		if pruned {
+			return and(b, scope)
+		}
+		return b
+	}
+	bound := sc.maxText * wBody * textNorm // what an item outside scope scores at most
+	answer, total, loose, atLeast := hits, r.total, r.loose, r.atLeast
 	if !r.loose && p.strictMin() < r.atLeast {
 		if r.total == 0 {
-			r.loose, r.atLeast, r.total = true, p.strictMin(), r.hits.count()
+			loose, atLeast, total = true, p.strictMin(), hits.count()
 		} else {
 			// The answer: the items holding every word, and those
 			// holding most of them that score as well (the words they
 			// hold are in their names: "tách hộ khẩu ra riêng" is
 			// "Tách hộ" without "riêng").
-			bestAll := topK(all, sc, 1)
-			r.hits = or(all, scoring(r.hits, sc, wellMatched*bestAll[0].score))
-			r.total = r.hits.count()
+			bestAll := topK(within(all), sc, 1)
+			if pruned && (len(bestAll) == 0 || wellMatched*bestAll[0].score <= bound) {
+				return false, nil
+			}
+			answer = or(all, scoring(within(hits), sc, wellMatched*bestAll[0].score))
+			total = answer.count()
 		}
 	}
-	for _, c := range topK(r.hits, sc, rescoreWindow) {
+	scored := within(answer)
+	top := topK(scored, sc, rescoreWindow)
+	if pruned && scored.count() < answer.count() && (len(top) < rescoreWindow || top[len(top)-1].score <= bound) {
+		return false, nil
+	}
+	r.hits, r.total, r.loose, r.atLeast = answer, total, loose, atLeast
+	for _, c := range top {
 		id, err := s.segs[c.seg].DocID(uint64(c.doc))
 		if err != nil {
-			return nil, err
+			return false, err
 		}
 		r.candidates = append(r.candidates, string(id))
 		r.idf2 = append(r.idf2, float64(sc.text[c.seg][c.doc]))
 	}
-	return r, nil
+	return true, nil
 }
 
 // wellMatched: an item holding most of the words belongs to the answer
@@ -219,61 +274,109 @@ func (w *queryWords) match(s *snapshot, k int) bits {
 	return out
 }
 
-// score sums the hits' scores, like bleve's first pass with the words'
-// norms (1/√length) taken from the title's length group: a word weighs its
-// rarity squared; in the name it weighs wTitle, scaled by the share of the
-// query's words the name holds; anywhere in the texts a little (long texts
-// have small norms); a named field's procedures weigh most. It adds the
-// words' weight to r.
-func (s *snapshot) score(p *parsedQuery, w *queryWords, r *retrieval) (*scores, error) {
-	sc := getScores(s.segs, r.hits)
-	field, inText, inTitle, titleWords := sc.field, sc.text, sc.title, sc.words
+// queryScoring is what scoring a query's items reads: each word's items,
+// in the texts and in the names, with its weight (its rarity squared); the
+// words as typed, likewise; the named fields' items.
+type queryScoring struct {
+	text, title []bits
+	textWt      []float32
+	exact       []bits
+	exactWt     []float32
+	fields      []bits
+	weight      float64 // the words' weight in the query norm, see retrieval
+	maxText     float32 // Σ of the texts' weights: an item's most
+	share       float32 // 1 / the query's words
+}
+
+// weigh reads what scoring p's items needs.
+func (s *snapshot) weigh(p *parsedQuery, w *queryWords) (*queryScoring, error) {
+	q := &queryScoring{}
 	all, allTerms := append(w.ids, w.words...), append(w.idTerms, w.wordTerms...)
 	for k, b := range all {
 		idf := 1 + math.Log(float64(s.live)/float64(w.df[allTerms[k]]+1))
 		wt := float32(idf * idf)
-		r.weight += wBody * idf * wBody * idf
-		each(and(b, r.hits), func(i int, d uint32) { inText[i][d] += wt })
+		q.weight += wBody * idf * wBody * idf
 		title, err := s.titleTerm(allTerms[k])
 		if err != nil {
-			scorePool.Put(sc)
 			return nil, err
 		}
-		each(and(title, r.hits), func(i int, d uint32) {
-			titleWords[i][d]++
-			inTitle[i][d] += wt * wTitle * invSqrt[s.titleLen[i][d]]
-		})
+		q.text, q.title, q.textWt = append(q.text, b), append(q.title, title), append(q.textWt, wt)
+		q.maxText += wt
 	}
 	// The words as typed with diacritics, in the texts: half a word's
 	// weight.
 	for _, e := range p.exact {
 		b, err := s.term(fBodyExact, e)
 		if err != nil {
-			scorePool.Put(sc)
 			return nil, err
 		}
 		rb, err := s.term(fRecExact, e)
 		if err != nil {
-			scorePool.Put(sc)
 			return nil, err
 		}
 		b = or(b, rb)
 		idf := 1 + math.Log(float64(s.live)/float64(b.count()+1))
-		r.weight += wBody / 2 * idf * wBody / 2 * idf
+		q.weight += wBody / 2 * idf * wBody / 2 * idf
 		wt := float32(idf * idf / 2)
-		each(and(b, r.hits), func(i int, d uint32) { inText[i][d] += wt })
+		q.exact, q.exactWt = append(q.exact, b), append(q.exactWt, wt)
+		q.maxText += wt
 	}
 	for _, f := range p.fields {
-		// A named field's procedures must all reach the full ranking.
 		b, err := s.term(fField, f)
 		if err != nil {
-			scorePool.Put(sc)
 			return nil, err
 		}
-		each(and(b, r.hits), func(i int, d uint32) { field[i][d] = namedField })
+		q.fields = append(q.fields, b)
 	}
-	sc.share = 1 / float32(len(all))
-	return sc, nil
+	q.share = 1 / float32(len(all))
+	return q, nil
+}
+
+// titled is the items of hits whose names hold a word or whose field the
+// query names.
+func (q *queryScoring) titled(hits bits) bits {
+	var out bits
+	for _, b := range append(slices.Clone(q.title), q.fields...) {
+		if out == nil {
+			out = and(b, hits)
+		} else {
+			out = or(out, and(b, hits))
+		}
+	}
+	if out == nil {
+		out = and(hits, hits)
+	}
+	return out
+}
+
+// score sums the scores of scope's items, like bleve's first pass with
+// the words' norms (1/√length) taken from the title's length group: a word
+// weighs its rarity squared; in the name it weighs wTitle, scaled by the
+// share of the query's words the name holds; anywhere in the texts a
+// little (long texts have small norms); a named field's procedures weigh
+// most. It sets the words' weight in r. Only scope's scores may be read.
+func (s *snapshot) score(q *queryScoring, r *retrieval, scope bits) *scores {
+	sc := getScores(s.segs, scope)
+	field, inText, inTitle, titleWords := sc.field, sc.text, sc.title, sc.words
+	r.weight = q.weight
+	for k, b := range q.text {
+		wt := q.textWt[k]
+		each(and(b, scope), func(i int, d uint32) { inText[i][d] += wt })
+		each(and(q.title[k], scope), func(i int, d uint32) {
+			titleWords[i][d]++
+			inTitle[i][d] += wt * wTitle * invSqrt[s.titleLen[i][d]]
+		})
+	}
+	for k, b := range q.exact {
+		wt := q.exactWt[k]
+		each(and(b, scope), func(i int, d uint32) { inText[i][d] += wt })
+	}
+	for _, b := range q.fields {
+		// A named field's procedures must all reach the full ranking.
+		each(and(b, scope), func(i int, d uint32) { field[i][d] = namedField })
+	}
+	sc.share, sc.maxText = q.share, q.maxText
+	return sc
 }
 
 // of is an item's score.

@@ -381,3 +381,49 @@ func TestDerivedPerSegment(t *testing.T) {
 		t.Errorf("facets %v,\nfresh index %v", g.Facets, f.Facets)
 	}
 }
+
+// TestPrunedScoring checks that scoring first only the items whose names
+// hold a word finds the same answer and candidates as scoring every hit.
+func TestPrunedScoring(t *testing.T) {
+	ix := testIndex(t)
+	procs := fixtureProcedures(t)
+	for batch := range 3 {
+		if err := putBatch(ix, procs, "pr", batch, 150); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx := context.Background()
+	defer func(n uint64) { pruneAbove = n }(pruneAbove)
+	pruned := 0
+	for _, q := range []string{"khai sinh", "giấy chứng nhận", "dang ky khai sinh cho con", "chung thuc ban sao giay to", "hộ tịch", "xac nhan tinh trang hon nhan", "quyết định", "uy ban nhan dan"} {
+		for _, restricted := range []bool{false, true} {
+			req := Request{Query: q, Restricted: restricted}
+			run := func(above uint64) *retrieval {
+				pruneAbove = above
+				pq, err := ix.parse(normalizeQuery(q))
+				if err != nil {
+					t.Fatal(err)
+				}
+				r, err := ix.firstPass(ctx, pq, req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return r
+			}
+			full, some := run(1<<62), run(10)
+			if full.total > 10 {
+				pruned++
+			}
+			if full.total != some.total || full.loose != some.loose || !slices.Equal(full.candidates, some.candidates) || !reflect.DeepEqual(full.facets, some.facets) {
+				t.Errorf("%q (staff %v): pruned %d hits, candidates %v; every hit scored %d, %v", q, restricted, some.total, some.candidates, full.total, full.candidates)
+			}
+		}
+	}
+	if pruned < 8 {
+		t.Errorf("only %d searches had answers large enough to prune", pruned)
+	}
+	t.Logf("%d of %d answers found by the pruned scoring", prunedAnswers.Load(), pruned)
+	if prunedAnswers.Load() < 4 {
+		t.Errorf("only %d answers found by the pruned scoring", prunedAnswers.Load())
+	}
+}
