@@ -3,6 +3,7 @@ package search
 import (
 	"cmp"
 	"slices"
+	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 )
@@ -89,6 +90,9 @@ func atLeastOf(sets []*roaring.Bitmap, k int) *roaring.Bitmap {
 		}
 		return out
 	}
+	if len(sets) > 3 {
+		return atLeastCounted(sets, k)
+	}
 	// level[j]: the items seen in at least j+1 of the sets so far; the
 	// levels are this function's own, changed in place.
 	level := make([]*roaring.Bitmap, k)
@@ -104,4 +108,49 @@ func atLeastOf(sets []*roaring.Bitmap, k int) *roaring.Bitmap {
 		level[0].Or(set)
 	}
 	return level[k-1]
+}
+
+// counts are per-document counters, reused across queries; they are all
+// zero when put back.
+var counts sync.Pool
+
+// atLeastCounted is atLeastOf by counting each item's sets: one pass over
+// each set, where the levels would make k passes over each.
+func atLeastCounted(sets []*roaring.Bitmap, k int) *roaring.Bitmap {
+	union := roaring.FastOr(sets...)
+	if union.IsEmpty() {
+		return union
+	}
+	n := int(union.Maximum()) + 1
+	c, _ := counts.Get().(*[]uint8)
+	if c == nil {
+		c = new([]uint8)
+	}
+	if len(*c) < n {
+		*c = make([]uint8, n)
+	}
+	cnt := *c
+	buf := make([]uint32, 256)
+	for _, set := range sets {
+		it := set.ManyIterator()
+		for m := it.NextMany(buf); m > 0; m = it.NextMany(buf) {
+			for _, d := range buf[:m] {
+				cnt[d]++
+			}
+		}
+	}
+	var keep []uint32
+	it := union.ManyIterator()
+	for m := it.NextMany(buf); m > 0; m = it.NextMany(buf) {
+		for _, d := range buf[:m] {
+			if int(cnt[d]) >= k {
+				keep = append(keep, d)
+			}
+			cnt[d] = 0
+		}
+	}
+	counts.Put(c)
+	out := roaring.New()
+	out.AddMany(keep)
+	return out
 }

@@ -487,7 +487,8 @@ func staffLogin(c *http.Client, base, name, pw string) error {
 
 // staffMix is count staff searches over the first n synthetic records:
 // a person's ID number, a dossier code, a number/symbol, a name, and
-// words of a paper's title, some with a document type.
+// the first words of a paper's title as staff type them (3 to 6), some
+// with a document type.
 func staffMix(synth *searcheval.Synth, n, count int) []request {
 	rng := rand.New(rand.NewPCG(5, 6))
 	var mix []request
@@ -518,10 +519,16 @@ func staffMix(synth *searcheval.Synth, n, count int) []request {
 			}
 			add("staff-name", url.Values{"q": {name}})
 		case 3:
-			add("staff-words", url.Values{"q": {f.Summary}})
+			add("staff-words", url.Values{"q": {typed(f.Summary, rng)}})
 		case 4:
-			add("staff-words", url.Values{"q": {f.Summary}, "loai_van_ban": {f.DocType}})
+			add("staff-words", url.Values{"q": {typed(f.Summary, rng)}, "loai_van_ban": {f.DocType}})
 		}
 	}
 	return mix
+}
+
+// typed is the first 3 to 6 words of a title, as someone types it.
+func typed(title string, rng *rand.Rand) string {
+	words := strings.Fields(title)
+	return strings.Join(words[:min(len(words), 3+rng.IntN(4))], " ")
 }
