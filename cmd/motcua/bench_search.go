@@ -240,7 +240,11 @@ func reopened(ix *search.Index, path string, procs []*content.Procedure, mix []r
 	all := slices.Clone(mix)
 	all = append(all, staffMix(searcheval.NewSynth(procs), n, len(mix)/4)...)
 	rand.New(rand.NewPCG(3, 4)).Shuffle(len(all), func(a, b int) { all[a], all[b] = all[b], all[a] })
-	return ix, latency(ix, all, d, fmt.Sprintf("+%dk records", n/1000))
+	label := fmt.Sprintf("+%d records", n)
+	if n >= 1000 {
+		label = fmt.Sprintf("+%dk records", n/1000)
+	}
+	return ix, latency(ix, all, d, label)
 }
 
 // cpuSeconds is the CPU time the process has used, user and system.
