@@ -380,7 +380,10 @@ func (ix *Index) Count() (uint64, error) { return ix.bleve.DocCount() }
 // many at once as there are cores (bleve analyses a batch's documents in
 // parallel but builds its segment on one core).
 func (ix *Index) Put(docs ...Doc) error {
-	const batchSize = 2000
+	const (
+		batchSize  = 2000
+		batchBytes = 2 << 20
+	)
 	catalogue := false
 	at := map[string]int{}
 	for i, d := range docs {
@@ -396,9 +399,25 @@ func (ix *Index) Put(docs ...Doc) error {
 		catalogue = catalogue || d.Kind != KindRecord
 	}
 	var g errgroup.Group
+	// Records are written several batches at once; the catalogue one
+	// after the other, in its order: of equally good answers the first
+	// indexed ranks first, and that must not change from run to run.
 	g.SetLimit(runtime.GOMAXPROCS(0))
-	for start := 0; start < len(docs); start += batchSize {
-		part := docs[start:min(start+batchSize, len(docs))]
+	if catalogue {
+		g.SetLimit(1)
+	}
+	for start := 0; start < len(docs); {
+		// A batch is analysed whole in memory: at most batchSize items,
+		// and of records batchBytes of text (OCR text can run long). The
+		// catalogue is written in batches of batchSize: how its items
+		// fall into segments decides the order of equally good answers.
+		end, size := start, 0
+		for end < len(docs) && end-start < batchSize && (catalogue || size < batchBytes) {
+			size += len(docs[end].Title) + len(docs[end].Docs) + len(docs[end].Body) + len(docs[end].Topic)
+			end++
+		}
+		part := docs[start:end]
+		start = end
 		g.Go(func() error {
 			b := ix.bleve.NewBatch()
 			for _, d := range part {
