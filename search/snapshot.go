@@ -331,7 +331,7 @@ func (s *snapshot) facet(field string, hits bits, size int) ([]FacetValue, error
 		// Each value's items against the hits, or, when the values
 		// outnumber the hits (a record's issuer: thousands), each hit's
 		// value.
-		if f.ords == nil || uint64(len(f.values))*16 < hits[i].GetCardinality() {
+		if f.ords == nil || uint64(len(f.values))*128 < hits[i].GetCardinality() {
 			for _, v := range f.values {
 				add(v.value, int(hits[i].AndCardinality(v.items)))
 			}
