@@ -37,6 +37,7 @@ const (
 	fTitleEdge    = "title_edge"
 	fRecTitle     = "rec_title" // a record's name (see docMapping)
 	fRecExact     = "rec_exact" // a record's name and documents as typed
+	fRecDocs      = "rec_docs"  // a record's documents, stored
 	fDocs         = "docs"
 	fDocsExact    = "docs_exact"
 	fDocsBi       = "docs_bi"
@@ -305,7 +306,7 @@ var ErrLocked = errors.New("search: the index is in use by another motcua proces
 
 // schemaVersion changes whenever the mapping does: an index made with
 // another mapping must be rebuilt.
-const schemaVersion = "8"
+const schemaVersion = "9"
 
 var schemaKey = []byte("motcua_schema")
 

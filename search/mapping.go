@@ -83,10 +83,11 @@ func docMapping(kind string) *mapping.DocumentMapping {
 		// words as typed) are the catalogue's alone: bleve advances their
 		// postings to each candidate one item at a time, and a million
 		// records would make each of them long.
-		title := text(fTitle, analyzerName, true, false)
-		title.Index = false
-		prop("title", title, text(fRecTitle, analyzerName, false, false), text(fRecExact, analyzerExact, false, false))
-		docs := text(fDocs, analyzerFold, true, false)
+		// A field is indexed alike in every item that holds it (merging
+		// segments keeps one set of options per field): the names and
+		// documents records store are fields of their own.
+		prop("title", text(fRecTitle, analyzerName, true, false), text(fRecExact, analyzerExact, false, false))
+		docs := text(fRecDocs, analyzerFold, true, false)
 		docs.Index = false
 		prop("docs", docs, text(fRecExact, analyzerExact, false, false))
 		body := text(fBody, analyzerFold, true, false)

@@ -142,7 +142,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	// fields; their texts are for the snippets.
 	page := func(q query.Query, filter query.Query, from int) (*bleve.SearchResult, error) {
 		sr := bleve.NewSearchRequestOptions(withFilter(q, filter), size, from, false)
-		sr.Fields = []string{fKind, fCode, fTitle, fURL, fDocs, fBody}
+		sr.Fields = []string{fKind, fCode, fTitle, fRecTitle, fURL, fDocs, fRecDocs, fBody}
 		return ix.bleve.SearchInContext(ctx, sr)
 	}
 	// The scored passes count only the records' facet (loai_van_ban):
@@ -179,7 +179,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	}
 	if exact != nil {
 		sr := bleve.NewSearchRequestOptions(withFilter(exact, filter), size, from, false)
-		sr.Fields = []string{fKind, fCode, fTitle, fURL}
+		sr.Fields = []string{fKind, fCode, fTitle, fRecTitle, fURL}
 		if q != "" {
 			// Of equal matches, procedures by code: 1.001193 before 2.001193.
 			sr.SortBy([]string{"-_score", fCode, "_id"})
@@ -228,7 +228,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 			Kind:    str(h.Fields[fKind]),
 			ID:      h.ID,
 			Code:    str(h.Fields[fCode]),
-			Title:   str(h.Fields[fTitle]),
+			Title:   str(h.Fields[fTitle]) + str(h.Fields[fRecTitle]), // a procedure's or a record's
 			URL:     str(h.Fields[fURL]),
 			Snippet: marks.snippetOf(h),
 			Score:   math.Round(h.Score*1000) / 1000,
@@ -353,7 +353,7 @@ func (m *marker) snippetOf(h *search.DocumentMatch) string {
 	if m == nil {
 		return ""
 	}
-	for _, f := range []string{fDocs, fBody} {
+	for _, f := range []string{fDocs, fRecDocs, fBody} {
 		if s := m.snippet(str(h.Fields[f])); s != "" {
 			return s
 		}

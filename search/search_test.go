@@ -258,3 +258,40 @@ func TestEmptyAnswerHasArrays(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordsFirstThenCatalogue indexes records before the catalogue and
+// merges them into one segment, as motcua index does after digitize: the
+// procedures' names must stay searchable and suggested, and the records'
+// names shown (a field indexed one way in records and another in
+// procedures would lose one of the two when segments merge).
+func TestRecordsFirstThenCatalogue(t *testing.T) {
+	ix, err := Open(filepath.Join(t.TempDir(), "index.bleve"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Put(Doc{ID: "record:1", Kind: KindRecord, Title: "Trích lục khai sinh", Docs: "Nguyễn Văn An", Body: "khai sinh", DocType: "Trích lục", Visibility: VisibilityPublic}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := ix.SyncProcedures(fixtureProcedures(t)); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Compact(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	sug, err := ix.Suggest(context.Background(), "dang ky khai", 5)
+	if err != nil || len(sug) == 0 || sug[0].Code != "1.001193" {
+		t.Errorf("Suggest after merging = %+v, %v; want 1.001193 first", sug, err)
+	}
+	res, err := ix.Search(context.Background(), Request{Query: "khai sinh"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	titles := map[string]string{}
+	for _, h := range res.Hits {
+		titles[h.ID] = h.Title
+	}
+	if titles["record:1"] != "Trích lục khai sinh" || titles["procedure:1.001193"] != "Đăng ký khai sinh" {
+		t.Errorf("titles after merging: %v", titles)
+	}
+}
