@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -32,6 +33,7 @@ type snapshot struct {
 type derived struct {
 	titleLen [][]uint8     // per segment and document
 	segs     []*segDerived // per segment
+	values   *valueTable   // the facet values' numbers
 }
 
 // segDerived is what is derived from one segment.
@@ -53,16 +55,18 @@ type segFacet struct {
 // ones too: counting intersects it with live hits).
 type segValue struct {
 	value string
+	id    uint32 // its number in the index's value table
 	items *roaring.Bitmap
 }
 
 // derivedCache keeps the derived data of the latest snapshot and of its
 // segments.
 type derivedCache struct {
-	mu   sync.Mutex
-	is   *scorch.IndexSnapshot
-	d    *derived
-	segs map[segment.Segment]*segDerived
+	mu     sync.Mutex
+	is     *scorch.IndexSnapshot
+	d      *derived
+	segs   map[segment.Segment]*segDerived
+	values valueTable
 }
 
 func (ix *Index) snapshot() (*snapshot, error) {
@@ -97,7 +101,7 @@ func (c *derivedCache) of(s *snapshot) (*derived, error) {
 		return c.d, nil
 	}
 	segs := make(map[segment.Segment]*segDerived, len(s.segs))
-	d := &derived{}
+	d := &derived{values: &c.values}
 	for _, seg := range s.segs {
 		sd := c.segs[seg.Segment()]
 		if sd == nil {
@@ -177,7 +181,7 @@ func (everyTerm) Accept(int, byte) int               { return 0 }
 func (everyTerm) MatchAndDistance(int) (bool, uint8) { return true, 0 }
 
 // facet is a segment's facet of field, derived when first needed.
-func (sd *segDerived) facet(seg segment.Segment, field string) (*segFacet, error) {
+func (sd *segDerived) facet(seg segment.Segment, field string, vt *valueTable) (*segFacet, error) {
 	sd.mu.Lock()
 	defer sd.mu.Unlock()
 	if f, ok := sd.facets[field]; ok {
@@ -188,7 +192,7 @@ func (sd *segDerived) facet(seg segment.Segment, field string) (*segFacet, error
 		if v == "" {
 			return
 		}
-		f.values = append(f.values, segValue{v, b})
+		f.values = append(f.values, segValue{v, vt.id(v), b})
 		if f.ords == nil {
 			return
 		}
@@ -310,44 +314,100 @@ func walkDict(dict index.FieldDict, f func(*index.DictEntry)) error {
 // facet counts the values of field among hits: the size most frequent,
 // most frequent first.
 func (s *snapshot) facet(field string, hits bits, size int) ([]FacetValue, error) {
-	counts := map[string]int{}
-	var order []string // values in the order first met, for a stable sort
+	vt := s.derived.values
+	facets := make([]*segFacet, len(s.segs))
 	for i, seg := range s.segs {
 		if hits[i].IsEmpty() {
 			continue
 		}
-		f, err := s.derived.segs[i].facet(seg.Segment(), field)
+		f, err := s.derived.segs[i].facet(seg.Segment(), field, vt)
 		if err != nil {
 			return nil, err
 		}
-		add := func(v string, n int) {
-			if n > 0 {
-				if counts[v] == 0 {
-					order = append(order, v)
-				}
-				counts[v] += n
+		facets[i] = f
+	}
+	// Counts by value number, not by name: a record's issuer has
+	// thousands of values in every segment.
+	counts := vt.counts()
+	defer vt.putCounts(counts)
+	var touched []uint32
+	add := func(id uint32, n int) {
+		if n > 0 {
+			if counts[id] == 0 {
+				touched = append(touched, id)
 			}
+			counts[id] += n
+		}
+	}
+	for i, f := range facets {
+		if f == nil {
+			continue
 		}
 		// Each value's items against the hits, or, when the values
 		// outnumber the hits (a record's issuer: thousands), each hit's
 		// value.
 		if f.ords == nil || uint64(len(f.values))*128 < hits[i].GetCardinality() {
 			for _, v := range f.values {
-				add(v.value, int(hits[i].AndCardinality(v.items)))
+				add(v.id, int(hits[i].AndCardinality(v.items)))
 			}
 			continue
 		}
 		n := make([]int, len(f.values)+1)
 		each(bits{hits[i]}, func(_ int, d uint32) { n[f.ords[d]]++ })
 		for k, v := range f.values {
-			add(v.value, n[k+1])
+			add(v.id, n[k+1])
 		}
 	}
-	slices.Sort(order)
-	vals := make([]FacetValue, 0, len(order))
-	for _, v := range order {
-		vals = append(vals, FacetValue{Value: v, Count: counts[v]})
+	vals := make([]FacetValue, 0, len(touched))
+	for _, id := range touched {
+		vals = append(vals, FacetValue{Value: vt.name(id), Count: counts[id]})
+		counts[id] = 0
 	}
+	slices.SortFunc(vals, func(a, b FacetValue) int { return strings.Compare(a.Value, b.Value) })
 	slices.SortStableFunc(vals, func(a, b FacetValue) int { return b.Count - a.Count })
 	return vals[:min(size, len(vals))], nil
 }
+
+// valueTable numbers the facet values of an index's segments, so that
+// counting them needs no map.
+type valueTable struct {
+	mu    sync.Mutex
+	ids   map[string]uint32
+	names []string
+	pool  sync.Pool // *[]int, all zero
+}
+
+func (t *valueTable) id(v string) uint32 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if id, ok := t.ids[v]; ok {
+		return id
+	}
+	if t.ids == nil {
+		t.ids = map[string]uint32{}
+	}
+	id := uint32(len(t.names))
+	t.ids[v] = id
+	t.names = append(t.names, v)
+	return id
+}
+
+func (t *valueTable) name(id uint32) string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.names[id]
+}
+
+// counts returns zeroed counters for every value numbered so far.
+func (t *valueTable) counts() []int {
+	t.mu.Lock()
+	n := len(t.names)
+	t.mu.Unlock()
+	if c, ok := t.pool.Get().(*[]int); ok && len(*c) >= n {
+		return *c
+	}
+	return make([]int, n)
+}
+
+// putCounts takes back counters, zeroed.
+func (t *valueTable) putCounts(c []int) { t.pool.Put(&c) }
