@@ -8,7 +8,6 @@ import (
 	"os"
 	"regexp"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -386,18 +385,24 @@ func (ix *Index) Put(docs ...Doc) error {
 		batchBytes = 2 << 20
 	)
 	catalogue := false
-	at := map[string]int{}
+	last := make(map[string]int, len(docs))
 	for i, d := range docs {
 		if d.ID == "" {
 			return errors.New("search: a document has no ID")
 		}
-		if _, ok := at[d.ID]; ok {
-			// The last of an ID wins, as it would in one batch.
-			docs = slices.Clone(docs)
-			docs[at[d.ID]].ID = ""
-		}
-		at[d.ID] = i
+		last[d.ID] = i
 		catalogue = catalogue || d.Kind != KindRecord
+	}
+	if len(last) < len(docs) {
+		// The last of an ID wins, as it would in one batch: the others
+		// are left out (batches run at once).
+		var kept []Doc
+		for i, d := range docs {
+			if last[d.ID] == i {
+				kept = append(kept, d)
+			}
+		}
+		docs = kept
 	}
 	var g errgroup.Group
 	// Records are written several batches at once; the catalogue one
@@ -422,9 +427,6 @@ func (ix *Index) Put(docs ...Doc) error {
 		g.Go(func() error {
 			b := ix.bleve.NewBatch()
 			for _, d := range part {
-				if d.ID == "" {
-					continue // replaced later in docs
-				}
 				d.TitleLen = ix.titleLen(d.Title)
 				d.All = allText(d)
 				if err := b.Index(d.ID, d); err != nil {

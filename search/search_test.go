@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -293,5 +294,34 @@ func TestRecordsFirstThenCatalogue(t *testing.T) {
 	}
 	if titles["record:1"] != "Trích lục khai sinh" || titles["procedure:1.001193"] != "Đăng ký khai sinh" {
 		t.Errorf("titles after merging: %v", titles)
+	}
+}
+
+// TestPutSameIDTwice: of one ID given twice to Put, the last is indexed,
+// once (Put writes its batches at once).
+func TestPutSameIDTwice(t *testing.T) {
+	ix, err := Open(filepath.Join(t.TempDir(), "index.bleve"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	docs := make([]Doc, 0, 4001)
+	for i := range 4000 {
+		docs = append(docs, Doc{ID: fmt.Sprintf("record:%d", i), Kind: KindRecord, Title: "Tờ khai", Visibility: VisibilityPublic})
+	}
+	docs[0].Title = "Bản cũ"
+	docs = append(docs, Doc{ID: "record:0", Kind: KindRecord, Title: "Bản mới", Visibility: VisibilityPublic})
+	if err := ix.Put(docs...); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := ix.Count(); n != 4000 {
+		t.Errorf("%d items, want 4000", n)
+	}
+	res, err := ix.Search(context.Background(), Request{Query: "bản"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) != 1 || res.Hits[0].Title != "Bản mới" {
+		t.Errorf("hits %+v, want only the last record:0", res.Hits)
 	}
 }

@@ -32,7 +32,7 @@ type snapshot struct {
 // not bitmaps that point into the index's files.
 type derived struct {
 	titleLen [][]uint8     // per segment and document
-	segs     []*segDerived // per segment
+	parts    []*segDerived // per segment
 	values   *valueTable   // the facet values' numbers
 }
 
@@ -112,7 +112,7 @@ func (c *derivedCache) of(s *snapshot) (*derived, error) {
 			sd = &segDerived{titleLen: lens, facets: map[string]*segFacet{}}
 		}
 		segs[seg.Segment()] = sd
-		d.segs = append(d.segs, sd)
+		d.parts = append(d.parts, sd)
 		d.titleLen = append(d.titleLen, sd.titleLen)
 	}
 	c.is, c.d, c.segs = s.is, d, segs // segments merged away are dropped
@@ -146,7 +146,8 @@ func segTitleLengths(seg segment.Segment) ([]uint8, error) {
 }
 
 // segTerms calls f on each term of field in seg with the segment's items
-// that hold it, deleted ones included; b is f's to keep.
+// that hold it, deleted ones included; b points into the segment's file:
+// f must neither change it nor keep it.
 func segTerms(seg segment.Segment, field string, f func(term string, b *roaring.Bitmap)) error {
 	dict, err := seg.Dictionary(field)
 	if err != nil {
@@ -166,7 +167,7 @@ func segTerms(seg segment.Segment, field string, f func(term string, b *roaring.
 		if err != nil {
 			return err
 		}
-		f(e.Term, b.Clone())
+		f(e.Term, b)
 	}
 }
 
@@ -192,6 +193,7 @@ func (sd *segDerived) facet(seg segment.Segment, field string, vt *valueTable) (
 		if v == "" {
 			return
 		}
+		b = b.Clone() // kept after the segment's file may be closed
 		f.values = append(f.values, segValue{v, vt.id(v), b})
 		if f.ords == nil {
 			return
@@ -320,7 +322,7 @@ func (s *snapshot) facet(field string, hits bits, size int) ([]FacetValue, error
 		if hits[i].IsEmpty() {
 			continue
 		}
-		f, err := s.derived.segs[i].facet(seg.Segment(), field, vt)
+		f, err := s.parts[i].facet(seg.Segment(), field, vt)
 		if err != nil {
 			return nil, err
 		}
