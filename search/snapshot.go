@@ -360,14 +360,42 @@ func (s *snapshot) facet(field string, hits bits, size int) ([]FacetValue, error
 			add(v.id, n[k+1])
 		}
 	}
-	vals := make([]FacetValue, 0, len(touched))
+	top := facetTop{size: size}
 	for _, id := range touched {
-		vals = append(vals, FacetValue{Value: vt.name(id), Count: counts[id]})
+		if top.wants(counts[id]) {
+			top.add(FacetValue{Value: vt.name(id), Count: counts[id]})
+		}
 		counts[id] = 0
 	}
-	slices.SortFunc(vals, func(a, b FacetValue) int { return strings.Compare(a.Value, b.Value) })
-	slices.SortStableFunc(vals, func(a, b FacetValue) int { return b.Count - a.Count })
-	return vals[:min(size, len(vals))], nil
+	return top.best, nil
+}
+
+// facetTop keeps the size most frequent values, of equal counts the first
+// by name, as they are read: a record's issuer can have tens of thousands
+// of values among a large answer's hits, too many to sort.
+type facetTop struct {
+	size int
+	best []FacetValue // in facetOrder
+}
+
+// wants reports whether a value counted n can be among the best.
+func (t *facetTop) wants(n int) bool {
+	return t.size > 0 && (len(t.best) < t.size || n >= t.best[t.size-1].Count)
+}
+
+func (t *facetTop) add(v FacetValue) {
+	at, _ := slices.BinarySearchFunc(t.best, v, facetOrder)
+	if at < t.size {
+		t.best = slices.Insert(t.best, at, v)[:min(len(t.best)+1, t.size)]
+	}
+}
+
+// facetOrder puts the more frequent value first, then the first by name.
+func facetOrder(a, b FacetValue) int {
+	if a.Count != b.Count {
+		return b.Count - a.Count
+	}
+	return strings.Compare(a.Value, b.Value)
 }
 
 // valueTable numbers the facet values of an index's segments, so that
