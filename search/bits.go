@@ -2,8 +2,8 @@ package search
 
 import (
 	"cmp"
+	mbits "math/bits"
 	"slices"
-	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 )
@@ -90,67 +90,98 @@ func atLeastOf(sets []*roaring.Bitmap, k int) *roaring.Bitmap {
 		}
 		return out
 	}
-	if len(sets) > 3 {
-		return atLeastCounted(sets, k)
+	c := newCounter(sets)
+	for _, b := range sets {
+		c.add(b)
 	}
-	// level[j]: the items seen in at least j+1 of the sets so far; the
-	// levels are this function's own, changed in place.
-	level := make([]*roaring.Bitmap, k)
-	for j := range level {
-		level[j] = roaring.New()
-	}
-	for _, set := range sets {
-		for j := k - 1; j >= 1; j-- {
-			if !level[j-1].IsEmpty() {
-				level[j].Or(roaring.And(level[j-1], set))
-			}
-		}
-		level[0].Or(set)
-	}
-	return level[k-1]
+	return c.atLeast(k)
 }
 
-// counts are per-document counters, reused across queries; they are all
-// zero when put back.
-var counts sync.Pool
+// counter counts how many of some bitmaps hold each item of a segment, 64
+// items at a time, as a binary number in bit planes: planes[p][w] holds bit
+// p of the counts of items 64w to 64w+63. Adding a bitmap and reading the
+// items counted k times cost a few word operations per 64 items, however
+// many items the bitmaps hold.
+type counter struct {
+	planes [][]uint64
+	dense  []uint64
+	mask   []uint64 // if not nil, the only items exactly reads
+}
 
-// atLeastCounted is atLeastOf by counting each item's sets: one pass over
-// each set, where the levels would make k passes over each.
-func atLeastCounted(sets []*roaring.Bitmap, k int) *roaring.Bitmap {
-	union := roaring.FastOr(sets...)
-	if union.IsEmpty() {
-		return union
-	}
-	n := int(union.Maximum()) + 1
-	c, _ := counts.Get().(*[]uint8)
-	if c == nil {
-		c = new([]uint8)
-	}
-	if len(*c) < n {
-		*c = make([]uint8, n)
-	}
-	cnt := *c
-	buf := make([]uint32, 256)
-	for _, set := range sets {
-		it := set.ManyIterator()
-		for m := it.NextMany(buf); m > 0; m = it.NextMany(buf) {
-			for _, d := range buf[:m] {
-				cnt[d]++
-			}
+// newCounter counts up to len(sets) for the items the sets can hold.
+func newCounter(sets []*roaring.Bitmap) *counter {
+	var most uint32
+	for _, b := range sets {
+		if !b.IsEmpty() {
+			most = max(most, b.Maximum())
 		}
 	}
-	var keep []uint32
-	it := union.ManyIterator()
-	for m := it.NextMany(buf); m > 0; m = it.NextMany(buf) {
-		for _, d := range buf[:m] {
-			if int(cnt[d]) >= k {
-				keep = append(keep, d)
-			}
-			cnt[d] = 0
+	words := int(most/64) + 1
+	c := &counter{dense: make([]uint64, words)}
+	for range mbits.Len(uint(len(sets))) {
+		c.planes = append(c.planes, make([]uint64, words))
+	}
+	return c
+}
+
+// add counts b's items once more; b must be among the counter's sets.
+func (c *counter) add(b *roaring.Bitmap) {
+	if b.IsEmpty() {
+		return
+	}
+	clear(c.dense)
+	b.WriteDenseTo(c.dense)
+	for w, x := range c.dense {
+		for p := 0; x != 0 && p < len(c.planes); p++ {
+			carry := c.planes[p][w] & x
+			c.planes[p][w] ^= x
+			x = carry
 		}
 	}
-	counts.Put(c)
-	out := roaring.New()
-	out.AddMany(keep)
-	return out
+}
+
+// within limits the items that exactly reads to b's.
+func (c *counter) within(b *roaring.Bitmap) {
+	c.mask = make([]uint64, max(len(c.dense), int(b.DenseSize())))
+	b.WriteDenseTo(c.mask)
+}
+
+// atLeast is the items counted at least k times (1 ≤ k ≤ the sets).
+func (c *counter) atLeast(k int) *roaring.Bitmap {
+	out := make([]uint64, len(c.dense))
+	for w := range out {
+		var gt uint64
+		eq := ^uint64(0)
+		for p := len(c.planes) - 1; p >= 0; p-- {
+			x := c.planes[p][w]
+			if k>>p&1 == 1 {
+				eq &= x
+			} else {
+				gt |= eq & x
+				eq &^= x
+			}
+		}
+		out[w] = gt | eq
+	}
+	return roaring.FromDense(out, false)
+}
+
+// exactly is the items counted exactly k times (1 ≤ k ≤ the sets).
+func (c *counter) exactly(k int) *roaring.Bitmap {
+	out := make([]uint64, len(c.dense))
+	for w := range out {
+		eq := ^uint64(0)
+		for p, plane := range c.planes {
+			if k>>p&1 == 1 {
+				eq &= plane[w]
+			} else {
+				eq &^= plane[w]
+			}
+		}
+		if c.mask != nil {
+			eq &= c.mask[w]
+		}
+		out[w] = eq
+	}
+	return roaring.FromDense(out, false)
 }

@@ -41,24 +41,20 @@ type scores struct {
 	field, text, title [][]float32
 	words              [][]uint8 // the words the title holds
 	share              float32   // 1 / the query's words
-	maxText            float32   // the most an item's text sums
 }
 
 var scorePool sync.Pool
 
-// getScores returns scores for segs, zeroed for the items of hits only:
-// on a large index clearing every item's would cost more than scoring.
-// Only the hits' scores may be read.
-func getScores(segs []*scorch.SegmentSnapshot, hits bits) *scores {
+// getScores returns scores for segs, not zeroed: score zeroes the items
+// it scores, since on a large index clearing every item's would cost more
+// than scoring.
+func getScores(segs []*scorch.SegmentSnapshot) *scores {
 	sc, _ := scorePool.Get().(*scores)
 	if sc == nil {
 		sc = &scores{}
 	}
 	sc.field, sc.text, sc.title = fit(sc.field, segs), fit(sc.text, segs), fit(sc.title, segs)
 	sc.words = fit(sc.words, segs)
-	each(hits, func(i int, d uint32) {
-		sc.field[i][d], sc.text[i][d], sc.title[i][d], sc.words[i][d] = 0, 0, 0, 0
-	})
 	return sc
 }
 
@@ -124,22 +120,46 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 	if err != nil {
 		return nil, err
 	}
-	// On a large answer only the items whose names hold a word, or in the
-	// field the query names, are scored first: any other item scores at
-	// most the texts' share (the words' weights all in its text), so when
-	// the best of these score above that, they are the best of all. Else
-	// every item is scored.
+	// A large answer is scored a tier at a time (see tiers.go); a small
+	// one at once.
 	hits := r.hits
-	scopes := []bits{hits}
-	if hits.count() > pruneAbove {
-		scopes = []bits{q.titled(hits), hits}
+	sc := getScores(s.segs)
+	defer scorePool.Put(sc)
+	r.weight = q.weight
+	if hits.count() <= pruneAbove {
+		s.score(q, sc, hits)
+		_, err := s.rank(p, r, all, hits, hits, sc, -1)
+		return r, err
 	}
-	for n, scope := range scopes {
-		pruned := n < len(scopes)-1
-		sc := s.score(q, r, scope)
-		ok, err := s.rank(p, r, all, hits, scope, sc, pruned)
-		scorePool.Put(sc)
-		if ok && pruned {
+	var first bits
+	if all.count() <= pruneAbove {
+		first = all
+	}
+	t := s.tiers(q, hits, first)
+	// The tiers' items are scored together when it is time to check
+	// whether the best are certain: when the items read have doubled,
+	// or before a tier of a quarter as many.
+	read, pending := s.none(), s.none()
+	var checked uint64
+	for {
+		items, ok := t.next()
+		if !ok {
+			break
+		}
+		for i := range read {
+			read[i].Or(items[i])
+			pending[i].Or(items[i])
+		}
+		bound, next := t.bound()
+		n := read.count()
+		if bound >= 0 && (n < rescoreWindow || n < 2*checked && 4*next < n) {
+			continue
+		}
+		checked = n
+		s.score(q, sc, pending)
+		pending = s.none()
+		ok, err := s.rank(p, r, all, hits, read, sc, bound)
+		if ok && bound >= 0 {
 			prunedAnswers.Add(1)
 		}
 		if err != nil || ok {
@@ -149,25 +169,25 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 	return r, nil
 }
 
-// pruneAbove is how many hits an answer has before its items whose names
-// hold none of the words are left unscored, when they cannot rank.
+// pruneAbove is how many hits an answer has before it is scored a tier at
+// a time.
 var pruneAbove uint64 = 5000
 
 // prunedAnswers counts the answers found without scoring every hit.
 var prunedAnswers atomic.Int64
 
 // rank sets r's answer and candidates from the scores of scope's items:
-// every hit's, or (pruned) those of some of them, every other one scoring
-// at most the texts' share. It reports false when that is not enough to
-// know the answer and the best candidates.
-func (s *snapshot) rank(p *parsedQuery, r *retrieval, all, hits, scope bits, sc *scores, pruned bool) (bool, error) {
+// every hit's (bound < 0), or some of them, every other one scoring at
+// most bound. It reports false when that is not enough to know the answer
+// and the best candidates.
+func (s *snapshot) rank(p *parsedQuery, r *retrieval, all, hits, scope bits, sc *scores, bound float32) (bool, error) {
+	pruned := bound >= 0
 	within := func(b bits) bits {
 		if pruned {
 			return and(b, scope)
 		}
 		return b
 	}
-	bound := sc.maxText * wBody * textNorm // what an item outside scope scores at most
 	answer, total, loose, atLeast := hits, r.total, r.loose, r.atLeast
 	if !r.loose && p.strictMin() < r.atLeast {
 		if r.total == 0 {
@@ -332,33 +352,17 @@ func (s *snapshot) weigh(p *parsedQuery, w *queryWords) (*queryScoring, error) {
 	return q, nil
 }
 
-// titled is the items of hits whose names hold a word or whose field the
-// query names.
-func (q *queryScoring) titled(hits bits) bits {
-	var out bits
-	for _, b := range append(slices.Clone(q.title), q.fields...) {
-		if out == nil {
-			out = and(b, hits)
-		} else {
-			out = or(out, and(b, hits))
-		}
-	}
-	if out == nil {
-		out = and(hits, hits)
-	}
-	return out
-}
-
-// score sums the scores of scope's items, like bleve's first pass with
+// score sets the scores of scope's items, like bleve's first pass with
 // the words' norms (1/√length) taken from the title's length group: a word
 // weighs its rarity squared; in the name it weighs wTitle, scaled by the
 // share of the query's words the name holds; anywhere in the texts a
 // little (long texts have small norms); a named field's procedures weigh
-// most. It sets the words' weight in r. Only scope's scores may be read.
-func (s *snapshot) score(q *queryScoring, r *retrieval, scope bits) *scores {
-	sc := getScores(s.segs, scope)
+// most. Only the scores of items scored may be read.
+func (s *snapshot) score(q *queryScoring, sc *scores, scope bits) {
 	field, inText, inTitle, titleWords := sc.field, sc.text, sc.title, sc.words
-	r.weight = q.weight
+	each(scope, func(i int, d uint32) {
+		field[i][d], inText[i][d], inTitle[i][d], titleWords[i][d] = 0, 0, 0, 0
+	})
 	for k, b := range q.text {
 		wt := q.textWt[k]
 		each(and(b, scope), func(i int, d uint32) { inText[i][d] += wt })
@@ -375,8 +379,7 @@ func (s *snapshot) score(q *queryScoring, r *retrieval, scope bits) *scores {
 		// A named field's procedures must all reach the full ranking.
 		each(and(b, scope), func(i int, d uint32) { field[i][d] = namedField })
 	}
-	sc.share, sc.maxText = q.share, q.maxText
-	return sc
+	sc.share = q.share
 }
 
 // of is an item's score.

@@ -1,0 +1,238 @@
+package search
+
+import (
+	"math"
+	"slices"
+
+	"github.com/RoaringBitmap/roaring/v2"
+)
+
+// A large answer is scored a tier at a time, the tiers in order of the
+// most their items can score, until the best hundred (and the items that
+// join the answer by scoring well) are certain: the items of the tiers not
+// yet scored score at most the next tier's bound. An item's score is
+// mostly its name's: the rarity of the query's words its name holds, times
+// the share of the words it holds, over the root of its length. So the
+// tiers are the items by how many of the words their names hold and by
+// their names' length. First come the items of a field the query names
+// and, when they are few, the items holding every word (then the items
+// holding most of the words are scored only as far as they can join the
+// answer, see rank); last, the items whose names hold none of the words.
+// A common-word search over a million records then scores the short
+// names that hold every word, not every record that mentions them.
+
+// lengthFrom is the least title length of each length group.
+var lengthFrom = [...]uint8{0, 3, 5, 7, 9, 11, 13, 16, 20, 25, 33, 50}
+
+// lengthGroup is the group of a title of n words.
+func lengthGroup(n uint8) int {
+	g, found := slices.BinarySearch(lengthFrom[:], n)
+	if !found {
+		g--
+	}
+	return g
+}
+
+// byLength is the segment's items by their title's length group, made
+// when first needed.
+func (sd *segDerived) byLength() []*roaring.Bitmap {
+	sd.mu.Lock()
+	defer sd.mu.Unlock()
+	if sd.lengths == nil {
+		docs := make([][]uint32, len(lengthFrom))
+		for d, n := range sd.titleLen {
+			g := lengthGroup(n)
+			docs[g] = append(docs[g], uint32(d))
+		}
+		sd.lengths = make([]*roaring.Bitmap, len(lengthFrom))
+		for g, ds := range docs {
+			sd.lengths[g] = roaring.BitmapOf(ds...)
+		}
+	}
+	return sd.lengths
+}
+
+// tier is a group of hits and the most any of them scores.
+type tier struct {
+	bound float32
+	names int // how many of the words the names hold; -1 for the first
+	group int // title length group
+}
+
+// tiers yields a large answer's hits a tier at a time.
+type tiers struct {
+	s      *snapshot
+	order  []tier
+	first  bits   // the hits scored first
+	holds  []bits // holds[m]: the other hits whose names hold exactly m of the words, once read
+	counts []*counter
+	groups [][]*roaring.Bitmap
+	at     int
+	peeked bits
+}
+
+// tiers divides hits into tiers, first those of first (may be nil) and of
+// the fields the query names.
+func (s *snapshot) tiers(q *queryScoring, hits, first bits) *tiers {
+	t := &tiers{s: s}
+	rest := hits
+	if first != nil || len(q.fields) > 0 {
+		t.first = s.none()
+		if first != nil {
+			t.first = and(first, hits)
+		}
+		for _, b := range q.fields {
+			t.first = or(t.first, and(b, hits))
+		}
+		rest = andNot(hits, t.first)
+		t.order = append(t.order, tier{bound: float32(math.Inf(1)), names: -1})
+	}
+	// Per segment, how many of the words each item's name holds, among
+	// the rest: the items holding exactly m are read when their tiers
+	// come.
+	n := len(q.title)
+	t.holds = make([]bits, n+1)
+	t.counts = make([]*counter, len(s.segs))
+	t.holds[0] = make(bits, len(s.segs))
+	for i := range s.segs {
+		t.holds[0][i] = rest[i]
+		if n == 0 || rest[i].IsEmpty() {
+			continue
+		}
+		sets := make([]*roaring.Bitmap, n)
+		for k := range q.title {
+			sets[k] = q.title[k][i]
+		}
+		c := newCounter(sets)
+		for _, b := range sets {
+			c.add(b)
+		}
+		c.within(rest[i])
+		t.counts[i] = c
+		t.holds[0][i] = roaring.AndNot(rest[i], c.atLeast(1))
+	}
+	t.groups = make([][]*roaring.Bitmap, len(s.segs))
+	for i := range s.segs {
+		t.groups[i] = s.parts[i].byLength()
+	}
+	// The bound of the items whose names hold m of the words: the m
+	// heaviest words in a name as short as the group's shortest.
+	wts := slices.Clone(q.textWt)
+	slices.SortFunc(wts, func(a, b float32) int { return cmp32(b, a) })
+	text := q.maxText * wBody * textNorm
+	var named []tier
+	var heaviest float32
+	for m := 1; m <= n; m++ {
+		heaviest += wts[m-1]
+		for g, from := range lengthFrom {
+			l := max(1, from)
+			named = append(named, tier{bound: text + heaviest*wTitle*invSqrt[l]*float32(m)*q.share, names: m, group: g})
+		}
+	}
+	slices.SortStableFunc(named, func(a, b tier) int { return cmp32(b.bound, a.bound) })
+	t.order = append(t.order, named...)
+	t.order = append(t.order, tier{bound: text, names: 0})
+	for k := range t.order {
+		// Scores are sums of float32s: a margin for their rounding.
+		t.order[k].bound *= 1 + 1e-4
+	}
+	return t
+}
+
+func cmp32(a, b float32) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// items is the hits of t.order[k].
+func (t *tiers) items(k int) bits {
+	tr := t.order[k]
+	switch {
+	case tr.names < 0:
+		return t.first
+	case tr.names == 0:
+		return t.holds[0]
+	}
+	held := t.held(tr.names)
+	if held == nil {
+		return nil
+	}
+	out := make(bits, len(t.s.segs))
+	for i := range out {
+		out[i] = roaring.And(held[i], t.groups[i][tr.group])
+	}
+	return out
+}
+
+// held is the rest's hits whose names hold exactly m of the words; nil when
+// there are none.
+func (t *tiers) held(m int) bits {
+	if t.holds[m] != nil {
+		if len(t.holds[m]) == 0 {
+			return nil
+		}
+		return t.holds[m]
+	}
+	b, some := make(bits, len(t.s.segs)), false
+	for i, c := range t.counts {
+		if c == nil {
+			b[i] = roaring.New()
+			continue
+		}
+		b[i] = c.exactly(m)
+		some = some || !b[i].IsEmpty()
+	}
+	if !some {
+		b = bits{} // read, empty
+	}
+	t.holds[m] = b
+	if !some {
+		return nil
+	}
+	return b
+}
+
+// next is the next tier's hits, skipping empty tiers; ok is false when
+// every tier has been yielded.
+func (t *tiers) next() (b bits, ok bool) {
+	if t.peeked != nil {
+		b, t.peeked = t.peeked, nil
+		t.at++
+		return b, true
+	}
+	for ; t.at < len(t.order); t.at++ {
+		if b := t.items(t.at); b != nil && b.count() > 0 {
+			t.at++
+			return b, true
+		}
+	}
+	return nil, false
+}
+
+// bound is the most an item not yet yielded scores, -1 when none is left,
+// and how many items the next tier holds.
+func (t *tiers) bound() (float32, uint64) {
+	if t.peeked != nil {
+		return t.order[t.at].bound, t.peeked.count()
+	}
+	for ; t.at < len(t.order); t.at++ {
+		if b := t.items(t.at); b != nil && b.count() > 0 {
+			t.peeked = b
+			return t.order[t.at].bound, b.count()
+		}
+	}
+	return -1, 0
+}
+
+func andNot(a, b bits) bits {
+	out := make(bits, len(a))
+	for i := range a {
+		out[i] = roaring.AndNot(a[i], b[i])
+	}
+	return out
+}
