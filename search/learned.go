@@ -289,14 +289,17 @@ func (p *parsedQuery) learnedBoosts(cands *candidates) []query.Query {
 // full ranking, ahead of the first pass's (which may not have found
 // them: "mở quán ăn" holds none of the words of "Đăng ký thành lập hộ
 // kinh doanh").
-func (r *retrieval) addLearned(learned []querylog.Learned) {
+func (r *retrieval) addLearned(learned []querylog.Learned) (added bool) {
 	for _, l := range learned {
 		id := KindProcedure + ":" + l.Code
 		if slices.Contains(r.candidates, id) {
 			continue
 		}
 		r.candidates = append([]string{id}, r.candidates...)
+		r.locs = append([]docLoc{{seg: -1}}, r.locs...)
 		r.idf2 = append([]float64{0}, r.idf2...)
 		r.total++
+		added = true
 	}
+	return added
 }

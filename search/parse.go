@@ -349,7 +349,7 @@ func (p *parsedQuery) looseMin() int { return (len(p.required) + 1) / 2 }
 // their texts, boosts and priors. The candidates lead the conjunction, so
 // that every other clause is only advanced to them.
 func (p *parsedQuery) query(r *retrieval) query.Query {
-	cands := &candidates{ids: r.candidates, from: r.from, derived: r.derived}
+	cands := &candidates{ids: r.candidates, locs: r.locs, from: r.from, derived: r.derived}
 	var q query.Query = &textMatch{cands: cands, idf2: r.idf2, weight: r.weight}
 	if boosts := p.boosts(cands); len(boosts) > 0 {
 		q = query.NewBooleanQuery([]query.Query{q}, boosts, nil)

@@ -139,9 +139,14 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		return b
 	}
 	// page ranks the candidates and fetches a page of them with their
-	// fields; their texts are for the snippets.
+	// fields; their texts are for the snippets. The first pass's
+	// candidates passed the filter already (filter nil): checking them
+	// again would open the filter's postings in every segment.
 	page := func(q query.Query, filter query.Query, from int) (*bleve.SearchResult, error) {
-		sr := bleve.NewSearchRequestOptions(withFilter(q, filter), size, from, false)
+		if filter != nil {
+			q = withFilter(q, filter)
+		}
+		sr := bleve.NewSearchRequestOptions(q, size, from, false)
 		sr.Fields = []string{fKind, fCode, fTitle, fRecTitle, fURL, fDocs, fRecDocs, fBody}
 		return ix.bleve.SearchInContext(ctx, sr)
 	}
@@ -211,10 +216,13 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, searchErr(err)
 		}
-		r.addLearned(pq.learned)
+		var pageFilter query.Query // candidates learnt from the log were not filtered
+		if r.addLearned(pq.learned) {
+			pageFilter = filter
+		}
 		res = &bleve.SearchResult{}
 		if len(r.candidates) > 0 && from < len(r.candidates) {
-			if res, err = page(pq.query(r), filter, from); err != nil {
+			if res, err = page(pq.query(r), pageFilter, from); err != nil {
 				return nil, searchErr(err)
 			}
 		}

@@ -83,6 +83,7 @@ type retrieval struct {
 	atLeast    int  // meaningful words an item holds
 	loose      bool // not every word
 	candidates []string
+	locs       []docLoc              // per candidate: where the first pass found it; seg -1 for none
 	from       *scorch.IndexSnapshot // the snapshot they come from, for its identity only
 	derived    *derived              // derived from it
 	idf2       []float64             // per candidate: Σ idf² of the words its texts hold
@@ -217,6 +218,7 @@ func (s *snapshot) rank(p *parsedQuery, r *retrieval, all, hits, scope bits, sc 
 			return false, err
 		}
 		r.candidates = append(r.candidates, string(id))
+		r.locs = append(r.locs, docLoc{c.seg, c.doc})
 		r.idf2 = append(r.idf2, float64(sc.text[c.seg][c.doc]))
 	}
 	return true, nil
@@ -412,6 +414,12 @@ func each(b bits, f func(seg int, doc uint32)) {
 			}
 		}
 	}
+}
+
+// docLoc is an item's segment in a snapshot and its number there.
+type docLoc struct {
+	seg int
+	doc uint32
 }
 
 // cand is a scored hit.

@@ -62,7 +62,8 @@ func (q *candidatePhrase) Searcher(ctx context.Context, r index.IndexReader, _ m
 // share them: their internal IDs are looked up once for the reader it runs
 // on.
 type candidates struct {
-	ids []string
+	ids  []string
+	locs []docLoc // per ID: where the first pass found it (seg -1: not found there)
 	// The first pass's snapshot and what was derived from it: the title
 	// lengths, when the ranking runs on the same snapshot.
 	from    *scorch.IndexSnapshot
@@ -92,8 +93,23 @@ func (c *candidates) internal(r index.IndexReader) ([]candidate, error) {
 	if c.r == r {
 		return c.sorted, nil
 	}
+	// On the first pass's snapshot, a candidate it found is numbered
+	// from its place; looking an ID up reads every segment's IDs.
+	var bases []uint64
+	if is, ok := r.(*scorch.IndexSnapshot); ok && is == c.from && len(c.locs) == len(c.ids) {
+		var base uint64
+		for _, seg := range is.Segments() {
+			bases = append(bases, base)
+			base += seg.Segment().Count()
+		}
+	}
 	var out []candidate
 	for at, id := range c.ids {
+		if bases != nil && c.locs[at].seg >= 0 {
+			l := c.locs[at]
+			out = append(out, candidate{iid: index.NewIndexInternalID(nil, bases[l.seg]+uint64(l.doc)), at: at})
+			continue
+		}
 		iid, err := r.InternalID(id)
 		if err != nil {
 			return nil, err
