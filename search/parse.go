@@ -354,7 +354,7 @@ func (p *parsedQuery) query(r *retrieval) query.Query {
 	if boosts := p.boosts(cands); len(boosts) > 0 {
 		q = query.NewBooleanQuery([]query.Query{q}, boosts, nil)
 	}
-	return p.withPriors(q)
+	return p.withPriors(q, cands)
 }
 
 // Priors of a one-stop shop's portal, as score factors: procedures
@@ -375,7 +375,7 @@ const (
 	fieldPriorUp = 2.0 // priors are squared… (raised to this power)
 )
 
-func (p *parsedQuery) withPriors(q query.Query) query.Query {
+func (p *parsedQuery) withPriors(q query.Query, cands *candidates) query.Query {
 	preferBase := !variantQuery.MatchString(p.raw)
 	fields := []string{fFlags}
 	if len(p.fields) > 0 {
@@ -409,7 +409,7 @@ func (p *parsedQuery) withPriors(q query.Query) query.Query {
 		}
 		return s * prior, nil
 	}
-	return query.NewCustomScoreQueryWithScorer(q, score, fields, nil)
+	return &priorQuery{q: q, score: score, fields: fields, cands: cands}
 }
 
 func hasValue(v any, want string) bool {

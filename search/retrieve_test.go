@@ -427,3 +427,35 @@ func TestPrunedScoring(t *testing.T) {
 		t.Errorf("only %d answers found by the pruned scoring", prunedAnswers.Load())
 	}
 }
+
+// TestPriorsDerived checks that the priors read from what was derived of
+// the segments rank exactly as when read from the doc values: the same
+// hits with the same scores, fields browsed included.
+func TestPriorsDerived(t *testing.T) {
+	ix := testIndex(t)
+	if err := putBatch(ix, fixtureProcedures(t), "pd", 0, 300); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	defer func() { priorsDerived = true }()
+	for _, q := range []string{"khai sinh", "hộ tịch", "dang ky ho kinh doanh", "giấy chứng nhận", "cap lai the can cuoc", "quyết định"} {
+		for _, restricted := range []bool{false, true} {
+			req := Request{Query: q, Restricted: restricted, Size: 20}
+			var runs [2]*Result
+			for i, derived := range []bool{true, false} {
+				priorsDerived = derived
+				res, err := ix.Search(ctx, req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				runs[i] = res
+			}
+			if len(runs[0].Hits) == 0 {
+				t.Errorf("%q (staff %v): no hits", q, restricted)
+			}
+			if !reflect.DeepEqual(runs[0].Hits, runs[1].Hits) {
+				t.Errorf("%q (staff %v): derived priors rank\n%v\ndoc values rank\n%v", q, restricted, runs[0].Hits, runs[1].Hits)
+			}
+		}
+	}
+}

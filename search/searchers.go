@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -582,4 +583,95 @@ func (u unscoredSearcher) Advance(ctx *search.SearchContext, id index.IndexInter
 		dm.Score, dm.Expl = 0, nil
 	}
 	return dm, err
+}
+
+// priorQuery scores q's hits by score, which reads fields of each hit: on
+// the first pass's snapshot from what was derived of its segments (reading
+// a hit's doc values decompresses a chunk of them), elsewhere from the doc
+// values, as bleve's custom score query does.
+type priorQuery struct {
+	q      query.Query
+	score  searcher.CustomScoreFunc
+	fields []string
+	cands  *candidates
+}
+
+func (q *priorQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+	var known map[uint64]map[string]any
+	if priorsDerived {
+		var err error
+		if known, err = q.cands.fieldValues(r, q.fields); err != nil {
+			return nil, err
+		}
+	}
+	if known == nil {
+		return query.NewCustomScoreQueryWithScorer(q.q, q.score, q.fields, nil).Searcher(ctx, r, m, options)
+	}
+	inner, err := q.q.Searcher(ctx, r, m, options)
+	if err != nil {
+		return nil, err
+	}
+	score := func(ctx context.Context, d *search.DocumentMatch) (float64, error) {
+		d.Fields = known[d.IndexInternalID.Value()]
+		return q.score(ctx, d)
+	}
+	return searcher.NewCustomScoreSearcher(ctx, inner, score, nil, nil, nil, options.Explain), nil
+}
+
+var _ query.Query = (*priorQuery)(nil)
+
+// priorsDerived: the priors read the derived values where they can (off
+// only to compare the two ways in tests).
+var priorsDerived = true
+
+// fieldValues is the values of fields of each candidate by its internal
+// number, as its doc values would give them (a string, or []any for
+// several); nil unless r is the first pass's snapshot.
+func (c *candidates) fieldValues(r index.IndexReader, fields []string) (map[uint64]map[string]any, error) {
+	is, ok := r.(*scorch.IndexSnapshot)
+	if !ok || is != c.from || c.derived == nil {
+		return nil, nil
+	}
+	sorted, err := c.internal(r)
+	if err != nil {
+		return nil, err
+	}
+	segs := is.Segments()
+	out := make(map[uint64]map[string]any, len(sorted))
+	for _, cd := range sorted {
+		vals := map[string]any{}
+		for _, f := range fields {
+			if f == fTitleLen {
+				if cd.titleLen > 0 {
+					vals[f] = strconv.Itoa(cd.titleLen)
+				}
+				continue
+			}
+			sf, err := c.derived.parts[cd.seg].facet(segs[cd.seg].Segment(), f, c.derived.values)
+			if err != nil {
+				return nil, err
+			}
+			var held []any
+			if sf.ords != nil {
+				if o := sf.ords[cd.local]; o > 0 {
+					held = append(held, sf.values[o-1].value)
+				}
+			} else {
+				for _, v := range sf.values {
+					if v.items.Contains(cd.local) {
+						held = append(held, v.value)
+					}
+				}
+			}
+			switch len(held) {
+			case 0:
+			case 1:
+				vals[f] = held[0]
+			default:
+				vals[f] = held
+			}
+		}
+		out[cd.iid.Value()] = vals
+	}
+	return out, nil
 }

@@ -41,7 +41,6 @@ type segDerived struct {
 	titleLen []uint8
 	mu       sync.Mutex
 	facets   map[string]*segFacet // per field, made when first counted
-	lengths  []*roaring.Bitmap    // the items by title length group (tiers.go)
 }
 
 // segFacet is a segment's values of a facet field with their items, and

@@ -33,25 +33,6 @@ func lengthGroup(n uint8) int {
 	return g
 }
 
-// byLength is the segment's items by their title's length group, made
-// when first needed.
-func (sd *segDerived) byLength() []*roaring.Bitmap {
-	sd.mu.Lock()
-	defer sd.mu.Unlock()
-	if sd.lengths == nil {
-		docs := make([][]uint32, len(lengthFrom))
-		for d, n := range sd.titleLen {
-			g := lengthGroup(n)
-			docs[g] = append(docs[g], uint32(d))
-		}
-		sd.lengths = make([]*roaring.Bitmap, len(lengthFrom))
-		for g, ds := range docs {
-			sd.lengths[g] = roaring.BitmapOf(ds...)
-		}
-	}
-	return sd.lengths
-}
-
 // tier is a group of hits and the most any of them scores.
 type tier struct {
 	bound float32
@@ -63,10 +44,10 @@ type tier struct {
 type tiers struct {
 	s      *snapshot
 	order  []tier
-	first  bits   // the hits scored first
-	holds  []bits // holds[m]: the other hits whose names hold exactly m of the words, once read
+	first  bits     // the hits scored first
+	none   bits     // the other hits whose names hold none of the words
+	holds  [][]bits // holds[m][g]: those whose names hold exactly m of the words, in length group g, once read
 	counts []*counter
-	groups [][]*roaring.Bitmap
 	at     int
 	peeked bits
 }
@@ -91,11 +72,11 @@ func (s *snapshot) tiers(q *queryScoring, hits, first bits) *tiers {
 	// the rest: the items holding exactly m are read when their tiers
 	// come.
 	n := len(q.title)
-	t.holds = make([]bits, n+1)
+	t.holds = make([][]bits, n+1)
 	t.counts = make([]*counter, len(s.segs))
-	t.holds[0] = make(bits, len(s.segs))
+	t.none = make(bits, len(s.segs))
 	for i := range s.segs {
-		t.holds[0][i] = rest[i]
+		t.none[i] = rest[i]
 		if n == 0 || rest[i].IsEmpty() {
 			continue
 		}
@@ -109,11 +90,7 @@ func (s *snapshot) tiers(q *queryScoring, hits, first bits) *tiers {
 		}
 		c.within(rest[i])
 		t.counts[i] = c
-		t.holds[0][i] = roaring.AndNot(rest[i], c.atLeast(1))
-	}
-	t.groups = make([][]*roaring.Bitmap, len(s.segs))
-	for i := range s.segs {
-		t.groups[i] = s.parts[i].byLength()
+		t.none[i] = roaring.AndNot(rest[i], c.atLeast(1))
 	}
 	// The bound of the items whose names hold m of the words: the m
 	// heaviest words in a name as short as the group's shortest.
@@ -156,45 +133,41 @@ func (t *tiers) items(k int) bits {
 	case tr.names < 0:
 		return t.first
 	case tr.names == 0:
-		return t.holds[0]
+		return t.none
 	}
-	held := t.held(tr.names)
-	if held == nil {
-		return nil
-	}
-	out := make(bits, len(t.s.segs))
-	for i := range out {
-		out[i] = roaring.And(held[i], t.groups[i][tr.group])
-	}
-	return out
+	return t.held(tr.names)[tr.group]
 }
 
-// held is the rest's hits whose names hold exactly m of the words; nil when
-// there are none.
-func (t *tiers) held(m int) bits {
+// held is the rest's hits whose names hold exactly m of the words, by
+// their names' length group (nil for a group without any), read in one
+// pass over them.
+func (t *tiers) held(m int) []bits {
 	if t.holds[m] != nil {
-		if len(t.holds[m]) == 0 {
-			return nil
-		}
 		return t.holds[m]
 	}
-	b, some := make(bits, len(t.s.segs)), false
+	byGroup := make([]bits, len(lengthFrom))
 	for i, c := range t.counts {
 		if c == nil {
-			b[i] = roaring.New()
 			continue
 		}
-		b[i] = c.exactly(m)
-		some = some || !b[i].IsEmpty()
+		docs := make([][]uint32, len(lengthFrom))
+		lens := t.s.titleLen[i]
+		each(bits{c.exactly(m)}, func(_ int, d uint32) {
+			g := lengthGroup(lens[d])
+			docs[g] = append(docs[g], d)
+		})
+		for g, ds := range docs {
+			if len(ds) == 0 {
+				continue
+			}
+			if byGroup[g] == nil {
+				byGroup[g] = t.s.none()
+			}
+			byGroup[g][i] = roaring.BitmapOf(ds...)
+		}
 	}
-	if !some {
-		b = bits{} // read, empty
-	}
-	t.holds[m] = b
-	if !some {
-		return nil
-	}
-	return b
+	t.holds[m] = byGroup
+	return byGroup
 }
 
 // next is the next tier's hits, skipping empty tiers; ok is false when
