@@ -243,12 +243,12 @@ func (p *parsedQuery) fuzzy(t string) bool {
 func (p *parsedQuery) rank(t string, scale float64, cands *candidates) query.Query {
 	clauses := []query.Query{
 		&titleTerm{term: t, boost: wTitle * scale, cands: cands},
-		term(fLead, t, wLead*scale),
-		term(fDocs, t, wDocs*scale),
-		term(fTopic, t, wTopic*scale),
+		candTerm(cands, fLead, t, wLead*scale),
+		candTerm(cands, fDocs, t, wDocs*scale),
+		candTerm(cands, fTopic, t, wTopic*scale),
 	}
 	if c := p.alts[t]; c != "" {
-		clauses = append(clauses, term(fTitle, c, 0.8*wTitle*scale), term(fDocs, c, 0.8*wDocs*scale))
+		clauses = append(clauses, candTerm(cands, fTitle, c, 0.8*wTitle*scale), candTerm(cands, fDocs, c, 0.8*wDocs*scale))
 	}
 	if p.fuzzy(t) {
 		fq := query.NewFuzzyQuery(t)
@@ -269,7 +269,7 @@ func (p *parsedQuery) boosts(cands *candidates) []query.Query {
 	w := p.seq
 	pair := func(a, b string) {
 		bi := a + " " + b
-		qs = append(qs, term(fTitleBi, bi, 2*wTitle), term(fLeadBi, bi, 2*wLead), term(fDocsBi, bi, wDocs), term(fTopicBi, bi, wTopic))
+		qs = append(qs, candTerm(cands, fTitleBi, bi, 2*wTitle), candTerm(cands, fLeadBi, bi, 2*wLead), candTerm(cands, fDocsBi, bi, wDocs), candTerm(cands, fTopicBi, bi, wTopic))
 	}
 	for i := 0; i+1 < len(w); i++ {
 		pair(w[i], w[i+1])
@@ -281,7 +281,7 @@ func (p *parsedQuery) boosts(cands *candidates) []query.Query {
 		}
 	}
 	if p.lead != "" {
-		qs = append(qs, term(fTitleBi, p.lead, wTitle))
+		qs = append(qs, candTerm(cands, fTitleBi, p.lead, wTitle))
 	}
 	// "làm hộ chiếu" → "cấp hộ chiếu": the words a synonym adds pair with
 	// the first meaningful word, and with each other ("cải chính").
@@ -315,7 +315,7 @@ func (p *parsedQuery) boosts(cands *candidates) []query.Query {
 	for _, e := range p.exact {
 		// The words as typed in the texts are scored by the first pass
 		// (see textMatch).
-		qs = append(qs, term(fTitleExact, e, wTitle/2), term(fDocsExact, e, wDocs/2))
+		qs = append(qs, candTerm(cands, fTitleExact, e, wTitle/2), candTerm(cands, fDocsExact, e, wDocs/2))
 	}
 	for _, t := range p.required {
 		qs = append(qs, p.rank(t, 1, cands))

@@ -13,6 +13,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // candidatePhrase is a phrase query checked only on the ranking's
@@ -598,7 +599,7 @@ type priorQuery struct {
 
 func (q *priorQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
 	var known map[uint64]map[string]any
-	if priorsDerived {
+	if ownReads {
 		var err error
 		if known, err = q.cands.fieldValues(r, q.fields); err != nil {
 			return nil, err
@@ -620,9 +621,10 @@ func (q *priorQuery) Searcher(ctx context.Context, r index.IndexReader, m mappin
 
 var _ query.Query = (*priorQuery)(nil)
 
-// priorsDerived: the priors read the derived values where they can (off
-// only to compare the two ways in tests).
-var priorsDerived = true
+// ownReads: the priors and term queries of the ranking read the
+// candidates' values themselves where they can (off only to compare with
+// bleve's own in tests).
+var ownReads = true
 
 // fieldValues is the values of fields of each candidate by its internal
 // number, as its doc values would give them (a string, or []any for
@@ -675,3 +677,82 @@ func (c *candidates) fieldValues(r index.IndexReader, fields []string) (map[uint
 	}
 	return out, nil
 }
+
+// candidateTerm is a term query for the ranking: it scores exactly like
+// bleve's (tf-idf: √freq · norm · idf, the word's rarity in the whole
+// index), but reads the postings only in the segments that hold
+// candidates, and only at the candidates. bleve's opens the postings in
+// every segment, and most of the ranking's terms are in fields that only
+// the catalogue's segments have.
+type candidateTerm struct {
+	term, field string
+	boost       float64
+	cands       *candidates
+}
+
+func candTerm(cands *candidates, field, term string, boost float64) *candidateTerm {
+	return &candidateTerm{term: term, field: field, boost: boost, cands: cands}
+}
+
+func (q *candidateTerm) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+	boost := q.boost
+	if boost <= 0 {
+		boost = 1
+	}
+	is, ok := r.(*scorch.IndexSnapshot)
+	if !ok || is != q.cands.from || !ownReads || options.IncludeTermVectors || options.Explain || options.Score == "none" {
+		return searcher.NewTermSearcher(ctx, r, q.term, q.field, boost, options)
+	}
+	sorted, err := q.cands.internal(r)
+	if err != nil {
+		return nil, err
+	}
+	segs := is.Segments()
+	lists := make([]segment.PostingsList, len(segs))
+	var df uint64
+	for i, seg := range segs {
+		d, err := seg.Segment().Dictionary(q.field)
+		if err != nil {
+			return nil, err
+		}
+		pl, err := d.PostingsList([]byte(q.term), seg.Deleted(), nil)
+		if err != nil {
+			return nil, err
+		}
+		if n := pl.Count(); n > 0 {
+			lists[i], df = pl, df+n
+		}
+	}
+	total, err := is.DocCount()
+	if err != nil {
+		return nil, err
+	}
+	idf := 1.0 + math.Log(float64(total)/float64(df+1))
+	fs := newFixedSearcher(boost*idf, (boost*idf)*(boost*idf), options)
+	var it segment.PostingsIterator
+	var p segment.Posting // the iterator's last, which it has passed
+	at := -1
+	for _, c := range sorted { // in segment order, and by number in each
+		if lists[c.seg] == nil {
+			continue
+		}
+		if c.seg != at {
+			it, p, at = lists[c.seg].Iterator(true, true, false, nil), nil, c.seg
+		}
+		if p == nil || p.Number() < uint64(c.local) {
+			if p, err = it.Advance(uint64(c.local)); err != nil {
+				return nil, err
+			}
+			if p == nil {
+				lists[c.seg] = nil // no more in this segment
+				continue
+			}
+		}
+		if p.Number() == uint64(c.local) {
+			fs.add(c.iid, math.Sqrt(float64(p.Frequency()))*float64(p.Norm())*idf)
+		}
+	}
+	return fs, nil
+}
+
+var _ query.Query = (*candidateTerm)(nil)
