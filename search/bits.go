@@ -166,22 +166,27 @@ func (c *counter) atLeast(k int) *roaring.Bitmap {
 	return roaring.FromDense(out, false)
 }
 
-// exactly is the items counted exactly k times (1 ≤ k ≤ the sets).
-func (c *counter) exactly(k int) *roaring.Bitmap {
-	out := make([]uint64, len(c.dense))
-	for w := range out {
-		eq := ^uint64(0)
-		for p, plane := range c.planes {
-			if k>>p&1 == 1 {
-				eq &= plane[w]
-			} else {
-				eq &^= plane[w]
-			}
+// eachExactly calls f on each item counted exactly k times, in order.
+func (c *counter) eachExactly(k int, f func(uint32)) {
+	for w := range c.dense {
+		for x := c.exactlyAt(k, w); x != 0; x &= x - 1 {
+			f(uint32(w*64 + mbits.TrailingZeros64(x)))
 		}
-		if c.mask != nil {
-			eq &= c.mask[w]
-		}
-		out[w] = eq
 	}
-	return roaring.FromDense(out, false)
+}
+
+// exactlyAt is word w of the items counted exactly k times.
+func (c *counter) exactlyAt(k, w int) uint64 {
+	eq := ^uint64(0)
+	for p, plane := range c.planes {
+		if k>>p&1 == 1 {
+			eq &= plane[w]
+		} else {
+			eq &^= plane[w]
+		}
+	}
+	if c.mask != nil {
+		eq &= c.mask[w]
+	}
+	return eq
 }

@@ -33,7 +33,8 @@ func TestCounter(t *testing.T) {
 			c.add(b)
 		}
 		for k := 1; k <= n; k++ {
-			least, exact := c.atLeast(k), c.exactly(k)
+			least, exact := c.atLeast(k), roaring.New()
+			c.eachExactly(k, func(d uint32) { exact.Add(d) })
 			var wantLeast, wantExact uint64
 			for d, m := range want {
 				if (m >= k) != least.Contains(d) || (m == k) != exact.Contains(d) {

@@ -24,14 +24,17 @@ import (
 // lengthFrom is the least title length of each length group.
 var lengthFrom = [...]uint8{0, 3, 5, 7, 9, 11, 13, 16, 20, 25, 33, 50}
 
-// lengthGroup is the group of a title of n words.
-func lengthGroup(n uint8) int {
-	g, found := slices.BinarySearch(lengthFrom[:], n)
-	if !found {
-		g--
+// lengthGroup is the group of a title of n words, by n.
+var lengthGroup = func() (t [256]uint8) {
+	for n := range t {
+		g, found := slices.BinarySearch(lengthFrom[:], uint8(n))
+		if !found {
+			g--
+		}
+		t[n] = uint8(g)
 	}
-	return g
-}
+	return t
+}()
 
 // tier is a group of hits and the most any of them scores.
 type tier struct {
@@ -152,8 +155,8 @@ func (t *tiers) held(m int) []bits {
 		}
 		docs := make([][]uint32, len(lengthFrom))
 		lens := t.s.titleLen[i]
-		each(bits{c.exactly(m)}, func(_ int, d uint32) {
-			g := lengthGroup(lens[d])
+		c.eachExactly(m, func(d uint32) {
+			g := lengthGroup[lens[d]]
 			docs[g] = append(docs[g], d)
 		})
 		for g, ds := range docs {
