@@ -129,14 +129,14 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 	r.weight = q.weight
 	if hits.count() <= pruneAbove {
 		s.score(q, sc, hits)
-		_, err := s.rank(p, r, all, hits, hits, sc, -1)
+		_, err := s.rank(p, r, all, hits, hits, sc, -1, nil)
 		return r, err
 	}
 	var first bits
 	if all.count() <= pruneAbove {
 		first = all
 	}
-	t := s.tiers(q, hits, first)
+	t := s.tiers(q, hits, first, all)
 	// The tiers' items are scored together when it is time to check
 	// whether the best are certain: when the items read have doubled,
 	// or before a tier of a quarter as many.
@@ -153,19 +153,24 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 		}
 		bound, next := t.bound()
 		n := read.count()
-		if bound >= 0 && (n < rescoreWindow || n < 2*checked && 4*next < n) {
+		if (bound >= 0 || t.tieAt != nil && t.tieAt.seg >= 0) && (n < rescoreWindow || n < 2*checked && 4*next < n) {
 			continue
 		}
 		checked = n
 		s.score(q, sc, pending)
 		pending = s.none()
-		ok, err := s.rank(p, r, all, hits, read, sc, bound)
-		if ok && bound >= 0 {
+		tie := t.tieRest(sc)
+		ok, err := s.rank(p, r, all, hits, read, sc, bound, tie)
+		if ok && (bound >= 0 || tie != nil) {
 			prunedAnswers.Add(1)
+			if tie != nil {
+				tiedAnswers.Add(1)
+			}
 		}
 		if err != nil || ok {
 			return r, err
 		}
+		t.ties = tie != nil // the rest of the tie items are needed after all
 	}
 	return r, nil
 }
@@ -174,15 +179,17 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 // a time.
 var pruneAbove uint64 = 5000
 
-// prunedAnswers counts the answers found without scoring every hit.
-var prunedAnswers atomic.Int64
+// prunedAnswers counts the answers found without scoring every hit;
+// tiedAnswers those of them found without reading every tie item.
+var prunedAnswers, tiedAnswers atomic.Int64
 
 // rank sets r's answer and candidates from the scores of scope's items:
-// every hit's (bound < 0), or some of them, every other one scoring at
-// most bound. It reports false when that is not enough to know the answer
-// and the best candidates.
-func (s *snapshot) rank(p *parsedQuery, r *retrieval, all, hits, scope bits, sc *scores, bound float32) (bool, error) {
-	pruned := bound >= 0
+// every hit's (bound < 0 and tie nil), or some of them, every other one
+// scoring at most bound, but for tie items that all hold every word and
+// score tie.score, the first of them in index order tie. It reports false
+// when that is not enough to know the answer and the best candidates.
+func (s *snapshot) rank(p *parsedQuery, r *retrieval, all, hits, scope bits, sc *scores, bound float32, tie *cand) (bool, error) {
+	pruned := bound >= 0 || tie != nil
 	within := func(b bits) bits {
 		if pruned {
 			return and(b, scope)
@@ -208,7 +215,7 @@ func (s *snapshot) rank(p *parsedQuery, r *retrieval, all, hits, scope bits, sc 
 	}
 	scored := within(answer)
 	top := topK(scored, sc, rescoreWindow)
-	if pruned && scored.count() < answer.count() && (len(top) < rescoreWindow || top[len(top)-1].score <= bound) {
+	if pruned && scored.count() < answer.count() && (len(top) < rescoreWindow || top[len(top)-1].score <= bound || tie != nil && !worse(*tie, top[len(top)-1])) {
 		return false, nil
 	}
 	r.hits, r.total, r.loose, r.atLeast = answer, total, loose, atLeast

@@ -426,6 +426,9 @@ func TestPrunedScoring(t *testing.T) {
 	if prunedAnswers.Load() < 4 {
 		t.Errorf("only %d answers found by the pruned scoring", prunedAnswers.Load())
 	}
+	if tiedAnswers.Load() < 1 {
+		t.Error("no answer was found reading only the first of the items that score alike")
+	}
 }
 
 // TestOwnReads checks that the ranking's priors read from what was

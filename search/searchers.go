@@ -656,7 +656,7 @@ func (c *candidates) fieldValues(r index.IndexReader, fields []string) (map[uint
 			var held []any
 			if sf.ords != nil {
 				if o := sf.ords[cd.local]; o > 0 {
-					held = append(held, sf.values[o-1].value)
+					held = append(held, c.derived.values.name(o-1))
 				}
 			} else {
 				for _, v := range sf.values {

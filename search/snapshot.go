@@ -45,7 +45,7 @@ type segDerived struct {
 
 // segFacet is a segment's values of a facet field with their items, and
 // for a field with one value per item (a record's issuer), each
-// document's value: 1 + its index in values, 0 for none.
+// document's value: 1 + its number in the index's value table, 0 for none.
 type segFacet struct {
 	values []segValue
 	ords   []uint32 // nil when an item holds several values
@@ -194,11 +194,12 @@ func (sd *segDerived) facet(seg segment.Segment, field string, vt *valueTable) (
 			return
 		}
 		b = b.Clone() // kept after the segment's file may be closed
-		f.values = append(f.values, segValue{v, vt.id(v), b})
+		id := vt.id(v)
+		f.values = append(f.values, segValue{v, id, b})
 		if f.ords == nil {
 			return
 		}
-		ord := uint32(len(f.values))
+		ord := id + 1
 		b.Iterate(func(doc uint32) bool {
 			if f.ords[doc] != 0 {
 				f.ords = nil // several values
@@ -354,11 +355,14 @@ func (s *snapshot) facet(field string, hits bits, size int) ([]FacetValue, error
 			}
 			continue
 		}
-		n := make([]int, len(f.values)+1)
-		each(bits{hits[i]}, func(_ int, d uint32) { n[f.ords[d]]++ })
-		for k, v := range f.values {
-			add(v.id, n[k+1])
-		}
+		each(bits{hits[i]}, func(_ int, d uint32) {
+			if o := f.ords[d]; o != 0 {
+				if counts[o-1] == 0 {
+					touched = append(touched, o-1)
+				}
+				counts[o-1]++
+			}
+		})
 	}
 	top := facetTop{size: size}
 	for _, id := range touched {

@@ -40,15 +40,29 @@ var lengthGroup = func() (t [256]uint8) {
 type tier struct {
 	bound float32
 	names int // how many of the words the names hold; -1 for the first
-	group int // title length group
+	group int // title length group; for names 0, the part of none
 }
+
+// The parts of the items whose names hold none of the words: they score
+// by their texts alone. Those that hold every word and none of the words
+// as typed all score the same (tie): only the first of them in index
+// order can rank.
+const (
+	allTyped  = iota // holding every word, some as typed
+	someTyped        // some of the words, some as typed
+	tie              // every word, none as typed
+	someWords        // some of the words, none as typed
+)
 
 // tiers yields a large answer's hits a tier at a time.
 type tiers struct {
 	s      *snapshot
 	order  []tier
 	first  bits     // the hits scored first
-	none   bits     // the other hits whose names hold none of the words
+	none   [4]bits  // the other hits whose names hold none of the words, by part
+	tieAt  *cand    // the first tie item not yielded, once the first were (seg -1: none left)
+	tied   *cand    // a tie item yielded, whose score every tie item has
+	ties   bool     // the tie items not yielded are wanted
 	holds  [][]bits // holds[m][g]: those whose names hold exactly m of the words, in length group g, once read
 	counts []*counter
 	at     int
@@ -57,7 +71,7 @@ type tiers struct {
 
 // tiers divides hits into tiers, first those of first (may be nil) and of
 // the fields the query names.
-func (s *snapshot) tiers(q *queryScoring, hits, first bits) *tiers {
+func (s *snapshot) tiers(q *queryScoring, hits, first, all bits) *tiers {
 	t := &tiers{s: s}
 	rest := hits
 	if first != nil || len(q.fields) > 0 {
@@ -77,9 +91,9 @@ func (s *snapshot) tiers(q *queryScoring, hits, first bits) *tiers {
 	n := len(q.title)
 	t.holds = make([][]bits, n+1)
 	t.counts = make([]*counter, len(s.segs))
-	t.none = make(bits, len(s.segs))
+	none := make(bits, len(s.segs))
 	for i := range s.segs {
-		t.none[i] = rest[i]
+		none[i] = rest[i]
 		if n == 0 || rest[i].IsEmpty() {
 			continue
 		}
@@ -93,13 +107,24 @@ func (s *snapshot) tiers(q *queryScoring, hits, first bits) *tiers {
 		}
 		c.within(rest[i])
 		t.counts[i] = c
-		t.none[i] = roaring.AndNot(rest[i], c.atLeast(1))
+		none[i] = roaring.AndNot(rest[i], c.atLeast(1))
 	}
+	typed := s.none()
+	for _, b := range q.exact {
+		typed = or(typed, b)
+	}
+	holdsAll := and(none, all)
+	t.none[allTyped] = and(holdsAll, typed)
+	t.none[tie] = andNot(holdsAll, typed)
+	some := andNot(none, all)
+	t.none[someTyped] = and(some, typed)
+	t.none[someWords] = andNot(some, typed)
 	// The bound of the items whose names hold m of the words: the m
 	// heaviest words in a name as short as the group's shortest.
 	wts := slices.Clone(q.textWt)
 	slices.SortFunc(wts, func(a, b float32) int { return cmp32(b, a) })
-	text := q.maxText * wBody * textNorm
+	const c = wBody * textNorm
+	text := q.maxText * c
 	var named []tier
 	var heaviest float32
 	for m := 1; m <= n; m++ {
@@ -109,9 +134,18 @@ func (s *snapshot) tiers(q *queryScoring, hits, first bits) *tiers {
 			named = append(named, tier{bound: text + heaviest*wTitle*invSqrt[l]*float32(m)*q.share, names: m, group: g})
 		}
 	}
+	var words float32 // every word's weight
+	for _, w := range wts {
+		words += w
+	}
+	least := wts[len(wts)-1]
+	named = append(named,
+		tier{bound: text, group: allTyped},
+		tier{bound: text - least*c, group: someTyped},
+		tier{bound: words * c, group: tie},
+		tier{bound: (words - least) * c, group: someWords})
 	slices.SortStableFunc(named, func(a, b tier) int { return cmp32(b.bound, a.bound) })
 	t.order = append(t.order, named...)
-	t.order = append(t.order, tier{bound: text, names: 0})
 	for k := range t.order {
 		// Scores are sums of float32s: a margin for their rounding.
 		t.order[k].bound *= 1 + 1e-4
@@ -135,8 +169,10 @@ func (t *tiers) items(k int) bits {
 	switch {
 	case tr.names < 0:
 		return t.first
+	case tr.names == 0 && tr.group == tie && t.tieAt == nil:
+		return t.firstTies()
 	case tr.names == 0:
-		return t.none
+		return t.none[tr.group]
 	}
 	return t.held(tr.names)[tr.group]
 }
@@ -173,9 +209,43 @@ func (t *tiers) held(m int) []bits {
 	return byGroup
 }
 
+// firstTies is the first rescoreWindow tie items in index order, and
+// marks where the rest begin.
+func (t *tiers) firstTies() bits {
+	out, left := t.s.none(), rescoreWindow
+	for i, b := range t.none[tie] {
+		it := b.Iterator()
+		for it.HasNext() {
+			d := it.Next()
+			if left == 0 {
+				t.tieAt = &cand{seg: i, doc: d}
+				return out
+			}
+			out[i].Add(d)
+			if t.tied == nil {
+				t.tied = &cand{seg: i, doc: d}
+			}
+			left--
+		}
+	}
+	t.tieAt = &cand{seg: -1} // none left
+	return out
+}
+
 // next is the next tier's hits, skipping empty tiers; ok is false when
 // every tier has been yielded.
 func (t *tiers) next() (b bits, ok bool) {
+	if t.ties && t.tieAt != nil && t.tieAt.seg >= 0 {
+		// The rest of the tie items, after the first.
+		b = t.s.none()
+		for i := t.tieAt.seg; i < len(b); i++ {
+			b[i] = t.none[tie][i]
+		}
+		b[t.tieAt.seg] = t.none[tie][t.tieAt.seg].Clone()
+		b[t.tieAt.seg].RemoveRange(0, uint64(t.tieAt.doc))
+		t.tieAt.seg = -1
+		return b, true
+	}
 	if t.peeked != nil {
 		b, t.peeked = t.peeked, nil
 		t.at++
@@ -190,8 +260,20 @@ func (t *tiers) next() (b bits, ok bool) {
 	return nil, false
 }
 
-// bound is the most an item not yet yielded scores, -1 when none is left,
-// and how many items the next tier holds.
+// tieRest is the first of the tie items not yielded, with their score,
+// or nil.
+func (t *tiers) tieRest(sc *scores) *cand {
+	if t.tieAt == nil || t.tieAt.seg < 0 {
+		return nil
+	}
+	c := *t.tieAt
+	c.score = sc.of(t.tied.seg, t.tied.doc)
+	return &c
+}
+
+// bound is the most an item not yet yielded scores (but the tie items not
+// yielded, see tieRest), -1 when none is left, and how many items the next
+// tier holds.
 func (t *tiers) bound() (float32, uint64) {
 	if t.peeked != nil {
 		return t.order[t.at].bound, t.peeked.count()
