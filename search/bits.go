@@ -4,6 +4,7 @@ import (
 	"cmp"
 	mbits "math/bits"
 	"slices"
+	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 )
@@ -91,6 +92,7 @@ func atLeastOf(sets []*roaring.Bitmap, k int) *roaring.Bitmap {
 		return out
 	}
 	c := newCounter(sets)
+	defer c.release()
 	for _, b := range sets {
 		c.add(b)
 	}
@@ -105,7 +107,7 @@ func atLeastOf(sets []*roaring.Bitmap, k int) *roaring.Bitmap {
 type counter struct {
 	planes [][]uint64
 	dense  []uint64
-	mask   []uint64 // if not nil, the only items exactly reads
+	mask   []uint64 // if not empty, the only items exactly reads
 }
 
 // newCounter counts up to len(sets) for the items the sets can hold.
@@ -117,11 +119,37 @@ func newCounter(sets []*roaring.Bitmap) *counter {
 		}
 	}
 	words := int(most/64) + 1
-	c := &counter{dense: make([]uint64, words)}
-	for range mbits.Len(uint(len(sets))) {
-		c.planes = append(c.planes, make([]uint64, words))
+	c, _ := counters.Get().(*counter)
+	if c == nil {
+		c = &counter{}
 	}
+	c.dense = zeroed(c.dense, words)
+	np := mbits.Len(uint(len(sets)))
+	for len(c.planes) < np {
+		c.planes = append(c.planes, nil)
+	}
+	c.planes = c.planes[:np]
+	for p := range c.planes {
+		c.planes[p] = zeroed(c.planes[p], words)
+	}
+	c.mask = c.mask[:0]
 	return c
+}
+
+// counters are reused: a counter's planes span a segment.
+var counters sync.Pool
+
+// release gives c back for reuse; it must not be used after.
+func (c *counter) release() { counters.Put(c) }
+
+// zeroed is b with n zero words, reusing its array when large enough.
+func zeroed(b []uint64, n int) []uint64 {
+	if cap(b) < n {
+		return make([]uint64, n)
+	}
+	b = b[:n]
+	clear(b)
+	return b
 }
 
 // add counts b's items once more; b must be among the counter's sets.
@@ -142,7 +170,7 @@ func (c *counter) add(b *roaring.Bitmap) {
 
 // within limits the items that exactly reads to b's.
 func (c *counter) within(b *roaring.Bitmap) {
-	c.mask = make([]uint64, max(len(c.dense), int(b.DenseSize())))
+	c.mask = zeroed(c.mask, max(len(c.dense), int(b.DenseSize())))
 	b.WriteDenseTo(c.mask)
 }
 
@@ -185,7 +213,7 @@ func (c *counter) exactlyAt(k, w int) uint64 {
 			eq &^= plane[w]
 		}
 	}
-	if c.mask != nil {
+	if len(c.mask) > 0 {
 		eq &= c.mask[w]
 	}
 	return eq

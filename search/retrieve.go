@@ -137,6 +137,7 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 		first = all
 	}
 	t := s.tiers(q, hits, first, all)
+	defer t.release()
 	// The tiers' items are scored together when it is time to check
 	// whether the best are certain: when the items read have doubled,
 	// or before a tier of a quarter as many.

@@ -232,6 +232,15 @@ func (t *tiers) firstTies() bits {
 	return out
 }
 
+// release gives back the counters; t must not be used after.
+func (t *tiers) release() {
+	for _, c := range t.counts {
+		if c != nil {
+			c.release()
+		}
+	}
+}
+
 // next is the next tier's hits, skipping empty tiers; ok is false when
 // every tier has been yielded.
 func (t *tiers) next() (b bits, ok bool) {
