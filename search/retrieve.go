@@ -369,25 +369,43 @@ func (s *snapshot) weigh(p *parsedQuery, w *queryWords) (*queryScoring, error) {
 // little (long texts have small norms); a named field's procedures weigh
 // most. Only the scores of items scored may be read.
 func (s *snapshot) score(q *queryScoring, sc *scores, scope bits) {
-	field, inText, inTitle, titleWords := sc.field, sc.text, sc.title, sc.words
-	each(scope, func(i int, d uint32) {
-		field[i][d], inText[i][d], inTitle[i][d], titleWords[i][d] = 0, 0, 0, 0
-	})
-	for k, b := range q.text {
-		wt := q.textWt[k]
-		each(and(b, scope), func(i int, d uint32) { inText[i][d] += wt })
-		each(and(q.title[k], scope), func(i int, d uint32) {
-			titleWords[i][d]++
-			inTitle[i][d] += wt * wTitle * invSqrt[s.titleLen[i][d]]
-		})
+	buf := make([]uint32, 256)
+	// in calls f on the items of a and scope[i] (in segment i).
+	in := func(a *roaring.Bitmap, i int, f func(d uint32)) {
+		it := roaring.And(a, scope[i]).ManyIterator()
+		for n := it.NextMany(buf); n > 0; n = it.NextMany(buf) {
+			for _, d := range buf[:n] {
+				f(d)
+			}
+		}
 	}
-	for k, b := range q.exact {
-		wt := q.exactWt[k]
-		each(and(b, scope), func(i int, d uint32) { inText[i][d] += wt })
-	}
-	for _, b := range q.fields {
-		// A named field's procedures must all reach the full ranking.
-		each(and(b, scope), func(i int, d uint32) { field[i][d] = namedField })
+	for i, sb := range scope {
+		if sb.IsEmpty() {
+			continue
+		}
+		field, inText, inTitle, titleWords, lens := sc.field[i], sc.text[i], sc.title[i], sc.words[i], s.titleLen[i]
+		it := sb.ManyIterator()
+		for n := it.NextMany(buf); n > 0; n = it.NextMany(buf) {
+			for _, d := range buf[:n] {
+				field[d], inText[d], inTitle[d], titleWords[d] = 0, 0, 0, 0
+			}
+		}
+		for k, b := range q.text {
+			wt := q.textWt[k]
+			in(b[i], i, func(d uint32) { inText[d] += wt })
+			in(q.title[k][i], i, func(d uint32) {
+				titleWords[d]++
+				inTitle[d] += wt * wTitle * invSqrt[lens[d]]
+			})
+		}
+		for k, b := range q.exact {
+			wt := q.exactWt[k]
+			in(b[i], i, func(d uint32) { inText[d] += wt })
+		}
+		for _, b := range q.fields {
+			// A named field's procedures must all reach the full ranking.
+			in(b[i], i, func(d uint32) { field[d] = namedField })
+		}
 	}
 	sc.share = q.share
 }
