@@ -184,7 +184,7 @@ type titleTerm struct {
 
 func (q *titleTerm) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
 	is, ok := r.(*scorch.IndexSnapshot)
-	if !ok || options.IncludeTermVectors || options.Explain {
+	if !ok || !ownReads || options.IncludeTermVectors || options.Explain {
 		// bleve's own term searchers, on both fields.
 		var ss [2]search.Searcher
 		for i, f := range []string{fTitle, fRecTitle} {
@@ -202,12 +202,11 @@ func (q *titleTerm) Searcher(ctx context.Context, r index.IndexReader, m mapping
 	}
 	// Procedures' names are in title, records' in rec_title: each word
 	// weighs its rarity in its own field, as bleve's term query on it would.
-	s := newSnapshot(is)
-	b, err := s.term(fTitle, q.term)
+	lists, df, err := postings(is, fTitle, q.term)
 	if err != nil {
 		return nil, err
 	}
-	rb, err := s.term(fRecTitle, q.term)
+	recLists, recDF, err := postings(is, fRecTitle, q.term)
 	if err != nil {
 		return nil, err
 	}
@@ -215,22 +214,28 @@ func (q *titleTerm) Searcher(ctx context.Context, r index.IndexReader, m mapping
 	if err != nil {
 		return nil, err
 	}
-	idf := 1.0 + math.Log(float64(total)/float64(b.count()+1.0))
-	recIDF := 1.0 + math.Log(float64(total)/float64(rb.count()+1.0))
+	idf := 1.0 + math.Log(float64(total)/float64(df+1.0))
+	recIDF := 1.0 + math.Log(float64(total)/float64(recDF+1.0))
+	raw := make([]float64, len(sorted)) // by candidate, 0 for none
+	// bleve's tf-idf: tf·norm·idf, the norm stored as a float32 (a
+	// title holds each word once).
+	norm := func(k int) float64 { return float64(float32(1.0 / math.Sqrt(float64(sorted[k].titleLen)))) }
+	if err := atCandidates(lists, sorted, func(k int, _ segment.Posting) {
+		raw[k] = norm(k) * idf
+	}); err != nil {
+		return nil, err
+	}
+	if err := atCandidates(recLists, sorted, func(k int, _ segment.Posting) {
+		// The query weight is title's (boost·idf): the record's own idf
+		// is carried in its score.
+		raw[k] = norm(k) * recIDF * recIDF / idf
+	}); err != nil {
+		return nil, err
+	}
 	fs := newFixedSearcher(q.boost*idf, (q.boost*idf)*(q.boost*idf), options)
-	for _, c := range sorted {
-		if c.titleLen == 0 {
-			continue
-		}
-		// bleve's tf-idf: tf·norm·idf, the norm stored as a float32.
-		norm := float64(float32(1.0 / math.Sqrt(float64(c.titleLen))))
-		switch {
-		case b[c.seg].Contains(c.local):
-			fs.add(c.iid, 1.0*norm*idf)
-		case rb[c.seg].Contains(c.local):
-			// The query weight is title's (boost·idf): the record's
-			// own idf is carried in its score.
-			fs.add(c.iid, 1.0*norm*recIDF*recIDF/idf)
+	for k, c := range sorted {
+		if c.titleLen > 0 && raw[k] > 0 {
+			fs.add(c.iid, raw[k])
 		}
 	}
 	return fs, nil
@@ -707,21 +712,9 @@ func (q *candidateTerm) Searcher(ctx context.Context, r index.IndexReader, m map
 	if err != nil {
 		return nil, err
 	}
-	segs := is.Segments()
-	lists := make([]segment.PostingsList, len(segs))
-	var df uint64
-	for i, seg := range segs {
-		d, err := seg.Segment().Dictionary(q.field)
-		if err != nil {
-			return nil, err
-		}
-		pl, err := d.PostingsList([]byte(q.term), seg.Deleted(), nil)
-		if err != nil {
-			return nil, err
-		}
-		if n := pl.Count(); n > 0 {
-			lists[i], df = pl, df+n
-		}
+	lists, df, err := postings(is, q.field, q.term)
+	if err != nil {
+		return nil, err
 	}
 	total, err := is.DocCount()
 	if err != nil {
@@ -729,10 +722,42 @@ func (q *candidateTerm) Searcher(ctx context.Context, r index.IndexReader, m map
 	}
 	idf := 1.0 + math.Log(float64(total)/float64(df+1))
 	fs := newFixedSearcher(boost*idf, (boost*idf)*(boost*idf), options)
+	err = atCandidates(lists, sorted, func(k int, p segment.Posting) {
+		fs.add(sorted[k].iid, math.Sqrt(float64(p.Frequency()))*float64(p.Norm())*idf)
+	})
+	return fs, err
+}
+
+// postings is term's postings in field per segment of is (nil where it
+// has none) and how many live items hold it.
+func postings(is *scorch.IndexSnapshot, field, term string) ([]segment.PostingsList, uint64, error) {
+	segs := is.Segments()
+	lists := make([]segment.PostingsList, len(segs))
+	var df uint64
+	for i, seg := range segs {
+		d, err := seg.Segment().Dictionary(field)
+		if err != nil {
+			return nil, 0, err
+		}
+		pl, err := d.PostingsList([]byte(term), seg.Deleted(), nil)
+		if err != nil {
+			return nil, 0, err
+		}
+		if n := pl.Count(); n > 0 {
+			lists[i], df = pl, df+n
+		}
+	}
+	return lists, df, nil
+}
+
+// atCandidates calls f on each of the candidates (sorted[k]) that lists
+// hold, with its posting.
+func atCandidates(lists []segment.PostingsList, sorted []candidate, f func(k int, p segment.Posting)) error {
 	var it segment.PostingsIterator
 	var p segment.Posting // the iterator's last, which it has passed
+	var err error
 	at := -1
-	for _, c := range sorted { // in segment order, and by number in each
+	for k, c := range sorted { // in segment order, and by number in each
 		if lists[c.seg] == nil {
 			continue
 		}
@@ -741,7 +766,7 @@ func (q *candidateTerm) Searcher(ctx context.Context, r index.IndexReader, m map
 		}
 		if p == nil || p.Number() < uint64(c.local) {
 			if p, err = it.Advance(uint64(c.local)); err != nil {
-				return nil, err
+				return err
 			}
 			if p == nil {
 				lists[c.seg] = nil // no more in this segment
@@ -749,10 +774,10 @@ func (q *candidateTerm) Searcher(ctx context.Context, r index.IndexReader, m map
 			}
 		}
 		if p.Number() == uint64(c.local) {
-			fs.add(c.iid, math.Sqrt(float64(p.Frequency()))*float64(p.Norm())*idf)
+			f(k, p)
 		}
 	}
-	return fs, nil
+	return nil
 }
 
 var _ query.Query = (*candidateTerm)(nil)
