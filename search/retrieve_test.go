@@ -1,10 +1,12 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
@@ -433,14 +435,19 @@ func TestPrunedScoring(t *testing.T) {
 
 // TestOwnReads checks that the ranking's priors read from what was
 // derived of the segments, and its term queries read at the candidates
-// only, rank exactly as bleve's doc values and term searchers do: the same
-// hits with the same scores, fields browsed included.
+// only, rank as bleve's doc values and term searchers do: the same hits
+// with the same scores (to the thousandth), fields browsed included.
 func TestOwnReads(t *testing.T) {
 	ix := testIndex(t)
 	if err := putBatch(ix, fixtureProcedures(t), "pd", 0, 300); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
+	// Merges in the background would change which of equally good items
+	// reach the ranking between the two ways.
+	if err := ix.Compact(ctx); err != nil {
+		t.Fatal(err)
+	}
 	defer func() { ownReads = true }()
 	for _, q := range []string{"khai sinh", "hộ tịch", "dang ky ho kinh doanh", "giấy chứng nhận", "cap lai the can cuoc", "quyết định", "đăng ký kết hôn", "lam ho chieu", "xac nhan tinh trang hon nhan"} {
 		for _, restricted := range []bool{false, true} {
@@ -452,12 +459,28 @@ func TestOwnReads(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				// Scores equal to the thousandth may differ in their
+				// last bits (sums in another order) and swap places.
+				slices.SortStableFunc(res.Hits, func(a, b Hit) int {
+					if a.Score != b.Score {
+						return cmp.Compare(b.Score, a.Score)
+					}
+					return strings.Compare(a.ID, b.ID)
+				})
 				runs[i] = res
 			}
 			if len(runs[0].Hits) == 0 {
 				t.Errorf("%q (staff %v): no hits", q, restricted)
 			}
-			if !reflect.DeepEqual(runs[0].Hits, runs[1].Hits) {
+			// The same scores; the same hits but for those scoring as
+			// the page's last, some of which another page holds.
+			same := len(runs[0].Hits) == len(runs[1].Hits)
+			for k := 0; same && k < len(runs[0].Hits); k++ {
+				a, b := runs[0].Hits[k], runs[1].Hits[k]
+				last := runs[0].Hits[len(runs[0].Hits)-1].Score
+				same = a.Score == b.Score && (a.Score == last || reflect.DeepEqual(a, b))
+			}
+			if !same {
 				t.Errorf("%q (staff %v): own reads rank\n%v\nbleve's\n%v", q, restricted, runs[0].Hits, runs[1].Hits)
 			}
 		}

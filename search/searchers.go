@@ -217,24 +217,23 @@ func (q *titleTerm) Searcher(ctx context.Context, r index.IndexReader, m mapping
 	idf := 1.0 + math.Log(float64(total)/float64(df+1.0))
 	recIDF := 1.0 + math.Log(float64(total)/float64(recDF+1.0))
 	raw := make([]float64, len(sorted)) // by candidate, 0 for none
-	// bleve's tf-idf: tf·norm·idf, the norm stored as a float32 (a
-	// title holds each word once).
-	norm := func(k int) float64 { return float64(float32(1.0 / math.Sqrt(float64(sorted[k].titleLen)))) }
-	if err := atCandidates(lists, sorted, func(k int, _ segment.Posting) {
-		raw[k] = norm(k) * idf
+	// bleve's tf-idf: √freq·norm·idf.
+	tf := func(p segment.Posting) float64 { return math.Sqrt(float64(p.Frequency())) * p.Norm() }
+	if err := atCandidates(lists, sorted, func(k int, p segment.Posting) {
+		raw[k] = tf(p) * idf
 	}); err != nil {
 		return nil, err
 	}
-	if err := atCandidates(recLists, sorted, func(k int, _ segment.Posting) {
+	if err := atCandidates(recLists, sorted, func(k int, p segment.Posting) {
 		// The query weight is title's (boost·idf): the record's own idf
 		// is carried in its score.
-		raw[k] = norm(k) * recIDF * recIDF / idf
+		raw[k] = tf(p) * recIDF * recIDF / idf
 	}); err != nil {
 		return nil, err
 	}
 	fs := newFixedSearcher(q.boost*idf, (q.boost*idf)*(q.boost*idf), options)
 	for k, c := range sorted {
-		if c.titleLen > 0 && raw[k] > 0 {
+		if raw[k] > 0 {
 			fs.add(c.iid, raw[k])
 		}
 	}
@@ -723,7 +722,7 @@ func (q *candidateTerm) Searcher(ctx context.Context, r index.IndexReader, m map
 	idf := 1.0 + math.Log(float64(total)/float64(df+1))
 	fs := newFixedSearcher(boost*idf, (boost*idf)*(boost*idf), options)
 	err = atCandidates(lists, sorted, func(k int, p segment.Posting) {
-		fs.add(sorted[k].iid, math.Sqrt(float64(p.Frequency()))*float64(p.Norm())*idf)
+		fs.add(sorted[k].iid, math.Sqrt(float64(p.Frequency()))*p.Norm()*idf)
 	})
 	return fs, err
 }
