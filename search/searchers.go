@@ -184,7 +184,7 @@ type titleTerm struct {
 
 func (q *titleTerm) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
 	is, ok := r.(*scorch.IndexSnapshot)
-	if !ok || !ownReads || options.IncludeTermVectors || options.Explain {
+	if !ok || options.IncludeTermVectors || options.Explain {
 		// bleve's own term searchers, on both fields.
 		var ss [2]search.Searcher
 		for i, f := range []string{fTitle, fRecTitle} {
@@ -202,11 +202,12 @@ func (q *titleTerm) Searcher(ctx context.Context, r index.IndexReader, m mapping
 	}
 	// Procedures' names are in title, records' in rec_title: each word
 	// weighs its rarity in its own field, as bleve's term query on it would.
-	lists, df, err := postings(is, fTitle, q.term)
+	s := newSnapshot(is)
+	b, err := s.term(fTitle, q.term)
 	if err != nil {
 		return nil, err
 	}
-	recLists, recDF, err := postings(is, fRecTitle, q.term)
+	rb, err := s.term(fRecTitle, q.term)
 	if err != nil {
 		return nil, err
 	}
@@ -214,27 +215,22 @@ func (q *titleTerm) Searcher(ctx context.Context, r index.IndexReader, m mapping
 	if err != nil {
 		return nil, err
 	}
-	idf := 1.0 + math.Log(float64(total)/float64(df+1.0))
-	recIDF := 1.0 + math.Log(float64(total)/float64(recDF+1.0))
-	raw := make([]float64, len(sorted)) // by candidate, 0 for none
-	// bleve's tf-idf: √freq·norm·idf.
-	tf := func(p segment.Posting) float64 { return math.Sqrt(float64(p.Frequency())) * p.Norm() }
-	if err := atCandidates(lists, sorted, func(k int, p segment.Posting) {
-		raw[k] = tf(p) * idf
-	}); err != nil {
-		return nil, err
-	}
-	if err := atCandidates(recLists, sorted, func(k int, p segment.Posting) {
-		// The query weight is title's (boost·idf): the record's own idf
-		// is carried in its score.
-		raw[k] = tf(p) * recIDF * recIDF / idf
-	}); err != nil {
-		return nil, err
-	}
+	idf := 1.0 + math.Log(float64(total)/float64(b.count()+1.0))
+	recIDF := 1.0 + math.Log(float64(total)/float64(rb.count()+1.0))
 	fs := newFixedSearcher(q.boost*idf, (q.boost*idf)*(q.boost*idf), options)
-	for k, c := range sorted {
-		if raw[k] > 0 {
-			fs.add(c.iid, raw[k])
+	for _, c := range sorted {
+		if c.titleLen == 0 {
+			continue
+		}
+		// bleve's tf-idf: tf·norm·idf, the norm stored as a float32.
+		norm := float64(float32(1.0 / math.Sqrt(float64(c.titleLen))))
+		switch {
+		case b[c.seg].Contains(c.local):
+			fs.add(c.iid, 1.0*norm*idf)
+		case rb[c.seg].Contains(c.local):
+			// The query weight is title's (boost·idf): the record's
+			// own idf is carried in its score.
+			fs.add(c.iid, 1.0*norm*recIDF*recIDF/idf)
 		}
 	}
 	return fs, nil
