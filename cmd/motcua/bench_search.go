@@ -365,6 +365,7 @@ func latency(ix *search.Index, mix []request, d time.Duration, label string) err
 		var all []time.Duration
 		var wg sync.WaitGroup
 		var failed error
+		cpu0 := cpuSeconds()
 		stop := time.Now().Add(d)
 		for w := range conc {
 			wg.Add(1)
@@ -389,8 +390,11 @@ func latency(ix *search.Index, mix []request, d time.Duration, label string) err
 		if failed != nil {
 			return failed
 		}
-		fmt.Fprintf(stdout, "http     %s, concurrency %d: %d requests, %.0f/s, p50 %s p95 %s p99 %s\n",
-			label, conc, len(all), float64(len(all))/d.Seconds(), pct(all, 50), pct(all, 95), pct(all, 99))
+		// The CPU time per request (server, client and GC together) says
+		// what the mix costs however busy the shared machine is.
+		cpu := cpuSeconds() - cpu0
+		fmt.Fprintf(stdout, "http     %s, concurrency %d: %d requests, %.0f/s, p50 %s p95 %s p99 %s; %.1f ms CPU per request\n",
+			label, conc, len(all), float64(len(all))/d.Seconds(), pct(all, 50), pct(all, 95), pct(all, 99), 1000*cpu/float64(len(all)))
 		var kinds []string
 		for k := range byKind {
 			kinds = append(kinds, k)

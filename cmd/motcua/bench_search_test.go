@@ -35,7 +35,7 @@ func TestBenchSearch(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("bench search: exit %d\n%s", code, out)
 	}
-	for _, want := range []string{"index    400 synthetic records", "reopen", "+400 records, concurrency 2", "staff-id p99", "staff-words p99", "peak RSS"} {
+	for _, want := range []string{"index    400 synthetic records", "reopen", "+400 records, concurrency 2", "ms CPU per request", "staff-id p99", "staff-words p99", "peak RSS"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("bench search says no %q:\n%s", want, out)
 		}
