@@ -34,6 +34,36 @@ type derived struct {
 	titleLen [][]uint8     // per segment and document
 	parts    []*segDerived // per segment
 	values   *valueTable   // the facet values' numbers
+	terms    *termCache    // the snapshot's postings read lately
+}
+
+// termCache keeps the items of the terms the snapshot's queries read, so
+// that common words are looked up in every segment's dictionary once, not
+// on every query. The bitmaps point into the snapshot's files: the cache
+// lives and dies with its snapshot's derived data, which only queries
+// holding that snapshot open use.
+type termCache struct {
+	mu sync.Mutex
+	m  map[string]bits
+}
+
+// termCacheSize bounds the terms kept; when full, the cache starts again.
+const termCacheSize = 4096
+
+func (c *termCache) get(key string) (bits, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b, ok := c.m[key]
+	return b, ok
+}
+
+func (c *termCache) put(key string, b bits) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= termCacheSize {
+		c.m = make(map[string]bits, 256)
+	}
+	c.m[key] = b
 }
 
 // segDerived is what is derived from one segment.
@@ -101,7 +131,7 @@ func (c *derivedCache) of(s *snapshot) (*derived, error) {
 		return c.d, nil
 	}
 	segs := make(map[segment.Segment]*segDerived, len(s.segs))
-	d := &derived{values: &c.values}
+	d := &derived{values: &c.values, terms: &termCache{}}
 	for _, seg := range s.segs {
 		sd := c.segs[seg.Segment()]
 		if sd == nil {
@@ -220,6 +250,12 @@ func (s *snapshot) Close() error { return s.is.Close() }
 
 // term is the items that hold term in field.
 func (s *snapshot) term(field, term string) (bits, error) {
+	key := field + "\x00" + term
+	if s.derived != nil {
+		if b, ok := s.derived.terms.get(key); ok {
+			return b, nil
+		}
+	}
 	out := make(bits, len(s.segs))
 	for i, seg := range s.segs {
 		out[i] = roaring.New()
@@ -236,6 +272,9 @@ func (s *snapshot) term(field, term string) (bits, error) {
 			return nil, err
 		}
 		out[i] = b
+	}
+	if s.derived != nil {
+		s.derived.terms.put(key, out)
 	}
 	return out, nil
 }
