@@ -94,9 +94,10 @@ type retrieval struct {
 // retrieve finds the answer, which the total and the facets count: the
 // items that hold every word, with those that hold strictMin of them and
 // score as well. When no item holds every word, the answer is loose: the
-// items that hold strictMin of the words; failing any, half the words. The candidates are the best rescoreWindow of the answer by
-// the words they hold, weighed by rarity, in the name above all, and by
-// the field the query names.
+// items that hold strictMin of the words; failing any, half the words.
+// The candidates are the best rescoreWindow of the answer by the words
+// they hold, weighed by rarity, in the name above all, and by the field
+// the query names.
 func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 	w, err := s.words(p, filter)
 	if err != nil {
@@ -173,7 +174,18 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 		}
 		t.ties = tie != nil // the rest of the tie items are needed after all
 	}
-	return r, nil
+	// Every tier was read without a last check (the loop checks after
+	// the last tier, so this is not expected): score what is left, the
+	// rest of the tie items included, and rank every hit.
+	t.ties = true
+	if items, ok := t.next(); ok {
+		for i := range pending {
+			pending[i].Or(items[i])
+		}
+	}
+	s.score(q, sc, pending)
+	_, err = s.rank(p, r, all, hits, hits, sc, -1, nil)
+	return r, err
 }
 
 // pruneAbove is how many hits an answer has before it is scored a tier at
