@@ -38,12 +38,15 @@ func (q *candidatePhrase) Searcher(ctx context.Context, r index.IndexReader, _ m
 	if len(q.terms) == 0 {
 		return searcher.NewMatchNoneSearcher(r)
 	}
-	options.IncludeTermVectors = true
-	s := &candidatePhraseSearcher{terms: q.terms, field: q.field}
 	sorted, err := q.ids.internal(r)
 	if err != nil {
 		return nil, err
 	}
+	if is, ok := r.(*scorch.IndexSnapshot); ok && is == q.ids.from && ownReads && !options.Explain && options.Score != "none" {
+		return q.atCandidates(is, sorted, options)
+	}
+	options.IncludeTermVectors = true
+	s := &candidatePhraseSearcher{terms: q.terms, field: q.field}
 	for _, c := range sorted {
 		s.candidates = append(s.candidates, c.iid)
 	}
@@ -58,6 +61,78 @@ func (q *candidatePhrase) Searcher(ctx context.Context, r index.IndexReader, _ m
 	s.cur = make([]*search.DocumentMatch, len(s.words))
 	s.done = make([]bool, len(s.words))
 	return s, nil
+}
+
+// atCandidates is the phrase's searcher that reads its words' postings
+// only at the candidates, in the segments that hold them: scored as
+// candidatePhraseSearcher scores (each word's term score, each word's
+// weight in the query norm).
+func (q *candidatePhrase) atCandidates(is *scorch.IndexSnapshot, sorted []candidate, options search.SearcherOptions) (search.Searcher, error) {
+	total, err := is.DocCount()
+	if err != nil {
+		return nil, err
+	}
+	type word struct {
+		idf  float64
+		tf   []float64  // by candidate: √freq·norm, 0 where it is not
+		pos  [][]uint64 // by candidate: the word's positions
+		read bool
+	}
+	words := map[string]*word{}
+	var weight float64
+	for _, t := range q.terms {
+		w := words[t]
+		if w == nil {
+			lists, df, err := postings(is, q.field, t)
+			if err != nil {
+				return nil, err
+			}
+			w = &word{idf: 1.0 + math.Log(float64(total)/float64(df+1)), tf: make([]float64, len(sorted)), pos: make([][]uint64, len(sorted))}
+			words[t] = w
+			err = atCandidatesLocs(lists, sorted, func(k int, p segment.Posting) {
+				w.tf[k] = math.Sqrt(float64(p.Frequency())) * p.Norm()
+				for _, l := range p.Locations() {
+					w.pos[k] = append(w.pos[k], l.Pos())
+				}
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+		weight += (q.boost * w.idf) * (q.boost * w.idf)
+	}
+	fs := newFixedSearcher(1, weight, options)
+	for k, c := range sorted {
+		if !phraseAt(q.terms, func(t string) []uint64 { return words[t].pos[k] }) {
+			continue
+		}
+		var raw float64
+		for _, t := range q.terms {
+			w := words[t]
+			raw += w.tf[k] * w.idf * q.boost * w.idf
+		}
+		fs.add(c.iid, raw)
+	}
+	return fs, nil
+}
+
+// phraseAt says whether terms stand one after the other somewhere, given
+// each term's positions.
+func phraseAt(terms []string, pos func(string) []uint64) bool {
+	for _, start := range pos(terms[0]) {
+		at, ok := start, true
+		for _, t := range terms[1:] {
+			if !slices.Contains(pos(t), at+1) {
+				ok = false
+				break
+			}
+			at++
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }
 
 // candidates are the ranking's candidates. The clauses of one ranking
@@ -746,8 +821,17 @@ func postings(is *scorch.IndexSnapshot, field, term string) ([]segment.PostingsL
 }
 
 // atCandidates calls f on each of the candidates (sorted[k]) that lists
-// hold, with its posting.
+// hold, with its posting (frequency and norm).
 func atCandidates(lists []segment.PostingsList, sorted []candidate, f func(k int, p segment.Posting)) error {
+	return readAt(lists, sorted, false, f)
+}
+
+// atCandidatesLocs is atCandidates with the postings' locations.
+func atCandidatesLocs(lists []segment.PostingsList, sorted []candidate, f func(k int, p segment.Posting)) error {
+	return readAt(lists, sorted, true, f)
+}
+
+func readAt(lists []segment.PostingsList, sorted []candidate, locs bool, f func(k int, p segment.Posting)) error {
 	var it segment.PostingsIterator
 	var p segment.Posting // the iterator's last, which it has passed
 	var err error
@@ -757,7 +841,7 @@ func atCandidates(lists []segment.PostingsList, sorted []candidate, f func(k int
 			continue
 		}
 		if c.seg != at {
-			it, p, at = lists[c.seg].Iterator(true, true, false, nil), nil, c.seg
+			it, p, at = lists[c.seg].Iterator(true, true, locs, nil), nil, c.seg
 		}
 		if p == nil || p.Number() < uint64(c.local) {
 			if p, err = it.Advance(uint64(c.local)); err != nil {
