@@ -38,3 +38,15 @@ func TestFacetTop(t *testing.T) {
 		}
 	}
 }
+
+// TestDerivedFacets: every facet a search counts is derived in the
+// background for new segments.
+func TestDerivedFacets(t *testing.T) {
+	for _, m := range []map[string]string{facetFields, staffFacets} {
+		for name, f := range m {
+			if !slices.Contains(derivedFacets, f) {
+				t.Errorf("facet %s (%s) is not in derivedFacets", name, f)
+			}
+		}
+	}
+}

@@ -338,7 +338,14 @@ func Open(path string) (*Index, error) {
 		b.Close()
 		return nil, fmt.Errorf("%s: %w", path, ErrSchema)
 	}
-	return &Index{bleve: b, path: path}, nil
+	ix := &Index{bleve: b, path: path}
+	// What the first pass derives of the segments is made now, their
+	// facets in the background (see derivedCache.of), not on the first
+	// searches.
+	if s, err := ix.snapshot(); err == nil {
+		s.Close()
+	}
+	return ix, nil
 }
 
 // Create makes a new, empty index at path, removing any index there.

@@ -132,7 +132,8 @@ func (c *derivedCache) of(s *snapshot) (*derived, error) {
 	}
 	segs := make(map[segment.Segment]*segDerived, len(s.segs))
 	d := &derived{values: &c.values, terms: &termCache{}}
-	for _, seg := range s.segs {
+	var fresh []int // the segments first seen
+	for i, seg := range s.segs {
 		sd := c.segs[seg.Segment()]
 		if sd == nil {
 			lens, err := segTitleLengths(seg.Segment())
@@ -140,14 +141,35 @@ func (c *derivedCache) of(s *snapshot) (*derived, error) {
 				return nil, err
 			}
 			sd = &segDerived{titleLen: lens, facets: map[string]*segFacet{}}
+			fresh = append(fresh, i)
 		}
 		segs[seg.Segment()] = sd
 		d.parts = append(d.parts, sd)
 		d.titleLen = append(d.titleLen, sd.titleLen)
 	}
 	c.is, c.d, c.segs = s.is, d, segs // segments merged away are dropped
+	if len(fresh) > 0 {
+		// New segments' facets are derived in the background, so that the
+		// first search that counts them need not: a million records'
+		// issuers take seconds, longer than a search may. The snapshot is
+		// held open until then.
+		s.is.AddRef()
+		go func() {
+			defer s.is.DecRef()
+			for _, i := range fresh {
+				for _, f := range derivedFacets {
+					// An error here is the counting search's to report.
+					d.parts[i].facet(s.segs[i].Segment(), f, &c.values)
+				}
+			}
+		}()
+	}
 	return d, nil
 }
+
+// derivedFacets are the fields derived for every segment: the facets and
+// the priors' flags.
+var derivedFacets = []string{fField, fLevel, fAgency, fDocType, fStatus, fIssuer, fFlags}
 
 // newSnapshot views is (the caller holds it open).
 func newSnapshot(is *scorch.IndexSnapshot) *snapshot {
