@@ -44,6 +44,14 @@ func or(a, b bits) bits {
 	return out
 }
 
+func andNot(a, b bits) bits {
+	out := make(bits, len(a))
+	for i := range a {
+		out[i] = roaring.AndNot(a[i], b[i])
+	}
+	return out
+}
+
 // all is every live item.
 func (s *snapshot) all() bits {
 	out := make(bits, len(s.segs))

@@ -338,14 +338,18 @@ func Open(path string) (*Index, error) {
 		b.Close()
 		return nil, fmt.Errorf("%s: %w", path, ErrSchema)
 	}
-	ix := &Index{bleve: b, path: path}
-	// What the first pass derives of the segments is made now, their
-	// facets in the background (see derivedCache.of), not on the first
-	// searches.
-	if s, err := ix.snapshot(); err == nil {
-		s.Close()
+	return &Index{bleve: b, path: path}, nil
+}
+
+// Warm derives now what searches read of the index's segments, their
+// facets in the background (see derivedCache.of), so that the first
+// searches need not: a server calls it when it starts.
+func (ix *Index) Warm() error {
+	s, err := ix.snapshot()
+	if err != nil {
+		return err
 	}
-	return ix, nil
+	return s.Close()
 }
 
 // Create makes a new, empty index at path, removing any index there.

@@ -43,7 +43,7 @@ func (q *candidatePhrase) Searcher(ctx context.Context, r index.IndexReader, _ m
 		return nil, err
 	}
 	if is, ok := r.(*scorch.IndexSnapshot); ok && is == q.ids.from && ownReads && !options.Explain && options.Score != "none" {
-		return q.atCandidates(is, sorted, options)
+		return q.readAtCandidates(is, sorted, options)
 	}
 	options.IncludeTermVectors = true
 	s := &candidatePhraseSearcher{terms: q.terms, field: q.field}
@@ -63,20 +63,19 @@ func (q *candidatePhrase) Searcher(ctx context.Context, r index.IndexReader, _ m
 	return s, nil
 }
 
-// atCandidates is the phrase's searcher that reads its words' postings
+// readAtCandidates is the phrase's searcher that reads its words' postings
 // only at the candidates, in the segments that hold them: scored as
 // candidatePhraseSearcher scores (each word's term score, each word's
 // weight in the query norm).
-func (q *candidatePhrase) atCandidates(is *scorch.IndexSnapshot, sorted []candidate, options search.SearcherOptions) (search.Searcher, error) {
+func (q *candidatePhrase) readAtCandidates(is *scorch.IndexSnapshot, sorted []candidate, options search.SearcherOptions) (search.Searcher, error) {
 	total, err := is.DocCount()
 	if err != nil {
 		return nil, err
 	}
 	type word struct {
-		idf  float64
-		tf   []float64  // by candidate: √freq·norm, 0 where it is not
-		pos  [][]uint64 // by candidate: the word's positions
-		read bool
+		idf float64
+		tf  []float64  // by candidate: √freq·norm, 0 where it is not
+		pos [][]uint64 // by candidate: the word's positions
 	}
 	words := map[string]*word{}
 	var weight float64
@@ -89,7 +88,7 @@ func (q *candidatePhrase) atCandidates(is *scorch.IndexSnapshot, sorted []candid
 			}
 			w = &word{idf: 1.0 + math.Log(float64(total)/float64(df+1)), tf: make([]float64, len(sorted)), pos: make([][]uint64, len(sorted))}
 			words[t] = w
-			err = atCandidatesLocs(lists, sorted, func(k int, p segment.Posting) {
+			err = atCandidates(lists, sorted, true, func(k int, p segment.Posting) {
 				w.tf[k] = math.Sqrt(float64(p.Frequency())) * p.Norm()
 				for _, l := range p.Locations() {
 					w.pos[k] = append(w.pos[k], l.Pos())
@@ -792,7 +791,7 @@ func (q *candidateTerm) Searcher(ctx context.Context, r index.IndexReader, m map
 	}
 	idf := 1.0 + math.Log(float64(total)/float64(df+1))
 	fs := newFixedSearcher(boost*idf, (boost*idf)*(boost*idf), options)
-	err = atCandidates(lists, sorted, func(k int, p segment.Posting) {
+	err = atCandidates(lists, sorted, false, func(k int, p segment.Posting) {
 		fs.add(sorted[k].iid, math.Sqrt(float64(p.Frequency()))*p.Norm()*idf)
 	})
 	return fs, err
@@ -821,17 +820,8 @@ func postings(is *scorch.IndexSnapshot, field, term string) ([]segment.PostingsL
 }
 
 // atCandidates calls f on each of the candidates (sorted[k]) that lists
-// hold, with its posting (frequency and norm).
-func atCandidates(lists []segment.PostingsList, sorted []candidate, f func(k int, p segment.Posting)) error {
-	return readAt(lists, sorted, false, f)
-}
-
-// atCandidatesLocs is atCandidates with the postings' locations.
-func atCandidatesLocs(lists []segment.PostingsList, sorted []candidate, f func(k int, p segment.Posting)) error {
-	return readAt(lists, sorted, true, f)
-}
-
-func readAt(lists []segment.PostingsList, sorted []candidate, locs bool, f func(k int, p segment.Posting)) error {
+// hold, with its posting: frequency and norm, and locations if locs.
+func atCandidates(lists []segment.PostingsList, sorted []candidate, locs bool, f func(k int, p segment.Posting)) error {
 	var it segment.PostingsIterator
 	var p segment.Posting // the iterator's last, which it has passed
 	var err error

@@ -150,9 +150,9 @@ func (c *derivedCache) of(s *snapshot) (*derived, error) {
 	c.is, c.d, c.segs = s.is, d, segs // segments merged away are dropped
 	if len(fresh) > 0 {
 		// New segments' facets are derived in the background, so that the
-		// first search that counts them need not: a million records'
-		// issuers take seconds, longer than a search may. The snapshot is
-		// held open until then.
+		// first search that counts them need not wait for all of them: a
+		// million records' issuers take seconds, longer than a search may.
+		// The snapshot is held open until then.
 		s.is.AddRef()
 		go func() {
 			defer s.is.DecRef()

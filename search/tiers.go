@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"math"
 	"slices"
 
@@ -122,7 +123,7 @@ func (s *snapshot) tiers(q *queryScoring, hits, first, all bits) *tiers {
 	// The bound of the items whose names hold m of the words: the m
 	// heaviest words in a name as short as the group's shortest.
 	wts := slices.Clone(q.textWt)
-	slices.SortFunc(wts, func(a, b float32) int { return cmp32(b, a) })
+	slices.SortFunc(wts, func(a, b float32) int { return cmp.Compare(b, a) })
 	const c = wBody * textNorm
 	text := q.maxText * c
 	var named []tier
@@ -144,23 +145,13 @@ func (s *snapshot) tiers(q *queryScoring, hits, first, all bits) *tiers {
 		tier{bound: text - least*c, group: someTyped},
 		tier{bound: words * c, group: tie},
 		tier{bound: (words - least) * c, group: someWords})
-	slices.SortStableFunc(named, func(a, b tier) int { return cmp32(b.bound, a.bound) })
+	slices.SortStableFunc(named, func(a, b tier) int { return cmp.Compare(b.bound, a.bound) })
 	t.order = append(t.order, named...)
 	for k := range t.order {
 		// Scores are sums of float32s: a margin for their rounding.
 		t.order[k].bound *= 1 + 1e-4
 	}
 	return t
-}
-
-func cmp32(a, b float32) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // items is the hits of t.order[k].
@@ -294,12 +285,4 @@ func (t *tiers) bound() (float32, uint64) {
 		}
 	}
 	return -1, 0
-}
-
-func andNot(a, b bits) bits {
-	out := make(bits, len(a))
-	for i := range a {
-		out[i] = roaring.AndNot(a[i], b[i])
-	}
-	return out
 }

@@ -229,6 +229,9 @@ func reopened(ix *search.Index, path string, procs []*content.Procedure, mix []r
 	if err != nil {
 		return nil, err
 	}
+	if err := ix.Warm(); err != nil { // as serve does
+		return ix, err
+	}
 	opened := time.Since(start)
 	if _, err := ix.Search(context.Background(), search.Request{Query: "giấy khai sinh"}); err != nil {
 		return ix, err

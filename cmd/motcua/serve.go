@@ -63,6 +63,9 @@ func runServe(args []string) error {
 		return err
 	}
 	defer ix.Close()
+	if err := ix.Warm(); err != nil {
+		return err
+	}
 	db, blobs, err := openStore(*data)
 	if err != nil {
 		return err
