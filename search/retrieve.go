@@ -139,6 +139,8 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 	}
 	t := s.tiers(q, hits, first, all)
 	defer t.release()
+	ds := newDenseScorer(s, q)
+	defer ds.release()
 	// The tiers' items are scored together when it is time to check
 	// whether the best are certain: when the items read have doubled,
 	// or before a tier of a quarter as many.
@@ -159,7 +161,7 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 			continue
 		}
 		checked = n
-		s.score(q, sc, pending)
+		ds.score(sc, pending)
 		pending = s.none()
 		tie := t.tieRest(sc)
 		ok, err := s.rank(p, r, all, hits, read, sc, bound, tie)
@@ -183,7 +185,7 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 			pending[i].Or(items[i])
 		}
 	}
-	s.score(q, sc, pending)
+	ds.score(sc, pending)
 	_, err = s.rank(p, r, all, hits, hits, sc, -1, nil)
 	return r, err
 }
@@ -417,6 +419,113 @@ func (s *snapshot) score(q *queryScoring, sc *scores, scope bits) {
 		for _, b := range q.fields {
 			// A named field's procedures must all reach the full ranking.
 			in(b[i], i, func(d uint32) { field[d] = namedField })
+		}
+	}
+	sc.share = q.share
+}
+
+// denseScorer scores a large answer's items a tier at a time. Each
+// round's items are few, but intersecting every word's postings with them
+// costs as much as the postings are long: so the words' items are written
+// once per segment as dense bit sets, and each item scored reads one bit
+// per set.
+type denseScorer struct {
+	q    *queryScoring
+	s    *snapshot
+	sets [][][]uint64 // per segment, nil until needed: text, title, exact, field sets
+	slab []uint64
+}
+
+var denseSlabs sync.Pool
+
+func newDenseScorer(s *snapshot, q *queryScoring) *denseScorer {
+	ds := &denseScorer{q: q, s: s, sets: make([][][]uint64, len(s.segs))}
+	if p, _ := denseSlabs.Get().(*[]uint64); p != nil {
+		ds.slab = (*p)[:0]
+	}
+	return ds
+}
+
+// release gives back the dense sets; ds must not be used after.
+func (ds *denseScorer) release() {
+	ds.sets = nil
+	denseSlabs.Put(&ds.slab)
+}
+
+// segment is segment i's dense sets, written when first needed.
+func (ds *denseScorer) segment(i int) [][]uint64 {
+	if ds.sets[i] != nil {
+		return ds.sets[i]
+	}
+	q := ds.q
+	words := int(ds.s.segs[i].Segment().Count()/64) + 1
+	var bms []*roaring.Bitmap
+	for k := range q.text {
+		bms = append(bms, q.text[k][i], q.title[k][i])
+	}
+	for _, b := range q.exact {
+		bms = append(bms, b[i])
+	}
+	for _, b := range q.fields {
+		bms = append(bms, b[i])
+	}
+	need := len(bms) * words
+	if cap(ds.slab)-len(ds.slab) < need {
+		// A new slab: the sets already written keep the old one.
+		ds.slab = make([]uint64, 0, max(need, 2*cap(ds.slab)))
+	}
+	at := len(ds.slab)
+	ds.slab = ds.slab[:at+need]
+	clear(ds.slab[at:])
+	sets := make([][]uint64, len(bms))
+	for k, b := range bms {
+		sets[k] = ds.slab[at+k*words : at+(k+1)*words : at+(k+1)*words]
+		b.WriteDenseTo(sets[k]) // a segment's numbers are below its count
+	}
+	ds.sets[i] = sets
+	return sets
+}
+
+// score sets the scores of scope's items, as snapshot.score does.
+func (ds *denseScorer) score(sc *scores, scope bits) {
+	q := ds.q
+	buf := make([]uint32, 256)
+	has := func(set []uint64, d uint32) bool { return set[d/64]&(1<<(d%64)) != 0 }
+	for i, sb := range scope {
+		if sb.IsEmpty() {
+			continue
+		}
+		sets := ds.segment(i)
+		nw := len(q.text)
+		exact, fields := sets[2*nw:2*nw+len(q.exact)], sets[2*nw+len(q.exact):]
+		field, inText, inTitle, titleWords, lens := sc.field[i], sc.text[i], sc.title[i], sc.words[i], ds.s.titleLen[i]
+		it := sb.ManyIterator()
+		for n := it.NextMany(buf); n > 0; n = it.NextMany(buf) {
+			for _, d := range buf[:n] {
+				var text, title float32
+				var held uint8
+				for k, wt := range q.textWt {
+					if has(sets[2*k], d) {
+						text += wt
+					}
+					if has(sets[2*k+1], d) {
+						held++
+						title += wt * wTitle * invSqrt[lens[d]]
+					}
+				}
+				for k, wt := range q.exactWt {
+					if has(exact[k], d) {
+						text += wt
+					}
+				}
+				var f float32
+				for _, set := range fields {
+					if has(set, d) {
+						f = namedField
+					}
+				}
+				field[d], inText[d], inTitle[d], titleWords[d] = f, text, title, held
+			}
 		}
 	}
 	sc.share = q.share
