@@ -250,7 +250,7 @@ func (s *snapshot) rank(p *parsedQuery, r *retrieval, all, hits, scope bits, sc 
 // when it scores at least this share of the best item holding every word.
 var wellMatched float32 = 0.5
 
-// queryWords is the items among a filter's that hold each of a query's
+// queryWords is a filter and the items that hold each of a query's
 // words: the words with digits (numbers, codes), which an item must all
 // hold, and the others.
 type queryWords struct {
@@ -262,6 +262,11 @@ type queryWords struct {
 
 func (s *snapshot) words(p *parsedQuery, filter bits) (*queryWords, error) {
 	w := &queryWords{filter: filter, df: map[string]uint64{}}
+	// A filter is applied once, when matching (scoring reads only the
+	// hits); but when it lets few items through (a field), each word's
+	// items are first cut to the filter's, so that matching counts few.
+	// Few: on average, as few as a bitmap holds in a list of numbers.
+	few := filter.count()*16 < s.live
 	for _, t := range p.required {
 		b, err := s.term(fAll, t)
 		if err != nil {
@@ -294,7 +299,9 @@ func (s *snapshot) words(p *parsedQuery, filter bits) (*queryWords, error) {
 		// A word weighs its rarity in the whole index, as in bleve's
 		// clauses, whatever the request's filters.
 		w.df[t] = b.count()
-		b = and(b, filter)
+		if few {
+			b = and(b, filter)
+		}
 		if hasDigit(t) {
 			w.ids, w.idTerms = append(w.ids, b), append(w.idTerms, t)
 		} else {
