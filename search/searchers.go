@@ -82,7 +82,7 @@ func (q *candidatePhrase) readAtCandidates(is *scorch.IndexSnapshot, sorted []ca
 	for _, t := range q.terms {
 		w := words[t]
 		if w == nil {
-			lists, df, err := postings(is, q.field, t)
+			lists, df, err := postings(is, q.ids.derived, q.field, t)
 			if err != nil {
 				return nil, err
 			}
@@ -277,6 +277,9 @@ func (q *titleTerm) Searcher(ctx context.Context, r index.IndexReader, m mapping
 	// Procedures' names are in title, records' in rec_title: each word
 	// weighs its rarity in its own field, as bleve's term query on it would.
 	s := newSnapshot(is)
+	if is == q.cands.from {
+		s.derived = q.cands.derived // its postings read lately
+	}
 	b, err := s.term(fTitle, q.term)
 	if err != nil {
 		return nil, err
@@ -781,7 +784,7 @@ func (q *candidateTerm) Searcher(ctx context.Context, r index.IndexReader, m map
 	if err != nil {
 		return nil, err
 	}
-	lists, df, err := postings(is, q.field, q.term)
+	lists, df, err := postings(is, q.cands.derived, q.field, q.term)
 	if err != nil {
 		return nil, err
 	}
@@ -797,24 +800,40 @@ func (q *candidateTerm) Searcher(ctx context.Context, r index.IndexReader, m map
 	return fs, err
 }
 
-// postings is term's postings in field per segment of is (nil where it
-// has none) and how many live items hold it.
-func postings(is *scorch.IndexSnapshot, field, term string) ([]segment.PostingsList, uint64, error) {
+// postList is a term's postings lists in a field, per segment of a
+// snapshot (nil where it has none), and how many live items hold it.
+type postList struct {
+	lists []segment.PostingsList
+	df    uint64
+}
+
+// postings is term's postings in field in is; d is what is derived from
+// is, or nil. The lists are the caller's to change.
+func postings(is *scorch.IndexSnapshot, d *derived, field, term string) ([]segment.PostingsList, uint64, error) {
+	key := field + "\x00" + term
+	if d != nil {
+		if pl, ok := d.lists.get(key); ok {
+			return slices.Clone(pl.lists), pl.df, nil
+		}
+	}
 	segs := is.Segments()
 	lists := make([]segment.PostingsList, len(segs))
 	var df uint64
 	for i, seg := range segs {
-		d, err := seg.Segment().Dictionary(field)
+		dict, err := seg.Segment().Dictionary(field)
 		if err != nil {
 			return nil, 0, err
 		}
-		pl, err := d.PostingsList([]byte(term), seg.Deleted(), nil)
+		pl, err := dict.PostingsList([]byte(term), seg.Deleted(), nil)
 		if err != nil {
 			return nil, 0, err
 		}
 		if n := pl.Count(); n > 0 {
 			lists[i], df = pl, df+n
 		}
+	}
+	if d != nil {
+		d.lists.put(key, postList{slices.Clone(lists), df})
 	}
 	return lists, df, nil
 }

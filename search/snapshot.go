@@ -31,37 +31,39 @@ type snapshot struct {
 // a new small segment's worth, not the whole index's. It holds copies,
 // not bitmaps that point into the index's files.
 type derived struct {
-	titleLen [][]uint8     // per segment and document
-	parts    []*segDerived // per segment
-	values   *valueTable   // the facet values' numbers
-	terms    *termCache    // the snapshot's postings read lately
+	titleLen [][]uint8            // per segment and document
+	parts    []*segDerived        // per segment
+	values   *valueTable          // the facet values' numbers
+	terms    *termCache[bits]     // the items of the terms read lately
+	lists    *termCache[postList] // the postings lists the ranking read lately
 }
 
-// termCache keeps the items of the terms the snapshot's queries read, so
-// that common words are looked up in every segment's dictionary once, not
-// on every query. The bitmaps point into the snapshot's files: the cache
-// lives and dies with its snapshot's derived data, which only queries
-// holding that snapshot open use.
-type termCache struct {
+// termCache keeps what the snapshot's queries read of the terms they
+// search: their items (bitmaps), or their postings lists for the ranking,
+// so that common words are looked up in every segment's dictionary once,
+// not on every query. What it keeps points into the snapshot's files: the
+// cache lives and dies with its snapshot's derived data, which only
+// queries holding that snapshot open use.
+type termCache[T any] struct {
 	mu sync.Mutex
-	m  map[string]bits
+	m  map[string]T
 }
 
 // termCacheSize bounds the terms kept; when full, the cache starts again.
 const termCacheSize = 4096
 
-func (c *termCache) get(key string) (bits, bool) {
+func (c *termCache[T]) get(key string) (T, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	b, ok := c.m[key]
 	return b, ok
 }
 
-func (c *termCache) put(key string, b bits) {
+func (c *termCache[T]) put(key string, b T) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil || len(c.m) >= termCacheSize {
-		c.m = make(map[string]bits, 256)
+		c.m = make(map[string]T, 256)
 	}
 	c.m[key] = b
 }
@@ -131,7 +133,7 @@ func (c *derivedCache) of(s *snapshot) (*derived, error) {
 		return c.d, nil
 	}
 	segs := make(map[segment.Segment]*segDerived, len(s.segs))
-	d := &derived{values: &c.values, terms: &termCache{}}
+	d := &derived{values: &c.values, terms: &termCache[bits]{}, lists: &termCache[postList]{}}
 	var fresh []int // the segments first seen
 	for i, seg := range s.segs {
 		sd := c.segs[seg.Segment()]
