@@ -38,9 +38,8 @@ var invSqrt = func() (t [maxTitleLen + 1]float32) {
 // reused across queries, since on a large index they are most of what a
 // query allocates.
 type scores struct {
-	field, text, title [][]float32
-	words              [][]uint8 // the words the title holds
-	share              float32   // 1 / the query's words
+	total, text, field, title [][]float32 // field and title: the parts of the sums being made
+	words                     [][]uint8   // the words the title holds
 }
 
 var scorePool sync.Pool
@@ -53,7 +52,7 @@ func getScores(segs []*scorch.SegmentSnapshot) *scores {
 	if sc == nil {
 		sc = &scores{}
 	}
-	sc.field, sc.text, sc.title = fit(sc.field, segs), fit(sc.text, segs), fit(sc.title, segs)
+	sc.total, sc.field, sc.text, sc.title = fit(sc.total, segs), fit(sc.field, segs), fit(sc.text, segs), fit(sc.title, segs)
 	sc.words = fit(sc.words, segs)
 	return sc
 }
@@ -427,8 +426,21 @@ func (s *snapshot) score(q *queryScoring, sc *scores, scope bits) {
 			// A named field's procedures must all reach the full ranking.
 			in(b[i], i, func(d uint32) { field[d] = namedField })
 		}
+		total := sc.total[i]
+		it = sb.ManyIterator()
+		for n := it.NextMany(buf); n > 0; n = it.NextMany(buf) {
+			for _, d := range buf[:n] {
+				total[d] = q.sum(field[d], inText[d], inTitle[d], titleWords[d])
+			}
+		}
 	}
-	sc.share = q.share
+}
+
+// sum is an item's score from its parts: a named field's weight, the
+// weights of the words its texts hold, and of those its name holds, how
+// many.
+func (q *queryScoring) sum(field, text, title float32, words uint8) float32 {
+	return field + text*wBody*textNorm + title*float32(words)*q.share
 }
 
 // denseScorer scores a large answer's items a tier at a time. Each
@@ -505,7 +517,7 @@ func (ds *denseScorer) score(sc *scores, scope bits) {
 		sets := ds.segment(i)
 		nw := len(q.text)
 		exact, fields := sets[2*nw:2*nw+len(q.exact)], sets[2*nw+len(q.exact):]
-		field, inText, inTitle, titleWords, lens := sc.field[i], sc.text[i], sc.title[i], sc.words[i], ds.s.titleLen[i]
+		total, inText, lens := sc.total[i], sc.text[i], ds.s.titleLen[i]
 		it := sb.ManyIterator()
 		for n := it.NextMany(buf); n > 0; n = it.NextMany(buf) {
 			for _, d := range buf[:n] {
@@ -531,16 +543,15 @@ func (ds *denseScorer) score(sc *scores, scope bits) {
 						f = namedField
 					}
 				}
-				field[d], inText[d], inTitle[d], titleWords[d] = f, text, title, held
+				total[d], inText[d] = q.sum(f, text, title, held), text
 			}
 		}
 	}
-	sc.share = q.share
 }
 
 // of is an item's score.
 func (sc *scores) of(i int, d uint32) float32 {
-	return sc.field[i][d] + sc.text[i][d]*wBody*textNorm + sc.title[i][d]*float32(sc.words[i][d])*sc.share
+	return sc.total[i][d]
 }
 
 // scoring is the items of hits that score at least min.
