@@ -4,7 +4,6 @@ import (
 	"cmp"
 	mbits "math/bits"
 	"slices"
-	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 )
@@ -127,8 +126,8 @@ func newCounter(sets []*roaring.Bitmap) *counter {
 		}
 	}
 	words := int(most/64) + 1
-	c, _ := counters.Get().(*counter)
-	if c == nil {
+	c, ok := counters.get()
+	if !ok {
 		c = &counter{}
 	}
 	c.dense = zeroed(c.dense, words)
@@ -144,11 +143,38 @@ func newCounter(sets []*roaring.Bitmap) *counter {
 	return c
 }
 
-// counters are reused: a counter's planes span a segment.
-var counters sync.Pool
+// counters are reused: a counter's planes span a segment, and a large
+// answer's tiers count in every segment at once.
+var counters = newKept[*counter](64)
 
 // release gives c back for reuse; it must not be used after.
-func (c *counter) release() { counters.Put(c) }
+func (c *counter) release() { counters.put(c) }
+
+// kept holds a few values for reuse. Unlike a sync.Pool's, they are kept
+// across garbage collections: what the first pass reuses spans a segment
+// or the whole index (a million items' scores), and making it anew after
+// each collection was a tenth of what a search allocated.
+type kept[T any] struct{ c chan T }
+
+func newKept[T any](n int) *kept[T] { return &kept[T]{c: make(chan T, n)} }
+
+// get returns a kept value, if any.
+func (k *kept[T]) get() (v T, ok bool) {
+	select {
+	case v = <-k.c:
+		return v, true
+	default:
+		return v, false
+	}
+}
+
+// put keeps v for reuse, unless enough are kept.
+func (k *kept[T]) put(v T) {
+	select {
+	case k.c <- v:
+	default:
+	}
+}
 
 // zeroed is b with n zero words, reusing its array when large enough.
 func zeroed(b []uint64, n int) []uint64 {

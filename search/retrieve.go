@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"math"
 	"slices"
-	"sync"
 	"sync/atomic"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -42,14 +41,14 @@ type scores struct {
 	words                     [][]uint8   // the words the title holds
 }
 
-var scorePool sync.Pool
+var scorePool = newKept[*scores](4)
 
 // getScores returns scores for segs, not zeroed: score zeroes the items
 // it scores, since on a large index clearing every item's would cost more
 // than scoring.
 func getScores(segs []*scorch.SegmentSnapshot) *scores {
-	sc, _ := scorePool.Get().(*scores)
-	if sc == nil {
+	sc, ok := scorePool.get()
+	if !ok {
 		sc = &scores{}
 	}
 	sc.total, sc.field, sc.text, sc.title = fit(sc.total, segs), fit(sc.field, segs), fit(sc.text, segs), fit(sc.title, segs)
@@ -125,7 +124,7 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 	// one at once.
 	hits := r.hits
 	sc := getScores(s.segs)
-	defer scorePool.Put(sc)
+	defer scorePool.put(sc)
 	r.weight = q.weight
 	if hits.count() <= pruneAbove {
 		s.score(q, sc, hits)
@@ -455,12 +454,12 @@ type denseScorer struct {
 	slab []uint64
 }
 
-var denseSlabs sync.Pool
+var denseSlabs = newKept[[]uint64](4)
 
 func newDenseScorer(s *snapshot, q *queryScoring) *denseScorer {
 	ds := &denseScorer{q: q, s: s, sets: make([][][]uint64, len(s.segs))}
-	if p, _ := denseSlabs.Get().(*[]uint64); p != nil {
-		ds.slab = (*p)[:0]
+	if slab, ok := denseSlabs.get(); ok {
+		ds.slab = slab[:0]
 	}
 	return ds
 }
@@ -468,7 +467,7 @@ func newDenseScorer(s *snapshot, q *queryScoring) *denseScorer {
 // release gives back the dense sets; ds must not be used after.
 func (ds *denseScorer) release() {
 	ds.sets = nil
-	denseSlabs.Put(&ds.slab)
+	denseSlabs.put(ds.slab)
 }
 
 // segment is segment i's dense sets, written when first needed.

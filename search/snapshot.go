@@ -471,8 +471,10 @@ type valueTable struct {
 	mu    sync.Mutex
 	ids   map[string]uint32
 	names []string
-	pool  sync.Pool // *[]int, all zero
 }
+
+// valueCounts are counters of facet values kept for reuse, all zero.
+var valueCounts = newKept[[]int](4)
 
 func (t *valueTable) id(v string) uint32 {
 	t.mu.Lock()
@@ -500,11 +502,11 @@ func (t *valueTable) counts() []int {
 	t.mu.Lock()
 	n := len(t.names)
 	t.mu.Unlock()
-	if c, ok := t.pool.Get().(*[]int); ok && len(*c) >= n {
-		return *c
+	if c, ok := valueCounts.get(); ok && len(c) >= n {
+		return c
 	}
 	return make([]int, n)
 }
 
 // putCounts takes back counters, zeroed.
-func (t *valueTable) putCounts(c []int) { t.pool.Put(&c) }
+func (t *valueTable) putCounts(c []int) { valueCounts.put(c) }
