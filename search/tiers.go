@@ -60,7 +60,10 @@ type tiers struct {
 	s      *snapshot
 	order  []tier
 	first  bits     // the hits scored first
-	none   [4]bits  // the other hits whose names hold none of the words, by part
+	none   [4]bits  // the other hits whose names hold none of the words, by part, once divided
+	rest   bits     // the hits not in first
+	all    bits     // the hits holding every word
+	exact  []bits   // the items holding each word as typed
 	tieAt  *cand    // the first tie item not yielded, once the first were (seg -1: none left)
 	tied   *cand    // a tie item yielded, whose score every tie item has
 	ties   bool     // the tie items not yielded are wanted
@@ -92,9 +95,8 @@ func (s *snapshot) tiers(q *queryScoring, hits, first, all bits) *tiers {
 	n := len(q.title)
 	t.holds = make([][]bits, n+1)
 	t.counts = make([]*counter, len(s.segs))
-	none := make(bits, len(s.segs))
+	t.rest, t.all, t.exact = rest, all, q.exact
 	for i := range s.segs {
-		none[i] = rest[i]
 		if n == 0 || rest[i].IsEmpty() {
 			continue
 		}
@@ -108,18 +110,7 @@ func (s *snapshot) tiers(q *queryScoring, hits, first, all bits) *tiers {
 		}
 		c.within(rest[i])
 		t.counts[i] = c
-		none[i] = roaring.AndNot(rest[i], c.atLeast(1))
 	}
-	typed := s.none()
-	for _, b := range q.exact {
-		typed = or(typed, b)
-	}
-	holdsAll := and(none, all)
-	t.none[allTyped] = and(holdsAll, typed)
-	t.none[tie] = andNot(holdsAll, typed)
-	some := andNot(none, all)
-	t.none[someTyped] = and(some, typed)
-	t.none[someWords] = andNot(some, typed)
 	// The bound of the items whose names hold m of the words: the m
 	// heaviest words in a name as short as the group's shortest.
 	wts := slices.Clone(q.textWt)
@@ -154,6 +145,32 @@ func (s *snapshot) tiers(q *queryScoring, hits, first, all bits) *tiers {
 	return t
 }
 
+// divideNone divides the rest's items whose names hold none of the words
+// into their parts, when first needed: their tiers come last, and most
+// searches are answered before.
+func (t *tiers) divideNone() {
+	if t.none[0] != nil {
+		return
+	}
+	none := make(bits, len(t.rest))
+	for i, c := range t.counts {
+		none[i] = t.rest[i]
+		if c != nil {
+			none[i] = roaring.AndNot(t.rest[i], c.atLeast(1))
+		}
+	}
+	typed := t.s.none()
+	for _, b := range t.exact {
+		typed = or(typed, b)
+	}
+	holdsAll := and(none, t.all)
+	t.none[allTyped] = and(holdsAll, typed)
+	t.none[tie] = andNot(holdsAll, typed)
+	some := andNot(none, t.all)
+	t.none[someTyped] = and(some, typed)
+	t.none[someWords] = andNot(some, typed)
+}
+
 // items is the hits of t.order[k].
 func (t *tiers) items(k int) bits {
 	tr := t.order[k]
@@ -161,8 +178,10 @@ func (t *tiers) items(k int) bits {
 	case tr.names < 0:
 		return t.first
 	case tr.names == 0 && tr.group == tie && t.tieAt == nil:
+		t.divideNone()
 		return t.firstTies()
 	case tr.names == 0:
+		t.divideNone()
 		return t.none[tr.group]
 	}
 	return t.held(tr.names)[tr.group]
