@@ -22,10 +22,11 @@ const snippetContext = 40
 type marker struct {
 	words map[string]bool
 	fuzzy []string
+	need  int // the query's words: a window holding as many is the best (0: unknown)
 }
 
 func (p *parsedQuery) marker() *marker {
-	m := &marker{words: map[string]bool{}}
+	m := &marker{words: map[string]bool{}, need: len(p.required)}
 	for _, t := range p.required {
 		m.words[t] = true
 		if c := p.alts[t]; c != "" {
@@ -70,7 +71,15 @@ func (m *marker) snippet(text string) string {
 	var marks []mark
 	var buf []byte // a word, folded
 	runes := 0
-	for i := 0; i < len(text); {
+	// The window of marks that spans at most snippetRunes characters with
+	// the most distinct words, the first such, found as the marks are:
+	// once a window holds as many words as the query, the rest of a long
+	// text (OCR of many pages) is not read, but for the window's length.
+	best, bestN := 0, 0
+	count := map[string]int{}
+	distinct, lo := 0, 0
+	stop := -1 // the rune offset after which no mark can be in the snippet
+	for i := 0; i < len(text) && (stop < 0 || runes <= stop); {
 		r, n := utf8.DecodeRuneInString(text[i:])
 		if !isWordRune(r) {
 			i += n
@@ -86,19 +95,11 @@ func (m *marker) snippet(text string) string {
 			i += n
 			runes++
 		}
-		if buf = foldAppend(buf[:0], text[start:i]); m.marks(buf) {
-			marks = append(marks, mark{start, i, at, string(buf)})
+		if buf = foldAppend(buf[:0], text[start:i]); !m.marks(buf) {
+			continue
 		}
-	}
-	if len(marks) == 0 {
-		return ""
-	}
-	// The window of marks that spans at most snippetRunes characters with
-	// the most distinct words; the first such.
-	best, bestN := 0, 0
-	count := map[string]int{}
-	distinct, lo := 0, 0
-	for hi, mk := range marks {
+		marks = append(marks, mark{start, i, at, string(buf)})
+		hi, mk := len(marks)-1, marks[len(marks)-1]
 		if count[mk.word]++; count[mk.word] == 1 {
 			distinct++
 		}
@@ -112,7 +113,13 @@ func (m *marker) snippet(text string) string {
 		}
 		if distinct > bestN {
 			best, bestN = lo, distinct
+			if m.need > 0 && bestN >= m.need && stop < 0 {
+				stop = marks[best].at + snippetRunes
+			}
 		}
+	}
+	if len(marks) == 0 {
+		return ""
 	}
 	// Cut around the window: some context before its first mark, up to
 	// snippetRunes characters in all, at spaces.
@@ -172,6 +179,9 @@ func (m *marker) snippet(text string) string {
 }
 
 func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
