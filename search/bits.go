@@ -228,15 +228,6 @@ func (c *counter) atLeast(k int) *roaring.Bitmap {
 	return roaring.FromDense(out, false)
 }
 
-// eachExactly calls f on each item counted exactly k times, in order.
-func (c *counter) eachExactly(k int, f func(uint32)) {
-	for w := range c.dense {
-		for x := c.exactlyAt(k, w); x != 0; x &= x - 1 {
-			f(uint32(w*64 + mbits.TrailingZeros64(x)))
-		}
-	}
-}
-
 // exactlyAt is word w of the items counted exactly k times.
 func (c *counter) exactlyAt(k, w int) uint64 {
 	eq := ^uint64(0)

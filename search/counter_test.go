@@ -1,6 +1,7 @@
 package search
 
 import (
+	mbits "math/bits"
 	"math/rand/v2"
 	"testing"
 
@@ -34,7 +35,11 @@ func TestCounter(t *testing.T) {
 		}
 		for k := 1; k <= n; k++ {
 			least, exact := c.atLeast(k), roaring.New()
-			c.eachExactly(k, func(d uint32) { exact.Add(d) })
+			for w := range c.dense {
+				for x := c.exactlyAt(k, w); x != 0; x &= x - 1 {
+					exact.Add(uint32(w*64 + mbits.TrailingZeros64(x)))
+				}
+			}
 			var wantLeast, wantExact uint64
 			for d, m := range want {
 				if (m >= k) != least.Contains(d) || (m == k) != exact.Contains(d) {

@@ -3,6 +3,7 @@ package search
 import (
 	"cmp"
 	"math"
+	mbits "math/bits"
 	"slices"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -69,6 +70,7 @@ type tiers struct {
 	ties   bool     // the tie items not yielded are wanted
 	holds  [][]bits // holds[m][g]: those whose names hold exactly m of the words, in length group g, once read
 	counts []*counter
+	docs   [len(lengthFrom)][]uint32 // held's, reused
 	at     int
 	peeked bits
 }
@@ -199,12 +201,18 @@ func (t *tiers) held(m int) []bits {
 		if c == nil {
 			continue
 		}
-		docs := make([][]uint32, len(lengthFrom))
+		docs := &t.docs
+		for g := range docs {
+			docs[g] = docs[g][:0]
+		}
 		lens := t.s.titleLen[i]
-		c.eachExactly(m, func(d uint32) {
-			g := lengthGroup[lens[d]]
-			docs[g] = append(docs[g], d)
-		})
+		for w := range c.dense {
+			for x := c.exactlyAt(m, w); x != 0; x &= x - 1 {
+				d := w*64 + mbits.TrailingZeros64(x)
+				g := lengthGroup[lens[d]]
+				docs[g] = append(docs[g], uint32(d))
+			}
+		}
 		for g, ds := range docs {
 			if len(ds) == 0 {
 				continue
