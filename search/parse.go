@@ -438,46 +438,46 @@ func (p *parsedQuery) correction(t string) string {
 	}
 	df := p.vocab[t]
 	// Prefer a word of the same length (a changed or swapped letter: "khia"
-	// → "khai", not "khi"), then any.
-	for _, sameLen := range []bool{true, false} {
-		best, bestDF := "", uint64(0)
-		for _, c := range edits1(t) {
-			if (len(c) == len(t)) != sameLen {
-				continue
-			}
-			if n := p.vocab[c]; n > bestDF {
-				best, bestDF = c, n
-			}
+	// → "khai", not "khi"), then any; of equal counts, the first found.
+	var best [2]string // of the same length, of another
+	var bestDF [2]uint64
+	eachEdit(t, func(c []byte) {
+		k := 0
+		if len(c) != len(t) {
+			k = 1
 		}
-		if bestDF >= 20*(df+1) {
-			return best
+		if n := p.vocab[string(c)]; n > bestDF[k] {
+			best[k], bestDF[k] = string(c), n
+		}
+	})
+	for k := range best {
+		if bestDF[k] >= 20*(df+1) {
+			return best[k]
 		}
 	}
 	return ""
 }
 
-// edits1 lists the strings one edit away from t (ASCII letters and digits:
-// t is folded).
-func edits1(t string) []string {
+// eachEdit calls f on each string one edit away from t (ASCII letters and
+// digits: t is folded), in a buffer that f must not keep.
+func eachEdit(t string, f func(c []byte)) {
 	const letters = "abcdefghijklmnopqrstuvwxyz0123456789"
-	var out []string
+	buf := make([]byte, 0, len(t)+1)
 	for i := 0; i <= len(t); i++ {
 		l, r := t[:i], t[i:]
 		if len(r) > 0 {
-			out = append(out, l+r[1:]) // delete
+			f(append(append(buf[:0], l...), r[1:]...)) // delete
 		}
 		if len(r) > 1 {
-			out = append(out, l+string(r[1])+string(r[0])+r[2:]) // swap
+			f(append(append(append(buf[:0], l...), r[1], r[0]), r[2:]...)) // swap
 		}
 		for j := 0; j < len(letters); j++ {
-			c := string(letters[j])
 			if len(r) > 0 {
-				out = append(out, l+c+r[1:]) // replace
+				f(append(append(append(buf[:0], l...), letters[j]), r[1:]...)) // replace
 			}
-			out = append(out, l+c+r) // insert
+			f(append(append(append(buf[:0], l...), letters[j]), r...)) // insert
 		}
 	}
-	return out
 }
 
 // namedFields returns the fields (lĩnh vực) a query names: its words
