@@ -128,7 +128,7 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 	r.weight = q.weight
 	if hits.count() <= pruneAbove {
 		s.score(q, sc, hits)
-		_, err := s.rank(p, r, all, hits, hits, sc, -1, nil)
+		_, err := s.rank(p, r, all, hits, hits, sc, -1, nil, nil)
 		return r, err
 	}
 	var first bits
@@ -140,10 +140,13 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 	ds := newDenseScorer(s, q)
 	defer ds.release()
 	// The tiers' items are scored together when it is time to check
-	// whether the best are certain: when the items read have doubled,
-	// or before a tier of a quarter as many.
+	// whether the best are certain: once the last check's scores show
+	// which bound the tiers must fall below first, when they do; until
+	// then, when the items read have doubled, or before a tier of a
+	// quarter as many.
 	read, pending := s.none(), s.none()
 	var checked uint64
+	need := float32(-1) // none known
 	for {
 		items, ok := t.next()
 		if !ok {
@@ -155,14 +158,17 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 		}
 		bound, next := t.bound()
 		n := read.count()
-		if (bound >= 0 || t.tieAt != nil && t.tieAt.seg >= 0) && (n < rescoreWindow || n < 2*checked && 4*next < n) {
+		if need >= 0 && bound >= need {
+			continue
+		}
+		if need < 0 && (bound >= 0 || t.tieAt != nil && t.tieAt.seg >= 0) && (n < rescoreWindow || n < 2*checked && 4*next < n) {
 			continue
 		}
 		checked = n
 		ds.score(sc, pending)
 		pending = s.none()
 		tie := t.tieRest(sc)
-		ok, err := s.rank(p, r, all, hits, read, sc, bound, tie)
+		ok, err := s.rank(p, r, all, hits, read, sc, bound, tie, &need)
 		if ok && (bound >= 0 || tie != nil) {
 			prunedAnswers.Add(1)
 			if tie != nil {
@@ -184,7 +190,7 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 		}
 	}
 	ds.score(sc, pending)
-	_, err = s.rank(p, r, all, hits, hits, sc, -1, nil)
+	_, err = s.rank(p, r, all, hits, hits, sc, -1, nil, nil)
 	return r, err
 }
 
@@ -200,8 +206,10 @@ var prunedAnswers, tiedAnswers atomic.Int64
 // every hit's (bound < 0 and tie nil), or some of them, every other one
 // scoring at most bound, but for tie items that all hold every word and
 // score tie.score, the first of them in index order tie. It reports false
-// when that is not enough to know the answer and the best candidates.
-func (s *snapshot) rank(p *parsedQuery, r *retrieval, all, hits, scope bits, sc *scores, bound float32, tie *cand) (bool, error) {
+// when that is not enough to know the answer and the best candidates, and
+// then sets need, if it can tell, to the score that the items not yet
+// scored must all be below before the answer can be certain (-1 if not).
+func (s *snapshot) rank(p *parsedQuery, r *retrieval, all, hits, scope bits, sc *scores, bound float32, tie *cand, need *float32) (bool, error) {
 	pruned := bound >= 0 || tie != nil
 	within := func(b bits) bits {
 		if pruned {
@@ -220,6 +228,10 @@ func (s *snapshot) rank(p *parsedQuery, r *retrieval, all, hits, scope bits, sc 
 			// "Tách hộ" without "riêng").
 			bestAll := topK(within(all), sc, 1)
 			if pruned && (len(bestAll) == 0 || wellMatched*bestAll[0].score <= bound) {
+				*need = -1
+				if len(bestAll) > 0 {
+					*need = wellMatched * bestAll[0].score
+				}
 				return false, nil
 			}
 			answer = or(all, scoring(within(hits), sc, wellMatched*bestAll[0].score))
@@ -229,6 +241,10 @@ func (s *snapshot) rank(p *parsedQuery, r *retrieval, all, hits, scope bits, sc 
 	scored := within(answer)
 	top := topK(scored, sc, rescoreWindow)
 	if pruned && scored.count() < answer.count() && (len(top) < rescoreWindow || top[len(top)-1].score <= bound || tie != nil && !worse(*tie, top[len(top)-1])) {
+		*need = -1
+		if len(top) == rescoreWindow && tie == nil {
+			*need = top[len(top)-1].score
+		}
 		return false, nil
 	}
 	r.hits, r.total, r.loose, r.atLeast = answer, total, loose, atLeast
