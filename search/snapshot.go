@@ -393,18 +393,11 @@ func (s *snapshot) facet(field string, hits bits, size int) ([]FacetValue, error
 		facets[i] = f
 	}
 	// Counts by value number, not by name: a record's issuer has
-	// thousands of values in every segment.
+	// thousands of values in every segment. counts[0] counts the items
+	// without a value, counts[id+1] value id's.
 	counts := vt.counts()
 	defer vt.putCounts(counts)
-	var touched []uint32
-	add := func(id uint32, n int) {
-		if n > 0 {
-			if counts[id] == 0 {
-				touched = append(touched, id)
-			}
-			counts[id] += n
-		}
-	}
+	buf := make([]uint32, 256)
 	for i, f := range facets {
 		if f == nil {
 			continue
@@ -414,26 +407,33 @@ func (s *snapshot) facet(field string, hits bits, size int) ([]FacetValue, error
 		// value.
 		if f.ords == nil || uint64(len(f.values))*128 < hits[i].GetCardinality() {
 			for _, v := range f.values {
-				add(v.id, int(hits[i].AndCardinality(v.items)))
+				counts[v.id+1] += int(hits[i].AndCardinality(v.items))
 			}
 			continue
 		}
-		each(bits{hits[i]}, func(_ int, d uint32) {
-			if o := f.ords[d]; o != 0 {
-				if counts[o-1] == 0 {
-					touched = append(touched, o-1)
-				}
-				counts[o-1]++
+		ords := f.ords
+		it := hits[i].ManyIterator()
+		for n := it.NextMany(buf); n > 0; n = it.NextMany(buf) {
+			for _, d := range buf[:n] {
+				counts[ords[d]]++
 			}
-		})
+		}
 	}
 	top := facetTop{size: size}
-	for _, id := range touched {
-		if top.wants(counts[id]) {
-			top.add(FacetValue{Value: vt.name(id), Count: counts[id]})
+	for _, f := range facets {
+		if f == nil {
+			continue
 		}
-		counts[id] = 0
+		for _, v := range f.values { // a value counted in several segments is taken once
+			if n := counts[v.id+1]; n > 0 {
+				if top.wants(n) {
+					top.add(FacetValue{Value: vt.name(v.id), Count: n})
+				}
+				counts[v.id+1] = 0
+			}
+		}
 	}
+	counts[0] = 0
 	return top.best, nil
 }
 
@@ -497,10 +497,11 @@ func (t *valueTable) name(id uint32) string {
 	return t.names[id]
 }
 
-// counts returns zeroed counters for every value numbered so far.
+// counts returns zeroed counters for every value numbered so far, and one
+// more (before them) for the items without one.
 func (t *valueTable) counts() []int {
 	t.mu.Lock()
-	n := len(t.names)
+	n := len(t.names) + 1
 	t.mu.Unlock()
 	if c, ok := valueCounts.get(); ok && len(c) >= n {
 		return c
