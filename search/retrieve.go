@@ -572,14 +572,21 @@ func (sc *scores) of(i int, d uint32) float32 {
 // scoring is the items of hits that score at least min.
 func scoring(hits bits, sc *scores, min float32) bits {
 	out := make(bits, len(hits))
-	for i := range hits {
-		out[i] = roaring.New()
-	}
-	each(hits, func(i int, d uint32) {
-		if sc.of(i, d) >= min {
-			out[i].Add(d)
+	buf := make([]uint32, 256)
+	var in []uint32
+	for i, hb := range hits {
+		in = in[:0]
+		total := sc.total[i]
+		it := hb.ManyIterator()
+		for n := it.NextMany(buf); n > 0; n = it.NextMany(buf) {
+			for _, d := range buf[:n] {
+				if total[d] >= min {
+					in = append(in, d)
+				}
+			}
 		}
-	})
+		out[i] = roaring.BitmapOf(in...)
+	}
 	return out
 }
 
