@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -219,7 +220,7 @@ func (g gen) body(text *[]string, p procWords, n int) {
 			line = fmt.Sprintf("%s %s %s %s", g.rare(), g.rare(), strings.ToLower(g.rare()), strings.ToLower(g.rare()))
 		}
 		*text = append(*text, line)
-		words += len(strings.Fields(line))
+		words += countWords(line)
 	}
 }
 
@@ -229,33 +230,55 @@ var ocrSlips = map[rune]string{'o': "0", 'O': "0", 'l': "1", 'i': "l", 'I': "l",
 // ocr adds OCR's slips to text: about one word in 25 loses its tone
 // marks, has a letter misread, is split in two or runs into the next.
 func (g gen) ocr(text string) string {
-	lines := strings.Split(text, "\n")
-	for li, line := range lines {
+	var b strings.Builder
+	b.Grow(len(text) + len(text)/16)
+	for li, line := range strings.Split(text, "\n") {
+		if li > 0 {
+			b.WriteByte('\n')
+		}
 		ws := strings.Fields(line)
-		var out []string
 		for i := 0; i < len(ws); i++ {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
 			w := ws[i]
 			switch k := g.rng.IntN(100); {
 			case k == 0:
-				w = norm.NFC.String(stripMarks(w))
+				b.WriteString(norm.NFC.String(stripMarks(w)))
+				continue
 			case k == 1:
 				rs := []rune(w)
 				j := g.rng.IntN(len(rs))
 				if s, ok := ocrSlips[rs[j]]; ok {
-					w = string(rs[:j]) + s + string(rs[j+1:])
+					b.WriteString(string(rs[:j]) + s + string(rs[j+1:]))
+					continue
 				}
 			case k == 2 && utf8.RuneCountInString(w) > 3:
 				rs := []rune(w)
-				w = string(rs[:2]) + " " + string(rs[2:])
+				b.WriteString(string(rs[:2]) + " " + string(rs[2:]))
+				continue
 			case k == 3 && i+1 < len(ws):
-				w += ws[i+1]
+				b.WriteString(w)
 				i++
+				w = ws[i]
 			}
-			out = append(out, w)
+			b.WriteString(w)
 		}
-		lines[li] = strings.Join(out, " ")
 	}
-	return strings.Join(lines, "\n")
+	return b.String()
+}
+
+// countWords is len(strings.Fields(s)), without making the fields.
+func countWords(s string) int {
+	n, in := 0, false
+	for _, r := range s {
+		space := unicode.IsSpace(r)
+		if !space && !in {
+			n++
+		}
+		in = !space
+	}
+	return n
 }
 
 // stripMarks drops tone marks (not đ, which OCR reads as a letter).
