@@ -590,19 +590,6 @@ func scoring(hits bits, sc *scores, min float32) bits {
 	return out
 }
 
-// each calls f on each item of b.
-func each(b bits, f func(seg int, doc uint32)) {
-	buf := make([]uint32, 256)
-	for i := range b {
-		it := b[i].ManyIterator()
-		for n := it.NextMany(buf); n > 0; n = it.NextMany(buf) {
-			for _, d := range buf[:n] {
-				f(i, d)
-			}
-		}
-	}
-}
-
 // docLoc is an item's segment in a snapshot and its number there.
 type docLoc struct {
 	seg int
