@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/otiai10/gosseract/v2"
@@ -55,9 +56,15 @@ type Engine struct {
 // Lang is the Tesseract model used: Debian's tesseract-ocr-vie.
 const Lang = "vie"
 
+// availableLanguages is Tesseract's models, read once: gosseract reads
+// them through one static Tesseract instance that it initialises on every
+// call, and two runs starting their engines at once freed its memory twice
+// (SIGABRT, "double free or corruption").
+var availableLanguages = sync.OnceValues(gosseract.GetAvailableLanguages)
+
 // NewEngine makes an engine for lang with automatic page segmentation.
 func NewEngine(lang string) (*Engine, error) {
-	if langs, err := gosseract.GetAvailableLanguages(); err == nil && !slices.Contains(langs, lang) {
+	if langs, err := availableLanguages(); err == nil && !slices.Contains(langs, lang) {
 		return nil, fmt.Errorf("Tesseract has no %q model (it has %v)", lang, langs)
 	}
 	c := gosseract.NewClient()
