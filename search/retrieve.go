@@ -520,7 +520,9 @@ func (ds *denseScorer) segment(i int) [][]uint64 {
 	return sets
 }
 
-// score sets the scores of scope's items, as snapshot.score does.
+// score sets the scores of scope's items, as snapshot.score does item by
+// item (TestPrunedScoring compares the two: every hit scored at once one
+// way, a tier at a time the other).
 func (ds *denseScorer) score(sc *scores, scope bits) {
 	q := ds.q
 	buf := make([]uint32, 256)

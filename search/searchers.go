@@ -808,12 +808,12 @@ type postList struct {
 }
 
 // postings is term's postings in field in is; d is what is derived from
-// is, or nil. The lists are the caller's to change.
+// is, or nil: the lists are kept there, and must not be changed.
 func postings(is *scorch.IndexSnapshot, d *derived, field, term string) ([]segment.PostingsList, uint64, error) {
 	key := field + "\x00" + term
 	if d != nil {
 		if pl, ok := d.lists.get(key); ok {
-			return slices.Clone(pl.lists), pl.df, nil
+			return pl.lists, pl.df, nil
 		}
 	}
 	segs := is.Segments()
@@ -833,7 +833,7 @@ func postings(is *scorch.IndexSnapshot, d *derived, field, term string) ([]segme
 		}
 	}
 	if d != nil {
-		d.lists.put(key, postList{slices.Clone(lists), df})
+		d.lists.put(key, postList{lists, df})
 	}
 	return lists, df, nil
 }
@@ -844,9 +844,9 @@ func atCandidates(lists []segment.PostingsList, sorted []candidate, locs bool, f
 	var it segment.PostingsIterator
 	var p segment.Posting // the iterator's last, which it has passed
 	var err error
-	at := -1
+	at, done := -1, -1         // the segment read, and one read to its end
 	for k, c := range sorted { // in segment order, and by number in each
-		if lists[c.seg] == nil {
+		if lists[c.seg] == nil || c.seg == done {
 			continue
 		}
 		if c.seg != at {
@@ -857,7 +857,7 @@ func atCandidates(lists []segment.PostingsList, sorted []candidate, locs bool, f
 				return err
 			}
 			if p == nil {
-				lists[c.seg] = nil // no more in this segment
+				done = c.seg // no more in this segment
 				continue
 			}
 		}
