@@ -14,6 +14,8 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/token/unique"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
+
+	"motcua/internal/vi"
 )
 
 // Token filters and analyzers. The filters change a token's term only, never
@@ -44,19 +46,13 @@ func init() {
 type nfcLowerFilter struct{}
 
 func (nfcLowerFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
-	for _, t := range in {
-		t.Term = nfcLower(t.Term)
-	}
-	return in
+	return rewriteTerms(in, vi.AppendLowerNFC[[]byte])
 }
 
 type foldFilter struct{}
 
 func (foldFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
-	for _, t := range in {
-		t.Term = fold(t.Term)
-	}
-	return in
+	return rewriteTerms(in, vi.AppendFold[[]byte])
 }
 
 // hasDiacritics reports whether s holds a letter that folding changes.

@@ -98,3 +98,34 @@ func BenchmarkIndexRecords(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(docs)*b.N)/b.Elapsed().Seconds(), "records/s")
 }
+
+// BenchmarkAnalyzeRecords analyses the texts of 2,000 synthetic records
+// with the analyzers a record's fields use: the part of indexing that is
+// motcua's own code (tokenizer and filters).
+func BenchmarkAnalyzeRecords(b *testing.B) {
+	src := testenv.Shared(b, "data/dvcqg")
+	_, procs, err := dvcqg.Import(src, dvcqg.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	docs := syntheticDocs(procs, 2000)
+	m, err := newMapping()
+	if err != nil {
+		b.Fatal(err)
+	}
+	name, exact, folded := m.AnalyzerNamed(analyzerName), m.AnalyzerNamed(analyzerExact), m.AnalyzerNamed(analyzerFold)
+	var size int
+	for b.Loop() {
+		size = 0
+		for _, d := range docs {
+			name.Analyze([]byte(d.Title))
+			exact.Analyze([]byte(d.Title))
+			exact.Analyze([]byte(d.Docs))
+			all := []byte(allText(d))
+			folded.Analyze(all)
+			size += len(all)
+		}
+	}
+	b.ReportMetric(float64(len(docs)*b.N)/b.Elapsed().Seconds(), "records/s")
+	b.SetBytes(int64(size))
+}

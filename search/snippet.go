@@ -95,7 +95,7 @@ func (m *marker) snippet(text string) string {
 			i += n
 			runes++
 		}
-		if buf = foldAppend(buf[:0], text[start:i]); !m.marks(buf) {
+		if buf = vi.AppendFold(buf[:0], text[start:i]); !m.marks(buf) {
 			continue
 		}
 		marks = append(marks, mark{start, i, at, string(buf)})
@@ -183,35 +183,6 @@ func isWordRune(r rune) bool {
 		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
-}
-
-// foldTable maps the precomposed letters Vietnamese uses (U+00C0 to
-// U+1EFF) to their folded form, so that marking a long text does not
-// normalize every word; "" for what is not a letter.
-var foldTable = func() (t [0x1EFF - 0xC0 + 1]string) {
-	for r := rune(0xC0); r <= 0x1EFF; r++ {
-		if unicode.IsLetter(r) {
-			t[r-0xC0] = vi.Fold(string(r))
-		}
-	}
-	return t
-}()
-
-// foldAppend appends w folded (as Fold does) to dst: a table lookup per
-// letter, Fold itself for what the table lacks (decomposed input).
-func foldAppend(dst []byte, w string) []byte {
-	n := len(dst)
-	for _, r := range w {
-		switch {
-		case r < 0x80:
-			dst = append(dst, byte(unicode.ToLower(r)))
-		case r >= 0xC0 && r <= 0x1EFF && foldTable[r-0xC0] != "":
-			dst = append(dst, foldTable[r-0xC0]...)
-		default:
-			return append(dst[:n], vi.Fold(w)...)
-		}
-	}
-	return dst
 }
 
 // oneEdit says whether a and b (folded, ASCII) are one edit apart: a

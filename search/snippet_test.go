@@ -6,8 +6,6 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
-
-	"motcua/internal/vi"
 )
 
 func TestSnippet(t *testing.T) {
@@ -142,20 +140,4 @@ func FuzzSnippet(f *testing.F) {
 			t.Fatalf("snippet is %d characters long", n)
 		}
 	})
-}
-
-// TestFoldAppend: the snippets' fast folding agrees with Fold, the
-// analyzer's, on every letter it has a table entry for and on whole words.
-func TestFoldAppend(t *testing.T) {
-	for r := rune(0); r < 0x2100; r++ {
-		s := string(r)
-		if got, want := string(foldAppend(nil, s)), vi.Fold(s); got != want {
-			t.Errorf("foldAppend(%q) = %q, Fold = %q", s, got, want)
-		}
-	}
-	for _, w := range []string{"Đăng", "KÝ", "nghiệp", norm.NFD.String("Trường"), "CT01", "Ωmega", "giấy"} {
-		if got, want := string(foldAppend([]byte("x"), w)), "x"+vi.Fold(w); got != want {
-			t.Errorf("foldAppend(%q) = %q, want %q", w, got, want)
-		}
-	}
 }

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"bytes"
 	"unicode"
 	"unicode/utf8"
 
@@ -90,28 +91,40 @@ func classOf(r rune) uint8 {
 	return wbOther
 }
 
-func (wordTokenizer) Tokenize(input []byte) analysis.TokenStream {
-	for i := 0; i < len(input); {
-		if input[i] < utf8.RuneSelf {
-			i++
-			continue
+// wbUnsupported is the class of the runes of other scripts.
+const wbUnsupported = 0xFF
+
+// classes is the class of each rune below U+2070, wbUnsupported for those
+// not supported; every rune from U+2070 on is unsupported.
+var classes = func() (t [0x2070]uint8) {
+	for r := range t {
+		t[r] = classOf(rune(r))
+		if !supported(rune(r)) {
+			t[r] = wbUnsupported
 		}
-		r, n := utf8.DecodeRune(input[i:])
-		if !supported(r) {
-			return unitokenizer.NewUnicodeTokenizer().Tokenize(input)
-		}
-		i += n
 	}
-	rv := make(analysis.TokenStream, 0, len(input)/6+1)
-	toks := make([]analysis.Token, 0, len(input)/6+1)
+	return t
+}()
+
+func (wordTokenizer) Tokenize(input []byte) analysis.TokenStream {
+	// About one word a space; a few more where punctuation splits words.
+	n := bytes.Count(input, []byte{' '}) + bytes.Count(input, []byte{'\n'}) + 1
+	n += n / 8
+	rv := make(analysis.TokenStream, 0, n)
+	toks := make([]analysis.Token, 0, n)
 	pos := 1
+	other := false // a rune of another script was read
 	// class returns the class of the rune at i and its width.
 	class := func(i int) (uint8, int) {
 		if c := input[i]; c < utf8.RuneSelf {
-			return asciiClass[c], 1
+			return classes[c], 1
 		}
 		r, n := utf8.DecodeRune(input[i:])
-		return classOf(r), n
+		if r < rune(len(classes)) && classes[r] != wbUnsupported {
+			return classes[r], n
+		}
+		other = true
+		return wbOther, n
 	}
 	for i := 0; i < len(input); {
 		c, n := class(i)
@@ -160,6 +173,9 @@ func (wordTokenizer) Tokenize(input []byte) analysis.TokenStream {
 		}
 		toks = append(toks, analysis.Token{Term: input[start:i], Start: start, End: i, Position: pos, Type: typ})
 		pos++
+	}
+	if other {
+		return unitokenizer.NewUnicodeTokenizer().Tokenize(input)
 	}
 	for k := range toks {
 		rv = append(rv, &toks[k])

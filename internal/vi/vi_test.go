@@ -1,6 +1,11 @@
 package vi
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"golang.org/x/text/unicode/norm"
+)
 
 func TestFold(t *testing.T) {
 	for in, want := range map[string]string{
@@ -18,16 +23,39 @@ func TestFold(t *testing.T) {
 	}
 }
 
-// TestFoldFastPath: the table Fold uses for precomposed letters folds
-// every letter and mixed text as the full decomposition does.
+// TestFoldFastPath: the table Fold uses for precomposed letters folds and
+// lowers every letter and mixed text as the full decomposition and norm do,
+// and holds only letters that NFC leaves as they are.
 func TestFoldFastPath(t *testing.T) {
 	var all []rune
-	for r := range folded {
-		all = append(all, r)
-	}
-	for _, s := range []string{string(all), "Hồ sơ – “Giấy” İstanbul ǅ", "Ủy ban nhân dân xã An Phú 12/QĐ", "Ａ１"} {
+	for r := rune(0); r < 0x2100; r++ {
+		s := string(r)
 		if got, want := Fold(s), foldSlow(s); got != want {
 			t.Errorf("Fold(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := string(AppendLowerNFC(nil, s)), strings.ToLower(norm.NFC.String(s)); got != want {
+			t.Errorf("AppendLowerNFC(%q) = %q, want %q", s, got, want)
+		}
+		if _, w := latinAt(s, 0); w > 0 {
+			all = append(all, r)
+			if !norm.NFC.IsNormalString(s) || w != len(s) {
+				t.Errorf("%q (%U) is in the table but NFC changes it", s, r)
+			}
+		}
+	}
+	if len(all) < 400 {
+		t.Fatalf("the table holds %d letters", len(all))
+	}
+	for _, s := range []string{string(all), "Hồ sơ – “Giấy” İstanbul ǅ", "Ủy ban nhân dân xã An Phú 12/QĐ", "Ａ１",
+		"ho\u0323 ti\u0323ch ĐƯỜNG", "\xe1\xbb", "a\xc3", "\xc3(", "ȺⱥẞǄ"} {
+		if got, want := Fold(s), foldSlow(s); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := string(AppendFold([]byte("x"), []byte(s))), "x"+foldSlow(s); got != want {
+			t.Errorf("AppendFold(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := string(AppendLowerNFC([]byte("x"), s)), "x"+strings.ToLower(norm.NFC.String(s)); got != want {
+			t.Errorf("AppendLowerNFC(%q) = %q, want %q", s, got, want)
 		}
 	}
 }
@@ -138,4 +166,20 @@ func TestDossierCode(t *testing.T) {
 	if len(got) != 2 || got[0] != "000.23.19.H26-230417-0045" || got[1] != "000.00.06.H56-231027-0361" {
 		t.Errorf("DossierCodeRe found %q", got)
 	}
+}
+
+// FuzzFold: the table's fast paths give what the full decomposition and
+// norm give, on any bytes.
+func FuzzFold(f *testing.F) {
+	for _, s := range []string{"Đăng ký hộ tịch", "ho\u0323 ti\u0323ch", "\xe1\xbb", "Ǆ İ ẞ Ⱥ", "Số 12/QĐ-UBND"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := string(AppendFold([]byte("x"), []byte(s))), "x"+foldSlow(s); got != want {
+			t.Errorf("AppendFold(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := string(AppendLowerNFC(nil, s)), strings.ToLower(norm.NFC.String(s)); got != want {
+			t.Errorf("AppendLowerNFC(%q) = %q, want %q", s, got, want)
+		}
+	})
 }
