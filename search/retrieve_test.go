@@ -37,9 +37,13 @@ func TestFirstPassMatchesBleve(t *testing.T) {
 		"ly lich tu phapp", "xin giay phep xay nha", "quyet dinh", "mau CT01", "khai", "khong co tu nao nhu vay"}
 	var most uint64 // the most hits of a query
 	reqs := []Request{{}, {Kind: KindRecord}, {Kind: KindProcedure}, {Restricted: true}, {DocType: "Trích lục", Restricted: true}}
+	defer func(f func(int, uint64) bool) { byValue = f }(byValue)
 	for _, q := range queries {
-		for _, req := range reqs {
+		for ri, req := range reqs {
 			req.Query = q
+			// Facets are counted value by value for some requests, hit by
+			// hit for others.
+			byValue = func(int, uint64) bool { return ri%2 == 0 }
 			t.Run(fmt.Sprintf("%s/%+v", q, req), func(t *testing.T) {
 				pq, err := ix.parse(normalizeQuery(q))
 				if err != nil {
@@ -55,6 +59,9 @@ func TestFirstPassMatchesBleve(t *testing.T) {
 					sr := bleve.NewSearchRequestOptions(b, 10000, 0, false)
 					sr.AddFacet("loai_van_ban", bleve.NewFacetRequest(fDocType, 10))
 					sr.AddFacet("linh_vuc", bleve.NewFacetRequest(fField, 10))
+					if req.Restricted {
+						sr.AddFacet("co_quan_ban_hanh", bleve.NewFacetRequest(fIssuer, 10))
+					}
 					res, err := ix.bleve.SearchInContext(ctx, sr)
 					if err != nil {
 						t.Fatal(err)
