@@ -738,7 +738,7 @@ func (c *candidates) fieldValues(r index.IndexReader, fields []string) (map[uint
 			} else {
 				for _, v := range sf.values {
 					if v.items.Contains(cd.local) {
-						held = append(held, v.value)
+						held = append(held, c.derived.values.name(v.id))
 					}
 				}
 			}

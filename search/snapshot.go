@@ -79,15 +79,16 @@ type segDerived struct {
 // for a field with one value per item (a record's issuer), each
 // document's value: 1 + its number in the index's value table, 0 for none.
 type segFacet struct {
-	values []segValue
-	ords   []uint32 // nil when an item holds several values
+	values  []segValue
+	ords    []uint32 // nil when an item holds several values, or none does
+	byValue bool     // the values' items are kept, to be counted value by value
 }
 
-// segValue is a facet value and the segment's items that hold it (deleted
-// ones too: counting intersects it with live hits).
+// segValue is a facet value, by its number in the index's value table
+// (its name is kept there once, not per segment), and the segment's items
+// that hold it (deleted ones too: counting intersects it with live hits).
 type segValue struct {
-	value string
-	id    uint32 // its number in the index's value table
+	id    uint32
 	items *roaring.Bitmap
 }
 
@@ -247,9 +248,8 @@ func (sd *segDerived) facet(seg segment.Segment, field string, vt *valueTable) (
 		if v == "" {
 			return
 		}
-		b = b.Clone() // kept after the segment's file may be closed
 		id := vt.id(v)
-		f.values = append(f.values, segValue{v, id, b})
+		f.values = append(f.values, segValue{id, b})
 		if f.ords == nil {
 			return
 		}
@@ -265,6 +265,21 @@ func (sd *segDerived) facet(seg segment.Segment, field string, vt *valueTable) (
 	})
 	if err != nil {
 		return nil, err
+	}
+	// The values' items are kept only where they may be counted value by
+	// value (see snapshot.facet): a record's issuer has thousands of
+	// values in a segment, each hit's is read. Kept, they are copied: the
+	// segment's file may be closed before them.
+	f.byValue = f.ords == nil || byValue(len(f.values), seg.Count())
+	for k := range f.values {
+		if f.byValue {
+			f.values[k].items = f.values[k].items.Clone()
+		} else {
+			f.values[k].items = nil
+		}
+	}
+	if len(f.values) == 0 {
+		f.ords = nil // a record's field: none
 	}
 	sd.facets[field] = f
 	return f, nil
@@ -402,7 +417,7 @@ func (s *snapshot) facet(field string, hits bits, size int) ([]FacetValue, error
 		if f == nil {
 			continue
 		}
-		if f.ords == nil || byValue(len(f.values), hits[i].GetCardinality()) {
+		if f.ords == nil || f.byValue && byValue(len(f.values), hits[i].GetCardinality()) {
 			for _, v := range f.values {
 				counts[v.id+1] += int(hits[i].AndCardinality(v.items))
 			}
