@@ -65,24 +65,26 @@ func (s *snapshot) all() bits {
 }
 
 // atLeast is the items in at least k of sets (k ≥ 1).
-func atLeast(s *snapshot, sets []bits, k int) bits {
+func atLeast(s *snapshot, sets []bits, dense []denseBits, k int) bits {
 	if k > len(sets) {
 		return s.none()
 	}
 	out := make(bits, len(s.segs))
 	for i := range out {
 		seg := make([]*roaring.Bitmap, len(sets))
+		segDense := make([][]uint64, len(sets))
 		for j, set := range sets {
-			seg[j] = set[i]
+			seg[j], segDense[j] = set[i], dense[j].of(i)
 		}
-		out[i] = atLeastOf(seg, k)
+		out[i] = atLeastOf(seg, segDense, k)
 	}
 	return out
 }
 
 // atLeastOf is the items in at least k of one segment's bitmaps: all of
-// them, the rarest first; any of them; or, between, level by level.
-func atLeastOf(sets []*roaring.Bitmap, k int) *roaring.Bitmap {
+// them, the rarest first; any of them; or, between, level by level, each
+// bitmap read from its dense bits where they are kept (nil if not).
+func atLeastOf(sets []*roaring.Bitmap, dense [][]uint64, k int) *roaring.Bitmap {
 	switch {
 	case k == 1:
 		return roaring.FastOr(sets...)
@@ -100,8 +102,8 @@ func atLeastOf(sets []*roaring.Bitmap, k int) *roaring.Bitmap {
 	}
 	c := newCounter(sets)
 	defer c.release()
-	for _, b := range sets {
-		c.add(b)
+	for j, b := range sets {
+		c.addEither(b, dense[j])
 	}
 	return c.atLeast(k)
 }
@@ -193,7 +195,22 @@ func (c *counter) add(b *roaring.Bitmap) {
 	}
 	clear(c.dense)
 	b.WriteDenseTo(c.dense)
-	for w, x := range c.dense {
+	c.addDense(c.dense)
+}
+
+// addEither adds b, from its dense bits d when they are kept (not nil).
+func (c *counter) addEither(b *roaring.Bitmap, d []uint64) {
+	if d == nil {
+		c.add(b)
+		return
+	}
+	c.addDense(d)
+}
+
+// addDense adds the items of the dense bits d (beyond the counter's width
+// d holds none).
+func (c *counter) addDense(d []uint64) {
+	for w, x := range d[:min(len(d), len(c.dense))] {
 		for p := 0; x != 0 && p < len(c.planes); p++ {
 			carry := c.planes[p][w] & x
 			c.planes[p][w] ^= x

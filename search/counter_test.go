@@ -55,8 +55,20 @@ func TestCounter(t *testing.T) {
 			if least.GetCardinality() != wantLeast || exact.GetCardinality() != wantExact {
 				t.Errorf("%d sets, k=%d: %d at least (want %d), %d exactly (want %d)", n, k, least.GetCardinality(), wantLeast, exact.GetCardinality(), wantExact)
 			}
-			if got := atLeastOf(sets, k); !got.Equals(least) {
+			if got := atLeastOf(sets, make([][]uint64, n), k); !got.Equals(least) {
 				t.Errorf("%d sets, k=%d: atLeastOf differs from the counter", n, k)
+			}
+			// Some sets read from dense bits as a segment keeps them:
+			// as wide as the segment, wider than the counter.
+			dense := make([][]uint64, n)
+			for j, b := range sets {
+				if j%2 == 0 {
+					dense[j] = make([]uint64, 210000/64+1)
+					b.WriteDenseTo(dense[j])
+				}
+			}
+			if got := atLeastOf(sets, dense, k); !got.Equals(least) {
+				t.Errorf("%d sets, k=%d: atLeastOf from dense bits differs from the counter", n, k)
 			}
 		}
 	}

@@ -271,6 +271,7 @@ type queryWords struct {
 	filter             bits
 	ids, words         []bits
 	idTerms, wordTerms []string
+	idDense, wordDense []denseBits       // their dense bits, where kept
 	df                 map[string]uint64 // per word, the items that hold it in the whole index
 }
 
@@ -286,7 +287,9 @@ func (s *snapshot) words(p *parsedQuery, filter bits) (*queryWords, error) {
 		if err != nil {
 			return nil, err
 		}
+		key := fAll + "\x00" + t // "" once b is more than the term's items
 		if c := p.alts[t]; c != "" {
+			key = ""
 			alt, err := s.term(fAll, c)
 			if err != nil {
 				return nil, err
@@ -297,8 +300,10 @@ func (s *snapshot) words(p *parsedQuery, filter bits) (*queryWords, error) {
 			return nil, err
 		} else if e != nil {
 			b = or(b, e) // a learnt expansion of the word (see learned.go)
+			key = ""
 		}
 		if p.fuzzy(t) {
+			key = ""
 			// A rare word also matches the words one edit away in the
 			// names and documents; the full texts' vocabulary (OCR
 			// included) is too large and too noisy to expand over.
@@ -315,11 +320,13 @@ func (s *snapshot) words(p *parsedQuery, filter bits) (*queryWords, error) {
 		w.df[t] = b.count()
 		if few {
 			b = and(b, filter)
+			key = ""
 		}
+		d := s.dense(key, b)
 		if hasDigit(t) {
-			w.ids, w.idTerms = append(w.ids, b), append(w.idTerms, t)
+			w.ids, w.idTerms, w.idDense = append(w.ids, b), append(w.idTerms, t), append(w.idDense, d)
 		} else {
-			w.words, w.wordTerms = append(w.words, b), append(w.wordTerms, t)
+			w.words, w.wordTerms, w.wordDense = append(w.words, b), append(w.wordTerms, t), append(w.wordDense, d)
 		}
 	}
 	return w, nil
@@ -334,7 +341,7 @@ func (w *queryWords) match(s *snapshot, k int) bits {
 	}
 	k -= len(w.ids)
 	if len(w.words) > 0 {
-		out = and(out, atLeast(s, w.words, max(1, min(k, len(w.words)))))
+		out = and(out, atLeast(s, w.words, w.wordDense, max(1, min(k, len(w.words)))))
 	}
 	return out
 }
@@ -343,20 +350,23 @@ func (w *queryWords) match(s *snapshot, k int) bits {
 // in the texts and in the names, with its weight (its rarity squared); the
 // words as typed, likewise; the named fields' items.
 type queryScoring struct {
-	text, title []bits
-	textWt      []float32
-	exact       []bits
-	exactWt     []float32
-	fields      []bits
-	weight      float64 // the words' weight in the query norm, see retrieval
-	maxText     float32 // Σ of the texts' weights: an item's most
-	share       float32 // 1 / the query's words
+	text, title           []bits
+	textWt                []float32
+	exact                 []bits
+	exactWt               []float32
+	fields                []bits
+	textDense, titleDense []denseBits // their dense bits, where kept
+	exactDense            []denseBits
+	weight                float64 // the words' weight in the query norm, see retrieval
+	maxText               float32 // Σ of the texts' weights: an item's most
+	share                 float32 // 1 / the query's words
 }
 
 // weigh reads what scoring p's items needs.
 func (s *snapshot) weigh(p *parsedQuery, w *queryWords) (*queryScoring, error) {
 	q := &queryScoring{}
 	all, allTerms := append(w.ids, w.words...), append(w.idTerms, w.wordTerms...)
+	q.textDense = append(slices.Clone(w.idDense), w.wordDense...)
 	for k, b := range all {
 		idf := 1 + math.Log(float64(s.live)/float64(w.df[allTerms[k]]+1))
 		wt := float32(idf * idf)
@@ -366,6 +376,7 @@ func (s *snapshot) weigh(p *parsedQuery, w *queryWords) (*queryScoring, error) {
 			return nil, err
 		}
 		q.text, q.title, q.textWt = append(q.text, b), append(q.title, title), append(q.textWt, wt)
+		q.titleDense = append(q.titleDense, s.dense("title\x00"+allTerms[k], title))
 		q.maxText += wt
 	}
 	// The words as typed with diacritics, in the texts: half a word's
@@ -384,6 +395,7 @@ func (s *snapshot) weigh(p *parsedQuery, w *queryWords) (*queryScoring, error) {
 		q.weight += wBody / 2 * idf * wBody / 2 * idf
 		wt := float32(idf * idf / 2)
 		q.exact, q.exactWt = append(q.exact, b), append(q.exactWt, wt)
+		q.exactDense = append(q.exactDense, s.dense("exact\x00"+e, b))
 		q.maxText += wt
 	}
 	for _, f := range p.fields {
@@ -492,18 +504,27 @@ func (ds *denseScorer) segment(i int) [][]uint64 {
 		return ds.sets[i]
 	}
 	q := ds.q
-	words := int(ds.s.segs[i].Segment().Count()/64) + 1
+	words := segWords(ds.s.segs[i])
 	var bms []*roaring.Bitmap
+	var kept [][]uint64 // the sets whose dense bits are kept, nil for the others
 	for k := range q.text {
 		bms = append(bms, q.text[k][i], q.title[k][i])
+		kept = append(kept, q.textDense[k].of(i), q.titleDense[k].of(i))
 	}
-	for _, b := range q.exact {
+	for k, b := range q.exact {
 		bms = append(bms, b[i])
+		kept = append(kept, q.exactDense[k].of(i))
 	}
 	for _, b := range q.fields {
 		bms = append(bms, b[i])
+		kept = append(kept, nil)
 	}
-	need := len(bms) * words
+	need := 0
+	for _, d := range kept {
+		if d == nil {
+			need += words
+		}
+	}
 	if cap(ds.slab)-len(ds.slab) < need {
 		// A new slab: the sets already written keep the old one.
 		ds.slab = make([]uint64, 0, max(need, 2*cap(ds.slab)))
@@ -513,7 +534,12 @@ func (ds *denseScorer) segment(i int) [][]uint64 {
 	clear(ds.slab[at:])
 	sets := make([][]uint64, len(bms))
 	for k, b := range bms {
-		sets[k] = ds.slab[at+k*words : at+(k+1)*words : at+(k+1)*words]
+		if kept[k] != nil {
+			sets[k] = kept[k]
+			continue
+		}
+		sets[k] = ds.slab[at : at+words : at+words]
+		at += words
 		b.WriteDenseTo(sets[k]) // a segment's numbers are below its count
 	}
 	ds.sets[i] = sets

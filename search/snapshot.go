@@ -36,7 +36,71 @@ type derived struct {
 	values   *valueTable          // the facet values' numbers
 	terms    *termCache[bits]     // the items of the terms read lately
 	lists    *termCache[postList] // the postings lists the ranking read lately
+	dense    *denseCache          // the items of common terms read lately, as dense bits
 }
+
+// denseBits is a term's items as dense bit sets, one per segment (nil for
+// a segment without any): 64 items a machine word, as the counters and the
+// dense scorer read them. nil when not kept.
+type denseBits [][]uint64
+
+// of is segment i's bits, nil when none are kept.
+func (d denseBits) of(i int) []uint64 {
+	if d == nil {
+		return nil
+	}
+	return d[i]
+}
+
+// denseCache keeps the dense bits of the common terms that queries read:
+// writing a common word's items as bits costs about as much as the rest of
+// counting it, and the same common words ("giấy", "cấp", "đăng ký") come
+// back in most queries. At a million items a term's bits take 125 KB: the
+// cache holds denseCacheBytes of them and, when full, starts again.
+type denseCache struct {
+	mu    sync.Mutex
+	m     map[string]denseBits
+	bytes int
+}
+
+const denseCacheBytes = 32 << 20
+
+// dense returns b, the items of key, as dense bits, kept for the next
+// queries; nil when key is "" (b is not a term's items alone) or b is not
+// common: fewer items than one in 64.
+func (s *snapshot) dense(key string, b bits) denseBits {
+	if key == "" || s.derived == nil || b.count()*64 < s.live {
+		return nil
+	}
+	c := s.derived.dense
+	c.mu.Lock()
+	d, ok := c.m[key]
+	c.mu.Unlock()
+	if ok {
+		return d
+	}
+	d = make(denseBits, len(b))
+	size := 0
+	for i, bm := range b {
+		if bm.IsEmpty() {
+			continue
+		}
+		d[i] = make([]uint64, segWords(s.segs[i]))
+		bm.WriteDenseTo(d[i])
+		size += 8 * len(d[i])
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || c.bytes+size > denseCacheBytes {
+		c.m, c.bytes = map[string]denseBits{}, 0
+	}
+	c.m[key] = d
+	c.bytes += size
+	return d
+}
+
+// segWords is how many machine words a segment's dense bits take.
+func segWords(seg *scorch.SegmentSnapshot) int { return int(seg.Segment().Count()/64) + 1 }
 
 // termCache keeps what the snapshot's queries read of the terms they
 // search: their items (bitmaps), or their postings lists for the ranking,
@@ -134,7 +198,7 @@ func (c *derivedCache) of(s *snapshot) (*derived, error) {
 		return c.d, nil
 	}
 	segs := make(map[segment.Segment]*segDerived, len(s.segs))
-	d := &derived{values: &c.values, terms: &termCache[bits]{}, lists: &termCache[postList]{}}
+	d := &derived{values: &c.values, terms: &termCache[bits]{}, lists: &termCache[postList]{}, dense: &denseCache{}}
 	var fresh []int // the segments first seen
 	for i, seg := range s.segs {
 		sd := c.segs[seg.Segment()]

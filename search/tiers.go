@@ -107,8 +107,8 @@ func (s *snapshot) tiers(q *queryScoring, hits, first, all bits) *tiers {
 			sets[k] = q.title[k][i]
 		}
 		c := newCounter(sets)
-		for _, b := range sets {
-			c.add(b)
+		for k, b := range sets {
+			c.addEither(b, q.titleDense[k].of(i))
 		}
 		c.within(rest[i])
 		t.counts[i] = c
