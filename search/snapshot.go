@@ -56,7 +56,7 @@ func (d denseBits) of(i int) []uint64 {
 // writing a common word's items as bits costs about as much as the rest of
 // counting it, and the same common words ("giấy", "cấp", "đăng ký") come
 // back in most queries. At a million items a term's bits take 125 KB: the
-// cache holds denseCacheBytes of them and, when full, starts again.
+// cache holds denseCacheBytes of them.
 type denseCache struct {
 	mu    sync.Mutex
 	m     map[string]denseBits
@@ -91,12 +91,31 @@ func (s *snapshot) dense(key string, b bits) denseBits {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.m == nil || c.bytes+size > denseCacheBytes {
-		c.m, c.bytes = map[string]denseBits{}, 0
+	if c.m == nil {
+		c.m = map[string]denseBits{}
 	}
-	c.m[key] = d
-	c.bytes += size
+	// When full, terms picked at random make room: the common ones are
+	// soon back.
+	for k, old := range c.m {
+		if c.bytes+size <= denseCacheBytes {
+			break
+		}
+		delete(c.m, k)
+		c.bytes -= old.size()
+	}
+	if _, ok := c.m[key]; !ok {
+		c.m[key] = d
+		c.bytes += size
+	}
 	return d
+}
+
+func (d denseBits) size() int {
+	n := 0
+	for _, s := range d {
+		n += 8 * len(s)
+	}
+	return n
 }
 
 // segWords is how many machine words a segment's dense bits take.
