@@ -4,11 +4,13 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	mbits "math/bits"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -491,5 +493,69 @@ func TestOwnReads(t *testing.T) {
 				t.Errorf("%q (staff %v): own reads rank\n%v\nbleve's\n%v", q, restricted, runs[0].Hits, runs[1].Hits)
 			}
 		}
+	}
+}
+
+// TestDenseCache: the dense bits kept are the terms' items, and the cache
+// stays within its bytes as it makes room.
+func TestDenseCache(t *testing.T) {
+	ix := testIndex(t)
+	procs := fixtureProcedures(t)
+	for batch := range 2 {
+		if err := putBatch(ix, procs, "dc", batch, 200); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := ix.Search(context.Background(), Request{Query: "giấy"}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := ix.snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	words := []string{"giay", "cap", "nhan", "dang", "ky", "ban", "so", "xa", "uy", "dan", "quyet", "dinh"}
+	one := 0
+	for i := range s.segs {
+		one += 8 * segWords(s.segs[i])
+	}
+	defer func(n int) { denseCacheBytes = n }(denseCacheBytes)
+	denseCacheBytes = 3 * one // room for three terms
+	kept := 0
+	for _, w := range words {
+		b, err := s.term(fAll, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := s.dense(fAll+"\x00"+w, b)
+		if d == nil {
+			continue // not common here
+		}
+		kept++
+		for i, bm := range b {
+			got := roaring.New()
+			for x, word := range d.of(i) {
+				for ; word != 0; word &= word - 1 {
+					got.Add(uint32(x*64 + mbits.TrailingZeros64(word)))
+				}
+			}
+			if !got.Equals(bm) {
+				t.Fatalf("%s, segment %d: dense bits hold %d items, the term %d", w, i, got.GetCardinality(), bm.GetCardinality())
+			}
+		}
+		c := s.derived.dense
+		sum := 0
+		for _, d := range c.m {
+			sum += d.size()
+		}
+		if c.bytes != sum || c.bytes > denseCacheBytes {
+			t.Fatalf("after %s: %d bytes counted, %d kept, at most %d", w, c.bytes, sum, denseCacheBytes)
+		}
+	}
+	if kept < 5 {
+		t.Fatalf("only %d of the words are common enough to keep: the test tests little", kept)
+	}
+	if s.dense("", s.none()) != nil {
+		t.Error("bits without a key are kept")
 	}
 }

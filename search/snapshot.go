@@ -63,7 +63,7 @@ type denseCache struct {
 	bytes int
 }
 
-const denseCacheBytes = 32 << 20
+var denseCacheBytes = 32 << 20
 
 // dense returns b, the items of key, as dense bits, kept for the next
 // queries; nil when key is "" (b is not a term's items alone) or b is not
