@@ -106,10 +106,12 @@ func (s *snapshot) tiers(q *queryScoring, hits, first, all bits) *tiers {
 		for k := range q.title {
 			sets[k] = q.title[k][i]
 		}
-		c := newCounter(sets)
-		for k, b := range sets {
-			c.addEither(b, q.titleDense[k].of(i))
+		dense := make([][]uint64, n)
+		for k := range sets {
+			dense[k] = q.titleDense[k].of(i)
 		}
+		c := newCounter(sets)
+		c.addAll(sets, dense)
 		c.within(rest[i])
 		t.counts[i] = c
 	}
