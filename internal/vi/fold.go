@@ -22,30 +22,14 @@ func Fold(s string) string {
 // AppendFold appends Fold(s) to dst. Precomposed letters, as in NFC text,
 // are folded by a table that foldSlow itself made; anything else folds s
 // through foldSlow.
-func AppendFold[S ~string | ~[]byte](dst []byte, s S) []byte {
-	n := len(dst)
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			dst = append(dst, c)
-			i++
-			continue
-		}
-		l, w := latinAt(s, i)
-		if w == 0 {
-			return append(dst[:n], foldSlow(string(s))...)
-		}
-		dst = append(dst, l.fold...)
-		i += w
-	}
-	return dst
-}
+func AppendFold[S ~string | ~[]byte](dst []byte, s S) []byte { return appendLatin(dst, s, true) }
 
 // AppendLowerNFC appends s in NFC and lower case to dst: a table lookup per
 // precomposed letter (which NFC leaves as they are), norm for the rest.
-func AppendLowerNFC[S ~string | ~[]byte](dst []byte, s S) []byte {
+func AppendLowerNFC[S ~string | ~[]byte](dst []byte, s S) []byte { return appendLatin(dst, s, false) }
+
+// appendLatin appends s folded (fold) or in NFC and lower case (not fold).
+func appendLatin[S ~string | ~[]byte](dst []byte, s S, fold bool) []byte {
 	n := len(dst)
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
@@ -57,10 +41,16 @@ func AppendLowerNFC[S ~string | ~[]byte](dst []byte, s S) []byte {
 			continue
 		}
 		l, w := latinAt(s, i)
-		if w == 0 {
+		switch {
+		case w == 0 && fold:
+			return append(dst[:n], foldSlow(string(s))...)
+		case w == 0:
 			return append(dst[:n], strings.ToLower(norm.NFC.String(string(s)))...)
+		case fold:
+			dst = append(dst, l.fold...)
+		default:
+			dst = utf8.AppendRune(dst, l.lower)
 		}
-		dst = utf8.AppendRune(dst, l.lower)
 		i += w
 	}
 	return dst
