@@ -115,6 +115,7 @@ type counter struct {
 	planes [][]uint64
 	dense  []uint64
 	mask   []uint64 // if not empty, the only items exactly reads
+	masked []int32  // the machine words mask holds items in
 }
 
 // newCounter counts up to len(sets) for the items the sets can hold.
@@ -139,7 +140,7 @@ func newCounter(sets []*roaring.Bitmap) *counter {
 	for p := range c.planes {
 		c.planes[p] = zeroed(c.planes[p], words)
 	}
-	c.mask = c.mask[:0]
+	c.mask, c.masked = c.mask[:0], c.masked[:0]
 	return c
 }
 
@@ -277,6 +278,12 @@ func (c *counter) addDense(d []uint64) {
 func (c *counter) within(b *roaring.Bitmap) {
 	c.mask = zeroed(c.mask, max(len(c.dense), int(b.DenseSize())))
 	b.WriteDenseTo(c.mask)
+	c.masked = c.masked[:0]
+	for w, x := range c.mask[:len(c.dense)] {
+		if x != 0 {
+			c.masked = append(c.masked, int32(w))
+		}
+	}
 }
 
 // atLeast is the items counted at least k times (1 ≤ k ≤ the sets).

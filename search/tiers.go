@@ -208,7 +208,8 @@ func (t *tiers) held(m int) []bits {
 			docs[g] = docs[g][:0]
 		}
 		lens := t.s.titleLen[i]
-		for w := range c.dense {
+		for _, w := range c.masked { // within rest: tiers' counters are limited to it
+			w := int(w)
 			for x := c.exactlyAt(m, w); x != 0; x &= x - 1 {
 				d := w*64 + mbits.TrailingZeros64(x)
 				g := lengthGroup[lens[d]]
