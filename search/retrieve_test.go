@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -558,4 +559,74 @@ func TestDenseCache(t *testing.T) {
 	if s.dense("", s.none()) != nil {
 		t.Error("bits without a key are kept")
 	}
+}
+
+// TestDenseCacheShared: searches running at once share the dense bits kept,
+// while the cache, kept small, drops and makes them; every answer is the
+// one the search gives alone.
+func TestDenseCacheShared(t *testing.T) {
+	ix := testIndex(t)
+	procs := fixtureProcedures(t)
+	for batch := range 2 {
+		if err := putBatch(ix, procs, "dcs", batch, 200); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx := context.Background()
+	reqs := []Request{
+		{Query: "giấy chứng nhận"}, {Query: "dang ky khai sinh cho con"}, {Query: "quyet dinh cap"},
+		{Query: "ban sao giay to", Restricted: true}, {Query: "uy ban nhan dan xa", Restricted: true, Kind: KindRecord},
+	}
+	want := make([]*Result, len(reqs))
+	for k, req := range reqs {
+		res, err := ix.Search(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[k] = res
+	}
+	s, err := ix.snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := 0
+	for i := range s.segs {
+		one += 8 * segWords(s.segs[i])
+	}
+	s.Close()
+	defer func(n int) { denseCacheBytes = n }(denseCacheBytes)
+	denseCacheBytes = 2 * one // room for two terms: most reads make room
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range 20 {
+				k := (g + r) % len(reqs)
+				res, err := ix.Search(ctx, reqs[k])
+				if err != nil {
+					errs <- err
+					return
+				}
+				if res.Total != want[k].Total || !reflect.DeepEqual(hitIDs(res), hitIDs(want[k])) || !reflect.DeepEqual(res.Facets, want[k].Facets) {
+					errs <- fmt.Errorf("%+v: %d hits %v, alone %d %v", reqs[k], res.Total, hitIDs(res), want[k].Total, hitIDs(want[k]))
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+func hitIDs(r *Result) []string {
+	var ids []string
+	for _, h := range r.Hits {
+		ids = append(ids, h.ID)
+	}
+	return ids
 }
