@@ -497,9 +497,10 @@ func TestOwnReads(t *testing.T) {
 	}
 }
 
-// TestDenseCache: the dense bits kept are the terms' items, and the cache
-// stays within its bytes as it makes room.
-func TestDenseCache(t *testing.T) {
+// denseCacheIndex is an index of 400 synthetic records, merged (a merge
+// reorders items, and with them equally good hits, so none must come
+// during a test), and the bytes one term's dense bits take in it.
+func denseCacheIndex(t *testing.T) (*Index, int) {
 	ix := testIndex(t)
 	procs := fixtureProcedures(t)
 	for batch := range 2 {
@@ -507,6 +508,25 @@ func TestDenseCache(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	if err := ix.Compact(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s, err := ix.snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	one := 0
+	for i := range s.segs {
+		one += 8 * segWords(s.segs[i])
+	}
+	return ix, one
+}
+
+// TestDenseCache: the dense bits kept are the terms' items, and the cache
+// stays within its bytes as it makes room.
+func TestDenseCache(t *testing.T) {
+	ix, one := denseCacheIndex(t)
 	if _, err := ix.Search(context.Background(), Request{Query: "giấy"}); err != nil {
 		t.Fatal(err)
 	}
@@ -516,10 +536,6 @@ func TestDenseCache(t *testing.T) {
 	}
 	defer s.Close()
 	words := []string{"giay", "cap", "nhan", "dang", "ky", "ban", "so", "xa", "uy", "dan", "quyet", "dinh"}
-	one := 0
-	for i := range s.segs {
-		one += 8 * segWords(s.segs[i])
-	}
 	defer func(n int) { denseCacheBytes = n }(denseCacheBytes)
 	denseCacheBytes = 3 * one // room for three terms
 	kept := 0
@@ -565,19 +581,8 @@ func TestDenseCache(t *testing.T) {
 // while the cache, kept small, drops and makes them; every answer is the
 // one the search gives alone.
 func TestDenseCacheShared(t *testing.T) {
-	ix := testIndex(t)
-	procs := fixtureProcedures(t)
-	for batch := range 2 {
-		if err := putBatch(ix, procs, "dcs", batch, 200); err != nil {
-			t.Fatal(err)
-		}
-	}
+	ix, one := denseCacheIndex(t)
 	ctx := context.Background()
-	// Merged now, not between the answers alone and those at once: a
-	// merge reorders items, and with them equally good hits.
-	if err := ix.Compact(ctx); err != nil {
-		t.Fatal(err)
-	}
 	reqs := []Request{
 		{Query: "giấy chứng nhận"}, {Query: "dang ky khai sinh cho con"}, {Query: "quyet dinh cap"},
 		{Query: "ban sao giay to", Restricted: true}, {Query: "uy ban nhan dan xa", Restricted: true, Kind: KindRecord},
@@ -590,15 +595,6 @@ func TestDenseCacheShared(t *testing.T) {
 		}
 		want[k] = res
 	}
-	s, err := ix.snapshot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	one := 0
-	for i := range s.segs {
-		one += 8 * segWords(s.segs[i])
-	}
-	s.Close()
 	defer func(n int) { denseCacheBytes = n }(denseCacheBytes)
 	denseCacheBytes = 2 * one // room for two terms: most reads make room
 	var wg sync.WaitGroup

@@ -353,6 +353,9 @@ func (sd *segDerived) facet(seg segment.Segment, field string, vt *valueTable) (
 	// value (see snapshot.facet): a record's issuer has thousands of
 	// values in a segment, each hit's is read. Kept, they are copied: the
 	// segment's file may be closed before them.
+	if len(f.values) == 0 {
+		f.ords = nil // a record's field: none
+	}
 	f.byValue = f.ords == nil || byValue(len(f.values), seg.Count())
 	for k := range f.values {
 		if f.byValue {
@@ -360,9 +363,6 @@ func (sd *segDerived) facet(seg segment.Segment, field string, vt *valueTable) (
 		} else {
 			f.values[k].items = nil
 		}
-	}
-	if len(f.values) == 0 {
-		f.ords = nil // a record's field: none
 	}
 	sd.facets[field] = f
 	return f, nil
