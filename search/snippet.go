@@ -16,6 +16,12 @@ const snippetRunes = 200
 // marked word.
 const snippetContext = 40
 
+// snippetScan is how much of a text a snippet is looked for in: past
+// that many bytes (a procedure's papers can fill 70 KB, an OCR text many
+// pages), the snippet is the best window of the marks found so far, or
+// of the first one found after.
+const snippetScan = 16 << 10
+
 // marker marks a query's words in a text: a word is marked when, folded,
 // it is one of the query's words, or one edit away from one that is
 // matched fuzzily.
@@ -55,6 +61,37 @@ func (m *marker) marks(w []byte) bool {
 	return false
 }
 
+// prefilter rejects at a glance most words that marks would: a long text
+// has thousands of words, and a few of them are marked.
+type prefilter struct {
+	heads uint64 // per word: a bit for its length and first letter
+	lens  uint64 // the lengths a word one edit from a fuzzy word has
+}
+
+func (m *marker) prefilter() prefilter {
+	var p prefilter
+	for w := range m.words {
+		if w == "" {
+			p.lens |= 1 // as may reads it
+		} else {
+			p.heads |= headBit(w)
+		}
+	}
+	for _, f := range m.fuzzy {
+		for l := max(len(f)-1, 0); l <= len(f)+1; l++ {
+			p.lens |= 1 << min(l, 63)
+		}
+	}
+	return p
+}
+
+func headBit[S ~string | ~[]byte](w S) uint64 { return 1 << ((uint(len(w))*31 + uint(w[0])) & 63) }
+
+// may says whether the folded word w may be marked.
+func (p prefilter) may(w []byte) bool {
+	return len(w) > 0 && p.heads&headBit(w) != 0 || p.lens&(1<<min(len(w), 63)) != 0
+}
+
 // mark is a marked word: its byte range in the text, its rune offset, and
 // its folded form.
 type mark struct {
@@ -64,7 +101,8 @@ type mark struct {
 }
 
 // snippet returns the part of text where the most distinct query words
-// stand within snippetRunes characters, HTML escaped, the words in <mark>;
+// stand within snippetRunes characters (in its first snippetScan bytes,
+// or around its first marked word when they hold none), HTML escaped, the words in <mark>;
 // "" when text has none of them. OCR text is untrusted: everything but the
 // <mark> tags comes out escaped.
 func (m *marker) snippet(text string) string {
@@ -77,6 +115,7 @@ func (m *marker) snippet(text string) string {
 	// text (OCR of many pages) is not read, but for the window's length.
 	best, bestN := 0, 0
 	count := map[string]int{}
+	pre := m.prefilter()
 	distinct, lo := 0, 0
 	stop := -1 // the rune offset after which no mark can be in the snippet
 	for i := 0; i < len(text) && (stop < 0 || runes <= stop); {
@@ -95,7 +134,7 @@ func (m *marker) snippet(text string) string {
 			i += n
 			runes++
 		}
-		if buf = vi.AppendFold(buf[:0], text[start:i]); !m.marks(buf) {
+		if buf = vi.AppendFold(buf[:0], text[start:i]); !pre.may(buf) || !m.marks(buf) {
 			continue
 		}
 		marks = append(marks, mark{start, i, at, string(buf)})
@@ -116,6 +155,9 @@ func (m *marker) snippet(text string) string {
 			if m.need > 0 && bestN >= m.need && stop < 0 {
 				stop = marks[best].at + snippetRunes
 			}
+		}
+		if i >= snippetScan && stop < 0 {
+			stop = marks[best].at + snippetRunes
 		}
 	}
 	if len(marks) == 0 {
@@ -179,11 +221,28 @@ func (m *marker) snippet(text string) string {
 }
 
 func isWordRune(r rune) bool {
+	if r < rune(len(wordRunes)) {
+		return wordRunes[r]
+	}
+	return wordRuneSlow(r)
+}
+
+func wordRuneSlow(r rune) bool {
 	if r < utf8.RuneSelf {
 		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
+
+// wordRunes is isWordRune of the runes below U+2070 (Latin letters with
+// their diacritics, combining marks, punctuation): a snippet asks it of
+// every rune of long texts.
+var wordRunes = func() (t [0x2070]bool) {
+	for r := range t {
+		t[r] = wordRuneSlow(rune(r))
+	}
+	return t
+}()
 
 // oneEdit says whether a and b (folded, ASCII) are one edit apart: a
 // letter deleted, added or changed, or two neighbours swapped.

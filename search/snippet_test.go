@@ -6,10 +6,13 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"motcua/internal/vi"
 )
 
 func TestSnippet(t *testing.T) {
 	long := strings.Repeat("văn bản khác ", 40)
+	pages := strings.Repeat("văn bản khác ", snippetScan/8)
 	tests := []struct {
 		name  string
 		m     *marker
@@ -67,6 +70,14 @@ func TestSnippet(t *testing.T) {
 			m:    &marker{words: set("phap", "ly")},
 			text: "lý " + "phap" + strings.Repeat("\u0301", 300),
 			want: "<mark>lý</mark>", part: true},
+		{name: "past snippetScan bytes, the best window found so far",
+			m:    &marker{words: set("tam", "tru", "vang")},
+			text: "tạm trú " + pages + " tạm trú tạm vắng",
+			want: "<mark>tạm trú</mark> văn bản", part: true},
+		{name: "a text's only mark, far into it",
+			m:    &marker{words: set("vang")},
+			text: pages + " tạm vắng",
+			want: "tạm <mark>vắng</mark>", part: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -125,6 +136,12 @@ func FuzzSnippet(f *testing.F) {
 		for _, w := range strings.Fields(words) {
 			m.words[w] = true
 			m.fuzzy = append(m.fuzzy, w)
+		}
+		pre := m.prefilter()
+		for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !isWordRune(r) }) {
+			if f := vi.AppendFold(nil, w); m.marks(f) && !pre.may(f) {
+				t.Fatalf("the prefilter rejects %q, which is marked", f)
+			}
 		}
 		got := m.snippet(text)
 		if !utf8.ValidString(got) && utf8.ValidString(text) {
