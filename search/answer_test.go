@@ -57,3 +57,43 @@ func TestTotalCountsTheAnswer(t *testing.T) {
 		}
 	}
 }
+
+// TestMostWordsJoinWhenFew: items holding most of the words (and scoring
+// as well) join the answer only while the items holding every word are
+// too few to fill the ranking; past that, the answer is theirs alone.
+func TestMostWordsJoinWhenFew(t *testing.T) {
+	for _, n := range []int{3, rescoreWindow - 1, rescoreWindow, 3 * rescoreWindow} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			ix, err := Open(filepath.Join(t.TempDir(), "index.bleve"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ix.Close()
+			// One item names three of the four words; n hold all four,
+			// two of them only in their bodies.
+			docs := []Doc{{ID: "procedure:most", Kind: KindProcedure, Code: "most", Title: "Gia hạn giấy tờ",
+				Body: "Gia hạn giấy tờ", Visibility: VisibilityPublic}}
+			for i := range n {
+				docs = append(docs, Doc{ID: fmt.Sprintf("procedure:%d", i), Kind: KindProcedure, Code: fmt.Sprint(i),
+					Title: fmt.Sprintf("Cấp giấy phép kinh doanh loại %d", i), Body: "Gia hạn theo quy định", Visibility: VisibilityPublic})
+			}
+			if err := ix.Put(docs...); err != nil {
+				t.Fatal(err)
+			}
+			res, err := ix.Search(context.Background(), Request{Query: "gia han giay phep", Size: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			joined := res.Total == uint64(n)+1
+			if want := n < rescoreWindow; joined != want || !joined && res.Total != uint64(n) {
+				t.Fatalf("%d items hold every word: total %d, want the item holding most of them joined: %v", n, res.Total, want)
+			}
+			if res.Loose {
+				t.Error("the answer is said to be loose, but items hold every word")
+			}
+			if joined && res.Hits[0].ID != "procedure:most" {
+				t.Errorf("first hit %s, want the item that names most of the words", res.Hits[0].ID)
+			}
+		})
+	}
+}

@@ -80,6 +80,7 @@ type retrieval struct {
 	total      uint64
 	atLeast    int  // meaningful words an item holds
 	loose      bool // not every word
+	most       bool // and items holding most of them (strictMin), when few hold every word
 	candidates []string
 	locs       []docLoc              // per candidate: where the first pass found it; seg -1 for none
 	from       *scorch.IndexSnapshot // the snapshot they come from, for its identity only
@@ -90,8 +91,9 @@ type retrieval struct {
 }
 
 // retrieve finds the answer, which the total and the facets count: the
-// items that hold every word, with those that hold strictMin of them and
-// score as well. When no item holds every word, the answer is loose: the
+// items that hold every word; when they are too few to fill the ranking,
+// with those that hold strictMin of them and score as well (wellMatched).
+// When no item holds every word, the answer is loose: the
 // items that hold strictMin of the words; failing any, half the words.
 // The candidates are the best rescoreWindow of the answer by the words
 // they hold, weighed by rarity, in the name above all, and by the field
@@ -104,9 +106,10 @@ func (s *snapshot) retrieve(p *parsedQuery, filter bits) (*retrieval, error) {
 	r := &retrieval{atLeast: len(p.required), from: s.is, derived: s.derived}
 	all := w.match(s, r.atLeast)
 	r.hits, r.total = all, all.count()
-	if p.strictMin() < r.atLeast {
-		// Items holding most of the words are scored too.
-		r.hits = w.match(s, p.strictMin())
+	if p.strictMin() < r.atLeast && r.total < rescoreWindow {
+		// Too few items hold every word to fill the ranking: items
+		// holding most of the words are scored too.
+		r.hits, r.most = w.match(s, p.strictMin()), true
 	}
 	if r.hits.count() == 0 && len(p.required) > 1 {
 		r.loose, r.atLeast = true, p.looseMin()
@@ -218,7 +221,7 @@ func (s *snapshot) rank(p *parsedQuery, r *retrieval, all, hits, scope bits, sc 
 		return b
 	}
 	answer, total, loose, atLeast := hits, r.total, r.loose, r.atLeast
-	if !r.loose && p.strictMin() < r.atLeast {
+	if r.most && !r.loose {
 		if r.total == 0 {
 			loose, atLeast, total = true, p.strictMin(), hits.count()
 		} else {
