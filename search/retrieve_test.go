@@ -458,13 +458,20 @@ func TestOwnReads(t *testing.T) {
 	if err := ix.Compact(ctx); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { ownReads = true }()
+	full := readWhole
+	defer func() { ownReads, readWhole = true, full }()
 	for _, q := range []string{"khai sinh", "hộ tịch", "dang ky ho kinh doanh", "giấy chứng nhận", "cap lai the can cuoc", "quyết định", "đăng ký kết hôn", "lam ho chieu", "xac nhan tinh trang hon nhan"} {
 		for _, restricted := range []bool{false, true} {
 			req := Request{Query: q, Restricted: restricted, Size: 20}
-			var runs [2]*Result
-			for i, own := range []bool{true, false} {
+			// Own reads three times: every list at the candidates, then
+			// the short lists read whole, then as kept from that.
+			var runs [4]*Result
+			for i, own := range []bool{true, true, true, false} {
 				ownReads = own
+				readWhole = full
+				if i == 0 {
+					readWhole = 0
+				}
 				res, err := ix.Search(ctx, req)
 				if err != nil {
 					t.Fatal(err)
@@ -484,14 +491,16 @@ func TestOwnReads(t *testing.T) {
 			}
 			// The same scores; the same hits but for those scoring as
 			// the page's last, some of which another page holds.
-			same := len(runs[0].Hits) == len(runs[1].Hits)
-			for k := 0; same && k < len(runs[0].Hits); k++ {
-				a, b := runs[0].Hits[k], runs[1].Hits[k]
-				last := runs[0].Hits[len(runs[0].Hits)-1].Score
-				same = a.Score == b.Score && (a.Score == last || reflect.DeepEqual(a, b))
-			}
-			if !same {
-				t.Errorf("%q (staff %v): own reads rank\n%v\nbleve's\n%v", q, restricted, runs[0].Hits, runs[1].Hits)
+			for _, own := range runs[:3] {
+				same := len(own.Hits) == len(runs[3].Hits)
+				for k := 0; same && k < len(own.Hits); k++ {
+					a, b := own.Hits[k], runs[3].Hits[k]
+					last := own.Hits[len(own.Hits)-1].Score
+					same = a.Score == b.Score && (a.Score == last || reflect.DeepEqual(a, b))
+				}
+				if !same {
+					t.Errorf("%q (staff %v): own reads rank\n%v\nbleve's\n%v", q, restricted, own.Hits, runs[3].Hits)
+				}
 			}
 		}
 	}

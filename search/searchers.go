@@ -88,11 +88,8 @@ func (q *candidatePhrase) readAtCandidates(is *scorch.IndexSnapshot, sorted []ca
 			}
 			w = &word{idf: 1.0 + math.Log(float64(total)/float64(df+1)), tf: make([]float64, len(sorted)), pos: make([][]uint64, len(sorted))}
 			words[t] = w
-			err = atCandidates(lists, sorted, true, func(k int, p segment.Posting) {
-				w.tf[k] = math.Sqrt(float64(p.Frequency())) * p.Norm()
-				for _, l := range p.Locations() {
-					w.pos[k] = append(w.pos[k], l.Pos())
-				}
+			err = atCandidates(q.ids.derived, q.field+"\x00"+t, lists, sorted, true, func(k int, tfn float64, pos []uint64) {
+				w.tf[k], w.pos[k] = tfn, append(w.pos[k], pos...)
 			})
 			if err != nil {
 				return nil, err
@@ -794,8 +791,8 @@ func (q *candidateTerm) Searcher(ctx context.Context, r index.IndexReader, m map
 	}
 	idf := 1.0 + math.Log(float64(total)/float64(df+1))
 	fs := newFixedSearcher(boost*idf, (boost*idf)*(boost*idf), options)
-	err = atCandidates(lists, sorted, false, func(k int, p segment.Posting) {
-		fs.add(sorted[k].iid, math.Sqrt(float64(p.Frequency()))*p.Norm()*idf)
+	err = atCandidates(q.cands.derived, q.field+"\x00"+q.term, lists, sorted, false, func(k int, tfn float64, _ []uint64) {
+		fs.add(sorted[k].iid, tfn*idf)
 	})
 	return fs, err
 }
@@ -839,14 +836,33 @@ func postings(is *scorch.IndexSnapshot, d *derived, field, term string) ([]segme
 }
 
 // atCandidates calls f on each of the candidates (sorted[k]) that lists
-// hold, with its posting: frequency and norm, and locations if locs.
-func atCandidates(lists []segment.PostingsList, sorted []candidate, locs bool, f func(k int, p segment.Posting)) error {
+// (key's postings, see postings) hold, with its posting's √frequency·norm,
+// and its positions if locs. A short list (the catalogue's fields: a few
+// thousand items) is read whole once and kept with d: reading a posting
+// means reading every one before it in its chunk, and a long query reads
+// a hundred such lists.
+func atCandidates(d *derived, key string, lists []segment.PostingsList, sorted []candidate, locs bool, f func(k int, tfn float64, pos []uint64)) error {
+	var whole []*readList
+	if d != nil {
+		var err error
+		if whole, err = d.read.of(key, lists, locs); err != nil {
+			return err
+		}
+	}
 	var it segment.PostingsIterator
 	var p segment.Posting // the iterator's last, which it has passed
 	var err error
+	var pos []uint64
 	at, done := -1, -1         // the segment read, and one read to its end
 	for k, c := range sorted { // in segment order, and by number in each
 		if lists[c.seg] == nil || c.seg == done {
+			continue
+		}
+		if whole != nil && whole[c.seg] != nil {
+			if j, ok := slices.BinarySearch(whole[c.seg].docs, c.local); ok {
+				w := whole[c.seg]
+				f(k, w.tfn[j], w.positions(j))
+			}
 			continue
 		}
 		if c.seg != at {
@@ -862,10 +878,105 @@ func atCandidates(lists []segment.PostingsList, sorted []candidate, locs bool, f
 			}
 		}
 		if p.Number() == uint64(c.local) {
-			f(k, p)
+			pos = pos[:0]
+			for _, l := range p.Locations() {
+				pos = append(pos, l.Pos())
+			}
+			f(k, math.Sqrt(float64(p.Frequency()))*p.Norm(), pos)
 		}
 	}
 	return nil
+}
+
+// readList is a short postings list read whole: its items, each one's
+// √frequency·norm, and their positions when read with locations (item j's
+// are pos[at[j]:at[j+1]]).
+type readList struct {
+	docs []uint32
+	tfn  []float64
+	at   []uint32
+	pos  []uint64
+}
+
+func (r *readList) positions(j int) []uint64 {
+	if r.at == nil {
+		return nil
+	}
+	return r.pos[r.at[j]:r.at[j+1]:r.at[j+1]]
+}
+
+func (r *readList) size() int { return 4*len(r.docs) + 8*len(r.tfn) + 4*len(r.at) + 8*len(r.pos) + 64 }
+
+// readWhole is the longest list read whole: the catalogue's lists are
+// shorter, records' common words far longer.
+var readWhole uint64 = 8192
+
+// readCache keeps the short lists read whole, readCacheBytes at most;
+// when full, it starts again.
+type readCache struct {
+	mu    sync.Mutex
+	m     map[string][]*readList
+	bytes int
+}
+
+var readCacheBytes = 16 << 20
+
+// of returns key's lists read whole where they are short (nil where long
+// or none), reading them the first time.
+func (c *readCache) of(key string, lists []segment.PostingsList, locs bool) ([]*readList, error) {
+	if locs {
+		key += "\x00locs"
+	}
+	c.mu.Lock()
+	whole, ok := c.m[key]
+	c.mu.Unlock()
+	if ok {
+		return whole, nil
+	}
+	whole = make([]*readList, len(lists))
+	size := 0
+	for i, pl := range lists {
+		if pl == nil || pl.Count() > readWhole {
+			continue
+		}
+		r := &readList{}
+		if locs {
+			r.at = []uint32{0}
+		}
+		it := pl.Iterator(true, true, locs, nil)
+		for {
+			p, err := it.Next()
+			if err != nil {
+				return nil, err
+			}
+			if p == nil {
+				break
+			}
+			r.docs = append(r.docs, uint32(p.Number()))
+			r.tfn = append(r.tfn, math.Sqrt(float64(p.Frequency()))*p.Norm())
+			if locs {
+				for _, l := range p.Locations() {
+					r.pos = append(r.pos, l.Pos())
+				}
+				r.at = append(r.at, uint32(len(r.pos)))
+			}
+		}
+		whole[i] = r
+		size += r.size()
+	}
+	if size == 0 {
+		return nil, nil // every list is long: read at the candidates
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || c.bytes+size > readCacheBytes {
+		c.m, c.bytes = map[string][]*readList{}, 0
+	}
+	if _, ok := c.m[key]; !ok {
+		c.m[key] = whole
+		c.bytes += size
+	}
+	return whole, nil
 }
 
 var _ query.Query = (*candidateTerm)(nil)

@@ -36,6 +36,7 @@ type derived struct {
 	values   *valueTable          // the facet values' numbers
 	terms    *termCache[bits]     // the items of the terms read lately
 	lists    *termCache[postList] // the postings lists the ranking read lately
+	read     *readCache           // the short ones among them, read whole
 	dense    *denseCache          // the items of common terms read lately, as dense bits
 }
 
@@ -217,7 +218,7 @@ func (c *derivedCache) of(s *snapshot) (*derived, error) {
 		return c.d, nil
 	}
 	segs := make(map[segment.Segment]*segDerived, len(s.segs))
-	d := &derived{values: &c.values, terms: &termCache[bits]{}, lists: &termCache[postList]{}, dense: &denseCache{}}
+	d := &derived{values: &c.values, terms: &termCache[bits]{}, lists: &termCache[postList]{}, read: &readCache{}, dense: &denseCache{}}
 	var fresh []int // the segments first seen
 	for i, seg := range s.segs {
 		sd := c.segs[seg.Segment()]
