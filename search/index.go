@@ -289,7 +289,7 @@ type Index struct {
 
 	mu     sync.RWMutex
 	vocab  map[string]uint64 // folded term → document frequency; nil when stale
-	fields map[string]string // folded field name → field name
+	fields []fieldName       // the fields (lĩnh vực), see vocabulary
 	// abbrevs are the abbreviations, by hand and mined from the
 	// catalogue; nil until read from the index.
 	abbrevs map[string]string
@@ -584,9 +584,9 @@ func (ix *Index) ids(kind string) ([]string, error) {
 
 // vocabulary returns, for each folded term of the text fields, the largest
 // number of items holding it in one field; query words that are rare or
-// absent get fuzzy matching. It also returns the fields (lĩnh vực) by
-// their folded names.
-func (ix *Index) vocabulary() (map[string]uint64, map[string]string, error) {
+// absent get fuzzy matching. It also returns the fields (lĩnh vực), each
+// once by its folded name.
+func (ix *Index) vocabulary() (map[string]uint64, []fieldName, error) {
 	ix.mu.RLock()
 	v, fields := ix.vocab, ix.fields
 	ix.mu.RUnlock()
@@ -594,8 +594,12 @@ func (ix *Index) vocabulary() (map[string]uint64, map[string]string, error) {
 		return v, fields, nil
 	}
 	v = map[string]uint64{}
-	fields = map[string]string{}
-	err := ix.eachTerm(fField, func(term string, _ uint64) { fields[vi.Fold(term)] = term })
+	byFolded := map[string]string{}
+	err := ix.eachTerm(fField, func(term string, _ uint64) { byFolded[vi.Fold(term)] = term })
+	fields = nil
+	for folded, name := range byFolded {
+		fields = append(fields, fieldName{name, fieldWords(folded)})
+	}
 	// The catalogue's words: names, documents, topics and texts (these
 	// indexed as typed, folded here). Records' words are left out: a
 	// store's names, numbers and OCR slips would make it millions of

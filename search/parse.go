@@ -484,26 +484,32 @@ func eachEdit(t string, f func(c []byte)) {
 // are all in the field's name, and make up at least half of it ("xuat
 // nhap canh" names "Quản lý xuất nhập cảnh", "sat hach lai xe" "Sát hạch,
 // cấp giấy phép lái xe").
-func namedFields(seq []string, fields map[string]string) []string {
+func namedFields(seq []string, fields []fieldName) []string {
 	if len(seq) == 0 {
 		return nil
 	}
 	var out []string
-	for folded, name := range fields {
-		words := fieldWords(folded)
-		if 2*len(seq) < len(words) {
+	for _, f := range fields {
+		if 2*len(seq) < len(f.words) {
 			continue
 		}
 		all := true
 		for _, w := range seq {
-			all = all && slices.Contains(words, w)
+			all = all && slices.Contains(f.words, w)
 		}
 		if all {
-			out = append(out, name)
+			out = append(out, f.name)
 		}
 	}
 	sort.Strings(out)
 	return out
+}
+
+// fieldName is a field (lĩnh vực) and its folded name's words, split once
+// (every query is matched against every field).
+type fieldName struct {
+	name  string
+	words []string
 }
 
 func fieldWords(folded string) []string {
@@ -511,9 +517,9 @@ func fieldWords(folded string) []string {
 }
 
 // isField says whether words are a field's whole name.
-func isField(words []string, fields map[string]string) bool {
-	for folded := range fields {
-		if slices.Equal(fieldWords(folded), words) {
+func isField(words []string, fields []fieldName) bool {
+	for _, f := range fields {
+		if slices.Equal(f.words, words) {
 			return true
 		}
 	}
