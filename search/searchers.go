@@ -75,7 +75,7 @@ func (q *candidatePhrase) readAtCandidates(is *scorch.IndexSnapshot, sorted []ca
 	type word struct {
 		idf float64
 		tf  []float64  // by candidate: √freq·norm, 0 where it is not
-		pos [][]uint64 // by candidate: the word's positions
+		pos [][]uint32 // by candidate: the word's positions
 	}
 	words := map[string]*word{}
 	var weight float64
@@ -86,10 +86,10 @@ func (q *candidatePhrase) readAtCandidates(is *scorch.IndexSnapshot, sorted []ca
 			if err != nil {
 				return nil, err
 			}
-			w = &word{idf: 1.0 + math.Log(float64(total)/float64(df+1)), tf: make([]float64, len(sorted)), pos: make([][]uint64, len(sorted))}
+			w = &word{idf: 1.0 + math.Log(float64(total)/float64(df+1)), tf: make([]float64, len(sorted)), pos: make([][]uint32, len(sorted))}
 			words[t] = w
-			err = atCandidates(q.ids.derived, q.field+"\x00"+t, lists, sorted, true, func(k int, tfn float64, pos []uint64) {
-				w.tf[k], w.pos[k] = tfn, append(w.pos[k], pos...)
+			err = atCandidates(q.ids.derived, q.field+"\x00"+t, lists, sorted, true, func(k int, tfn float64, pos []uint32) {
+				w.tf[k], w.pos[k] = tfn, pos
 			})
 			if err != nil {
 				return nil, err
@@ -99,7 +99,7 @@ func (q *candidatePhrase) readAtCandidates(is *scorch.IndexSnapshot, sorted []ca
 	}
 	fs := newFixedSearcher(1, weight, options)
 	for k, c := range sorted {
-		if !phraseAt(q.terms, func(t string) []uint64 { return words[t].pos[k] }) {
+		if !phraseAt(q.terms, func(t string) []uint32 { return words[t].pos[k] }) {
 			continue
 		}
 		var raw float64
@@ -114,7 +114,7 @@ func (q *candidatePhrase) readAtCandidates(is *scorch.IndexSnapshot, sorted []ca
 
 // phraseAt says whether terms stand one after the other somewhere, given
 // each term's positions.
-func phraseAt(terms []string, pos func(string) []uint64) bool {
+func phraseAt(terms []string, pos func(string) []uint32) bool {
 	for _, start := range pos(terms[0]) {
 		at, ok := start, true
 		for _, t := range terms[1:] {
@@ -791,7 +791,7 @@ func (q *candidateTerm) Searcher(ctx context.Context, r index.IndexReader, m map
 	}
 	idf := 1.0 + math.Log(float64(total)/float64(df+1))
 	fs := newFixedSearcher(boost*idf, (boost*idf)*(boost*idf), options)
-	err = atCandidates(q.cands.derived, q.field+"\x00"+q.term, lists, sorted, false, func(k int, tfn float64, _ []uint64) {
+	err = atCandidates(q.cands.derived, q.field+"\x00"+q.term, lists, sorted, false, func(k int, tfn float64, _ []uint32) {
 		fs.add(sorted[k].iid, tfn*idf)
 	})
 	return fs, err
@@ -840,8 +840,8 @@ func postings(is *scorch.IndexSnapshot, d *derived, field, term string) ([]segme
 // and its positions if locs. A short list (the catalogue's fields: a few
 // thousand items) is read whole once and kept with d: reading a posting
 // means reading every one before it in its chunk, and a long query reads
-// a hundred such lists.
-func atCandidates(d *derived, key string, lists []segment.PostingsList, sorted []candidate, locs bool, f func(k int, tfn float64, pos []uint64)) error {
+// a hundred such lists. f may keep pos, and must not change it.
+func atCandidates(d *derived, key string, lists []segment.PostingsList, sorted []candidate, locs bool, f func(k int, tfn float64, pos []uint32)) error {
 	var whole []*readList
 	if d != nil {
 		var err error
@@ -852,7 +852,6 @@ func atCandidates(d *derived, key string, lists []segment.PostingsList, sorted [
 	var it segment.PostingsIterator
 	var p segment.Posting // the iterator's last, which it has passed
 	var err error
-	var pos []uint64
 	at, done := -1, -1         // the segment read, and one read to its end
 	for k, c := range sorted { // in segment order, and by number in each
 		if lists[c.seg] == nil || c.seg == done {
@@ -878,9 +877,9 @@ func atCandidates(d *derived, key string, lists []segment.PostingsList, sorted [
 			}
 		}
 		if p.Number() == uint64(c.local) {
-			pos = pos[:0]
+			var pos []uint32
 			for _, l := range p.Locations() {
-				pos = append(pos, l.Pos())
+				pos = append(pos, uint32(l.Pos()))
 			}
 			f(k, math.Sqrt(float64(p.Frequency()))*p.Norm(), pos)
 		}
@@ -895,17 +894,17 @@ type readList struct {
 	docs []uint32
 	tfn  []float64
 	at   []uint32
-	pos  []uint64
+	pos  []uint32
 }
 
-func (r *readList) positions(j int) []uint64 {
+func (r *readList) positions(j int) []uint32 {
 	if r.at == nil {
 		return nil
 	}
 	return r.pos[r.at[j]:r.at[j+1]:r.at[j+1]]
 }
 
-func (r *readList) size() int { return 4*len(r.docs) + 8*len(r.tfn) + 4*len(r.at) + 8*len(r.pos) + 64 }
+func (r *readList) size() int { return 4*cap(r.docs) + 8*cap(r.tfn) + 4*cap(r.at) + 4*cap(r.pos) + 64 }
 
 // readWhole is the longest list read whole: the catalogue's lists are
 // shorter, records' common words far longer.
@@ -956,7 +955,7 @@ func (c *readCache) of(key string, lists []segment.PostingsList, locs bool) ([]*
 			r.tfn = append(r.tfn, math.Sqrt(float64(p.Frequency()))*p.Norm())
 			if locs {
 				for _, l := range p.Locations() {
-					r.pos = append(r.pos, l.Pos())
+					r.pos = append(r.pos, uint32(l.Pos()))
 				}
 				r.at = append(r.at, uint32(len(r.pos)))
 			}
