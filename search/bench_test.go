@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"testing"
 
+	"motcua/content"
 	"motcua/content/dvcqg"
 	"motcua/internal/benchmark/searcheval"
 	"motcua/internal/testenv"
@@ -27,16 +28,22 @@ func BenchmarkSearchRecords(b *testing.B) {
 	benchQueries(b, n)
 }
 
+// sharedProcedures is the full shared catalogue (the benchmarks skip
+// without it, outside CI).
+func sharedProcedures(b *testing.B) []*content.Procedure {
+	_, procs, err := dvcqg.Import(testenv.Shared(b, "data/dvcqg"), dvcqg.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return procs
+}
+
 func benchQueries(b *testing.B, records int) {
-	src := testenv.Shared(b, "data/dvcqg")
 	js, err := searcheval.LoadJudgements("testdata/relevance.tsv")
 	if err != nil {
 		b.Fatal(err)
 	}
-	_, procs, err := dvcqg.Import(src, dvcqg.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	procs := sharedProcedures(b)
 	// MOTCUA_BENCH_INDEX keeps the built index at a path and reuses it on
 	// later runs (building 100k records takes minutes); delete it after
 	// changing the mapping or the documents.
@@ -77,12 +84,7 @@ func benchQueries(b *testing.B, records int) {
 // index (with the catalogue) and reports records/s; `motcua bench search
 // --records N` measures the same at scale.
 func BenchmarkIndexRecords(b *testing.B) {
-	src := testenv.Shared(b, "data/dvcqg")
-	_, procs, err := dvcqg.Import(src, dvcqg.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	docs := syntheticDocs(procs, 10000)
+	docs := syntheticDocs(sharedProcedures(b), 10000)
 	for i := 0; b.Loop(); i++ {
 		ix, err := Open(filepath.Join(b.TempDir(), strconv.Itoa(i)))
 		if err != nil {
@@ -103,12 +105,7 @@ func BenchmarkIndexRecords(b *testing.B) {
 // with the analyzers a record's fields use: the part of indexing that is
 // motcua's own code (tokenizer and filters).
 func BenchmarkAnalyzeRecords(b *testing.B) {
-	src := testenv.Shared(b, "data/dvcqg")
-	_, procs, err := dvcqg.Import(src, dvcqg.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	docs := syntheticDocs(procs, 2000)
+	docs := syntheticDocs(sharedProcedures(b), 2000)
 	m, err := newMapping()
 	if err != nil {
 		b.Fatal(err)

@@ -220,29 +220,16 @@ func (m *marker) snippet(text string) string {
 	return strings.Join(strings.Fields(b.String()), " ")
 }
 
+// isWordRune says whether r is part of a word: a letter, a digit or a
+// combining mark. Below U+2070 the tokenizer's classes say it (a snippet
+// asks it of every rune of long texts).
 func isWordRune(r rune) bool {
-	if r < rune(len(wordRunes)) {
-		return wordRunes[r]
-	}
-	return wordRuneSlow(r)
-}
-
-func wordRuneSlow(r rune) bool {
-	if r < utf8.RuneSelf {
-		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	if r < rune(len(classes)) && classes[r] != wbUnsupported {
+		c := classes[r]
+		return c == wbLetter || c == wbNumeric || c == wbExtend
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
-
-// wordRunes is isWordRune of the runes below U+2070 (Latin letters with
-// their diacritics, combining marks, punctuation): a snippet asks it of
-// every rune of long texts.
-var wordRunes = func() (t [0x2070]bool) {
-	for r := range t {
-		t[r] = wordRuneSlow(rune(r))
-	}
-	return t
-}()
 
 // oneEdit says whether a and b (folded, ASCII) are one edit apart: a
 // letter deleted, added or changed, or two neighbours swapped.

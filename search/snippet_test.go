@@ -3,6 +3,7 @@ package search
 import (
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -100,6 +101,17 @@ func TestSnippet(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestIsWordRune: read from the tokenizer's classes, a word rune is still
+// a letter, a digit or a combining mark.
+func TestIsWordRune(t *testing.T) {
+	for r := rune(0); r < 0x2100; r++ {
+		want := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+		if got := isWordRune(r); got != want {
+			t.Errorf("isWordRune(%U %q) = %v, want %v", r, r, got, want)
+		}
 	}
 }
 
